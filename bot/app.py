@@ -1,0 +1,71 @@
+"""Composition root: builds the bot, the dispatcher and the database, and runs them."""
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.types import BotCommand
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.texts import plain
+from handlers import setup_routers
+from handlers.middlewares import UnitOfWorkMiddleware
+
+log = logging.getLogger(__name__)
+
+# The command menu, in the order Telegram shows it; descriptions come from templates/messages/menu.j2.
+MENU = ("start", "doanvien", "themdv", "nhapds", "moigiamsat", "toi", "huy", "help")
+SANDBOX_TOKEN = "100000001:sandbox-token-not-a-secret"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_bot(token: str, api_base_url: str | None) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base_url)) if api_base_url else None
+    return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+
+
+def create_storage(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation]:
+    """FSM storage and event isolation: Redis when several processes share the bot, else memory."""
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        storage = RedisStorage.from_url(settings.redis_url)
+        return storage, storage.create_isolation()
+    return MemoryStorage(), SimpleEventIsolation()
+
+
+def create_dispatcher(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    bot_username: str,
+    clock: Callable[[], datetime] = utc_now,
+) -> Dispatcher:
+    storage, isolation = create_storage(settings)
+    # Isolation serialises one user's updates, so ten taps at once leave a consistent state.
+    dp = Dispatcher(storage=storage, events_isolation=isolation)
+    dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker))
+    dp["settings"] = settings
+    dp["clock"] = clock
+    dp["bot_username"] = bot_username
+    dp.include_routers(*setup_routers())
+    return dp
+
+
+async def set_menu(bot: Bot) -> None:
+    await bot.set_my_commands([BotCommand(command=name, description=plain("menu", name)) for name in MENU])
+
+
+def log_ready(started: float, what: str) -> None:
+    log.info("%s ready in %.0f ms", what, (time.perf_counter() - started) * 1000)

@@ -1,0 +1,115 @@
+"""The `chibo` command line: one click group, one module per command family."""
+
+import asyncio
+import json
+import logging
+import sys
+
+import click
+from pydantic import ValidationError
+
+from bot.cli.plan import plan
+from bot.config import Settings, describe_error
+
+EXIT_BAD_SETTING = 2
+
+
+def load_settings() -> Settings:
+    """Settings, or one clear line on stderr and exit code 2."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        click.echo(describe_error(error), err=True)
+        sys.exit(EXIT_BAD_SETTING)
+
+
+@click.group(help="chibo — trợ lý chi bộ (Telegram assistant for branch secretaries).")
+def main() -> None:
+    pass
+
+
+@main.command(help="Run the bot: long polling, or webhook when CHIBO_WEBHOOK_URL is set. "
+                   "Without CHIBO_BOT_TOKEN it runs against the local sandbox and prints the page's address.")
+def run() -> None:
+    from bot.runner import run as run_bot
+
+    settings = load_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        asyncio.run(run_bot(settings))
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command(help="Serve only the sandbox (a local stand-in for the Telegram Bot API and a web chat page).")
+@click.option("--host", default=None, help="Address to listen on (default CHIBO_SANDBOX_HOST, 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default CHIBO_SANDBOX_PORT, 8080).")
+def sandbox(host: str | None, port: int | None) -> None:
+    from bot.sandbox.server import run_sandbox
+
+    settings = load_settings()
+    logging.basicConfig(level=logging.INFO)
+    run_sandbox(host or settings.sandbox_host, settings.sandbox_port if port is None else port)
+
+
+@main.group(help="Database maintenance.")
+def db() -> None:
+    pass
+
+
+async def _with_engine(action):
+    from storage.db import create_engine
+
+    engine = create_engine(load_settings().database_url)
+    try:
+        return await action(engine)
+    finally:
+        await engine.dispose()
+
+
+@db.command(help="Apply every Alembic migration up to the newest (start-up does this too).")
+def upgrade() -> None:
+    from storage.migrate import upgrade as upgrade_db
+
+    asyncio.run(_with_engine(upgrade_db))
+    click.echo("database is at the newest revision")
+
+
+@db.command(help="Step the schema back to REVISION (e.g. 'base' or '-1').")
+@click.argument("revision")
+def downgrade(revision: str) -> None:
+    from storage.migrate import downgrade as downgrade_db
+
+    asyncio.run(_with_engine(lambda engine: downgrade_db(engine, revision)))
+    click.echo(f"database downgraded to {revision}")
+
+
+@main.command(help="Load the demo branch (12 members linked to sandbox users, a supervisor) and print who is who.")
+@click.option("--json", "as_json", is_flag=True, help="Print the sandbox user ids as JSON.")
+def demo(as_json: bool) -> None:
+    from bot.app import utc_now
+    from bot.services.demo import load_demo
+    from storage.db import create_sessionmaker
+    from storage.migrate import upgrade as upgrade_db
+    from storage.uow import UnitOfWork
+
+    async def action(engine):
+        await upgrade_db(engine)
+        async with UnitOfWork(create_sessionmaker(engine)) as uow:
+            return await load_demo(uow, utc_now())
+
+    people = asyncio.run(_with_engine(action))
+    if as_json:
+        click.echo(json.dumps({"branch": people.branch, "secretary": people.secretary, "deputy": people.deputy,
+                               "members": people.members, "supervisor": people.supervisor},
+                              ensure_ascii=False))
+        return
+    click.echo(f"{people.branch} — {'created' if people.created else 'already loaded'}")
+    for m in people.roster:
+        flags = ", ".join(f for f, on in (("exempt", m.exempt), ("suspended", m.suspended)) if on)
+        click.echo(f"  user {m.user_id}: {m.full_name} — {m.role}, {m.status}{', ' + flags if flags else ''}")
+    click.echo(f"  user {people.supervisor}: {people.supervisor_name} — supervisor")
+    click.echo("Talk to the bot as any of them in the sandbox page (`uv run chibo run`).")
+
+
+main.add_command(plan)

@@ -1,0 +1,83 @@
+"""Settings from the environment and `.env` (prefix CHIBO_)."""
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///chibo.db"
+SUPPORTED_DB_PREFIXES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CHIBO_", env_file=".env", extra="ignore")
+
+    bot_token: SecretStr | None = Field(default=None, description="Telegram bot token; empty = sandbox")
+    api_base_url: str | None = Field(default=None, description="Bot API server, e.g. http://127.0.0.1:8080")
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8081, ge=1, le=65535)
+    sandbox_host: str = "127.0.0.1"
+    sandbox_port: int = Field(default=8080, ge=0, le=65535)
+    invite_ttl_days: int = Field(default=14, ge=1, le=365)
+
+    @field_validator("bot_token", "redis_url", "webhook_url", "api_base_url", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            bot_id, _, secret = value.get_secret_value().partition(":")
+            if not bot_id.isdigit() or len(secret) < 20:
+                raise ValueError("expected '<digits>:<secret>' as given by @BotFather")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if value.startswith("postgresql://"):
+            value = "postgresql+asyncpg://" + value.removeprefix("postgresql://")
+        if not value.startswith(SUPPORTED_DB_PREFIXES):
+            raise ValueError(f"must start with one of {', '.join(SUPPORTED_DB_PREFIXES)}")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def describe_error(error: Exception) -> str:
+    """One line naming the bad setting, for a start-up that must stop with exit code 2."""
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        name = "CHIBO_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
+        return f"chibo: bad setting {name}: {first['msg']}"
+    return f"chibo: bad setting: {error}"

@@ -1,0 +1,28 @@
+"""Dates as Vietnamese users type and read them: dd/mm/yyyy."""
+
+import re
+from datetime import date
+
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def parse_date(text: str) -> date:
+    """'12/03/2015', '12-3-2015', '12.03.2015' or '2015-03-12'; ValueError for anything else or 31/02."""
+    value = text.strip()
+    if match := _DMY.match(value):
+        day, month, year = (int(part) for part in match.groups())
+    elif match := _ISO.match(value):
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        raise ValueError(f"not a date: {text!r}")
+    return date(year, month, day)
+
+
+def looks_like_date(text: str) -> bool:
+    value = text.strip()
+    return bool(_DMY.match(value) or _ISO.match(value))
+
+
+def format_date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""

@@ -1,0 +1,179 @@
+"""The branch roster: roles, statuses, and parsing the lines a secretary pastes.
+
+A line is `Full name, status[, admission date][, role][, flags]`; after the name the fields may come in
+any order, since each is recognised by its shape. Problems are reported per line as codes, which the
+handlers turn into Vietnamese through templates.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from bot.domain.dates import looks_like_date, parse_date
+from bot.domain.text import fold, squeeze
+
+MAX_NAME_LENGTH = 80
+MAX_LINES = 100
+_NAME = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)*$")
+
+
+class Role(StrEnum):
+    SECRETARY = "secretary"
+    DEPUTY = "deputy"
+    COMMITTEE = "committee"
+    MEMBER = "member"
+
+
+class Status(StrEnum):
+    FULL = "full"
+    PROBATIONARY = "probationary"
+
+
+# Roles a branch may have only one of.
+SINGLE_ROLES = frozenset({Role.SECRETARY, Role.DEPUTY})
+# Order of precedence in the roster and in the review meeting: leaders before members.
+ROLE_ORDER = {Role.SECRETARY: 0, Role.DEPUTY: 1, Role.COMMITTEE: 2, Role.MEMBER: 3}
+
+_ROLE_WORDS = {
+    "bi thu": Role.SECRETARY,
+    "bi thu chi bo": Role.SECRETARY,
+    "pho bi thu": Role.DEPUTY,
+    "pho bi thu chi bo": Role.DEPUTY,
+    "chi uy vien": Role.COMMITTEE,
+    "cap uy vien": Role.COMMITTEE,
+    "uy vien": Role.COMMITTEE,
+    "dang vien": Role.MEMBER,
+}
+_STATUS_WORDS = {
+    "chinh thuc": Status.FULL,
+    "dang vien chinh thuc": Status.FULL,
+    "du bi": Status.PROBATIONARY,
+    "dang vien du bi": Status.PROBATIONARY,
+}
+_FLAG_WORDS = {
+    "mien sinh hoat": "exempt",
+    "mien cong tac": "exempt",
+    "mien": "exempt",
+    "dinh chi": "suspended",
+    "dinh chi sinh hoat": "suspended",
+    "tam dinh chi": "suspended",
+    "tam dinh chi sinh hoat": "suspended",
+}
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    full_name: str
+    status: Status
+    admitted_on: date | None = None
+    role: Role = Role.MEMBER
+    exempt: bool = False
+    suspended: bool = False
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    """Why a line was not taken: a template code and the value it is about."""
+
+    code: str
+    value: str = ""
+
+
+class RosterLineError(ValueError):
+    def __init__(self, problem: LineProblem):
+        super().__init__(problem.code)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class RejectedLine:
+    line_no: int
+    text: str
+    problem: LineProblem
+
+
+@dataclass
+class RosterParse:
+    accepted: list[tuple[int, RosterEntry]] = field(default_factory=list)
+    rejected: list[RejectedLine] = field(default_factory=list)
+
+
+def parse_name(text: str) -> str:
+    name = squeeze(text)
+    if not name:
+        raise RosterLineError(LineProblem("missing_name"))
+    if len(name) > MAX_NAME_LENGTH or not _NAME.match(name):
+        raise RosterLineError(LineProblem("bad_name", name[:MAX_NAME_LENGTH]))
+    return name
+
+
+def parse_admission_date(text: str, today: date) -> date:
+    try:
+        value = parse_date(text)
+    except ValueError:
+        raise RosterLineError(LineProblem("bad_date", text.strip())) from None
+    if value > today:
+        raise RosterLineError(LineProblem("future_date", text.strip()))
+    return value
+
+
+def parse_role(text: str) -> Role | None:
+    return _ROLE_WORDS.get(fold(text))
+
+
+def parse_status(text: str) -> Status | None:
+    return _STATUS_WORDS.get(fold(text))
+
+
+def parse_line(line: str, today: date) -> RosterEntry:
+    name_part, *fields = line.split(",")
+    name = parse_name(name_part)
+    found: dict[str, object] = {}
+
+    def put(key: str, value: object, raw: str) -> None:
+        if key in found:
+            raise RosterLineError(LineProblem("repeated_field", raw.strip()))
+        found[key] = value
+
+    for raw in fields:
+        if not raw.strip():
+            continue
+        if looks_like_date(raw) or re.search(r"\d", raw):
+            put("admitted_on", parse_admission_date(raw, today), raw)
+        elif (status := parse_status(raw)) is not None:
+            put("status", status, raw)
+        elif (role := parse_role(raw)) is not None:
+            put("role", role, raw)
+        elif (flag := _FLAG_WORDS.get(fold(raw))) is not None:
+            put(flag, True, raw)
+        else:
+            raise RosterLineError(LineProblem("unknown_field", raw.strip()))
+    if "status" not in found:
+        raise RosterLineError(LineProblem("missing_status"))
+    return RosterEntry(full_name=name, **found)  # type: ignore[arg-type]
+
+
+def parse_roster(text: str, today: date) -> RosterParse:
+    """Every non-blank line, each accepted or rejected with its reason; the good lines are kept."""
+    result = RosterParse()
+    seen: set[str] = set()
+    lines = text.splitlines()
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if line_no > MAX_LINES:
+            result.rejected.append(RejectedLine(line_no, line[:100], LineProblem("too_many_lines")))
+            continue
+        try:
+            entry = parse_line(line, today)
+        except RosterLineError as error:
+            result.rejected.append(RejectedLine(line_no, line[:200], error.problem))
+            continue
+        key = fold(entry.full_name)
+        if key in seen:
+            result.rejected.append(RejectedLine(line_no, line, LineProblem("duplicate_name", entry.full_name)))
+            continue
+        seen.add(key)
+        result.accepted.append((line_no, entry))
+    return result

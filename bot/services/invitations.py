@@ -1,0 +1,114 @@
+"""One-time deep-link invitations: a roster entry or a supervisor role, claimed by whoever opens it."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.domain.roster import parse_name
+from bot.services.actor import Actor
+from bot.services.errors import ServiceError
+from bot.services.roster import own_membership
+from storage.models import Invitation, Person, SupervisorLink
+from storage.uow import UnitOfWork
+
+
+class InvitationKind(StrEnum):
+    MEMBER = "member"
+    SUPERVISOR = "supervisor"
+
+
+@dataclass(frozen=True)
+class Invite:
+    token: str
+    kind: InvitationKind
+    full_name: str | None
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Accepted:
+    kind: InvitationKind
+    branch_id: int
+    branch_name: str
+    full_name: str
+    inviter_telegram_id: int | None
+
+
+def _new_token() -> str:
+    # 24 url-safe characters fit Telegram's 64-character /start payload with room to spare.
+    return secrets.token_urlsafe(18)
+
+
+async def invite_member(
+    uow: UnitOfWork, actor: Actor, membership_id: int, now: datetime, ttl: timedelta
+) -> Invite:
+    membership = await own_membership(uow, actor, membership_id)
+    if membership.person.telegram_user_id is not None:
+        raise ServiceError("already_linked_member", name=membership.person.full_name)
+    invitation = Invitation(
+        token=_new_token(), branch_id=membership.branch_id, kind=InvitationKind.MEMBER,
+        membership_id=membership.id, created_by=actor.person_id, created_at=now, expires_at=now + ttl,
+    )
+    uow.invitations.add(invitation)
+    uow.audit(now, actor.person_id, membership.branch_id, "invite.member", membership_id=membership.id)
+    await uow.commit()
+    return Invite(invitation.token, InvitationKind.MEMBER, membership.person.full_name, invitation.expires_at)
+
+
+async def invite_supervisor(uow: UnitOfWork, actor: Actor, now: datetime, ttl: timedelta) -> Invite:
+    home = actor.secretary_branch()
+    invitation = Invitation(
+        token=_new_token(), branch_id=home.branch_id, kind=InvitationKind.SUPERVISOR,
+        created_by=actor.person_id, created_at=now, expires_at=now + ttl,
+    )
+    uow.invitations.add(invitation)
+    uow.audit(now, actor.person_id, home.branch_id, "invite.supervisor")
+    await uow.commit()
+    return Invite(invitation.token, InvitationKind.SUPERVISOR, None, invitation.expires_at)
+
+
+async def accept(
+    uow: UnitOfWork, *, telegram_user_id: int, display_name: str, token: str, now: datetime
+) -> Accepted:
+    """Links the opener; a used, expired or unknown token changes nothing."""
+    invitation = await uow.invitations.by_token(token, for_update=True)
+    if invitation is None:
+        raise ServiceError("invite_unknown")
+    if invitation.used_at is not None:
+        raise ServiceError("invite_used")
+    if invitation.expires_at <= now:
+        raise ServiceError("invite_expired")
+    branch = await uow.branches.get(invitation.branch_id)
+    person = await uow.people.by_telegram_id(telegram_user_id)
+    if invitation.kind == InvitationKind.MEMBER:
+        membership = await uow.branches.membership(invitation.membership_id)
+        if membership is None:
+            raise ServiceError("invite_unknown")
+        if person is not None and person.id != membership.person_id:
+            raise ServiceError("invite_other_person", name=person.full_name)
+        if membership.person.telegram_user_id not in (None, telegram_user_id):
+            raise ServiceError("invite_used")
+        membership.person.telegram_user_id = telegram_user_id
+        person, full_name = membership.person, membership.person.full_name
+    else:
+        if person is None:
+            try:
+                name = parse_name(display_name)
+            except ValueError:
+                name = f"Người dùng {telegram_user_id}"
+            person = Person(full_name=name, telegram_user_id=telegram_user_id, created_at=now)
+            uow.people.add(person)
+            await uow.flush()
+        if await uow.branches.supervisor_link(branch.id, person.id) is None:
+            uow.branches.add(SupervisorLink(branch_id=branch.id, person_id=person.id, created_at=now))
+        full_name = person.full_name
+    invitation.used_at = now
+    invitation.used_by = person.id
+    uow.audit(now, person.id, branch.id, f"invite.accept.{invitation.kind}", invitation_id=invitation.id)
+    inviter = await uow.people.get(invitation.created_by) if invitation.created_by else None
+    await uow.commit()
+    return Accepted(
+        InvitationKind(invitation.kind), branch.id, branch.name, full_name,
+        inviter.telegram_user_id if inviter else None,
+    )

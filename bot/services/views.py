@@ -1,0 +1,55 @@
+"""Plain data the services hand to handlers and templates."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.domain.roster import ROLE_ORDER, Role, Status
+from bot.domain.text import fold
+from storage.models import Membership
+
+
+@dataclass(frozen=True)
+class MemberView:
+    membership_id: int
+    full_name: str
+    role: Role
+    status: Status
+    admitted_on: date | None
+    exempt: bool
+    suspended: bool
+    linked: bool
+
+    @classmethod
+    def of(cls, membership: Membership) -> "MemberView":
+        return cls(
+            membership_id=membership.id,
+            full_name=membership.person.full_name,
+            role=Role(membership.role),
+            status=Status(membership.status),
+            admitted_on=membership.admitted_on,
+            exempt=membership.exempt,
+            suspended=membership.suspended,
+            linked=membership.person.telegram_user_id is not None,
+        )
+
+
+def roster_order(members: list[MemberView]) -> list[MemberView]:
+    """Leaders first, then members by given name as Vietnamese lists are sorted (last word first)."""
+    return sorted(members, key=lambda m: (ROLE_ORDER[m.role], fold(m.full_name.split()[-1]), fold(m.full_name)))
+
+
+@dataclass(frozen=True)
+class RosterView:
+    branch_id: int
+    branch_name: str
+    superior_unit: str | None
+    members: list[MemberView]
+    supervisors: list[str]
+
+    @property
+    def full_count(self) -> int:
+        return sum(1 for m in self.members if m.status == Status.FULL)
+
+    @property
+    def linked_count(self) -> int:
+        return sum(1 for m in self.members if m.linked)

@@ -1,0 +1,40 @@
+"""Every text a user sees comes from a Jinja2 macro in templates/messages/<file>.j2."""
+
+import html
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from bot.domain.dates import format_date
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "messages"
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,  # messages go out with parse_mode=HTML; user-typed names must not become markup
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+    )
+    env.filters["vndate"] = format_date
+    return env
+
+
+def render(file: str, macro: str, /, **context: object) -> str:
+    """The HTML text of macro `macro` in templates/messages/<file>.j2."""
+    module = _environment().get_template(f"{file}.j2").module
+    return str(getattr(module, macro)(**context)).strip()
+
+
+def plain(file: str, macro: str, /, **context: object) -> str:
+    """Plain text for places Telegram does not parse HTML: buttons, the command menu."""
+    return html.unescape(render(file, macro, **context))
+
+
+def label(macro: str, /, **context: object) -> str:
+    """A button label from buttons.j2."""
+    return plain("buttons", macro, **context)

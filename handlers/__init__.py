@@ -1,0 +1,10 @@
+"""aiogram routers, thin: parse the update, call a service, render a template, answer."""
+
+from aiogram import Router
+
+from handlers import common, onboarding, roster
+
+
+def setup_routers() -> list[Router]:
+    """Fresh routers each call, so every test can build its own dispatcher."""
+    return [common.setup_first(), onboarding.setup(), roster.setup(), common.setup_last()]

@@ -1,0 +1,98 @@
+"""Inline keyboards, labels from templates/messages/buttons.j2."""
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.domain.roster import Role, Status
+from bot.services.views import MemberView, RosterView
+from bot.texts import label
+from handlers.callbacks import Go, MemberAction, MemberCb, MemberRole, Nav, NewRole, NewStatus, RosterPage
+
+ROSTER_PAGE_SIZE = 20
+ASSIGNABLE_ROLES = (Role.DEPUTY, Role.COMMITTEE, Role.MEMBER)
+
+
+def pages(view: RosterView) -> int:
+    return max(1, -(-len(view.members) // ROSTER_PAGE_SIZE))
+
+
+def roster(view: RosterView, page: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    shown = view.members[page * ROSTER_PAGE_SIZE : (page + 1) * ROSTER_PAGE_SIZE]
+    for m in shown:
+        kb.button(text=label("member", m=m), callback_data=MemberCb(id=m.membership_id, act=MemberAction.OPEN))
+    sizes = [2] * (-(-len(shown) // 2))
+    nav = []
+    if page > 0:
+        nav.append((label("page_prev"), RosterPage(page=page - 1)))
+    if page + 1 < pages(view):
+        nav.append((label("page_next"), RosterPage(page=page + 1)))
+    for text, data in nav:
+        kb.button(text=text, callback_data=data)
+    if nav:
+        sizes.append(len(nav))
+    kb.button(text=label("add_member"), callback_data=Nav(to=Go.ADD_MEMBER))
+    kb.button(text=label("paste_roster"), callback_data=Nav(to=Go.PASTE_ROSTER))
+    kb.button(text=label("invite_supervisor"), callback_data=Nav(to=Go.INVITE_SUPERVISOR))
+    kb.adjust(*sizes, 2, 1)
+    return kb.as_markup()
+
+
+def member_card(m: MemberView) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+
+    def add(text: str, act: MemberAction) -> None:
+        kb.button(text=text, callback_data=MemberCb(id=m.membership_id, act=act))
+
+    add(label("edit_name"), MemberAction.NAME)
+    add(label("edit_status", m=m), MemberAction.STATUS)
+    add(label("edit_date"), MemberAction.DATE)
+    if m.role != Role.SECRETARY:
+        add(label("edit_role"), MemberAction.ROLE)
+    add(label("toggle_exempt", m=m), MemberAction.EXEMPT)
+    add(label("toggle_suspended", m=m), MemberAction.SUSPENDED)
+    if not m.linked:
+        add(label("invite_member"), MemberAction.INVITE)
+    if m.role != Role.SECRETARY:
+        add(label("remove"), MemberAction.REMOVE)
+    kb.button(text=label("back_to_roster"), callback_data=RosterPage(page=0))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def member_roles(m: MemberView) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for role in ASSIGNABLE_ROLES:
+        kb.button(text=label("role", value=role), callback_data=MemberRole(id=m.membership_id, role=role))
+    kb.button(text=label("back_to_member"), callback_data=MemberCb(id=m.membership_id, act=MemberAction.OPEN))
+    kb.adjust(3, 1)
+    return kb.as_markup()
+
+
+def confirm_remove(m: MemberView) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=label("confirm_remove"), callback_data=MemberCb(id=m.membership_id,
+                                                                     act=MemberAction.REMOVE_CONFIRMED))
+    kb.button(text=label("back_to_member"), callback_data=MemberCb(id=m.membership_id, act=MemberAction.OPEN))
+    return kb.as_markup()
+
+
+def single(text: str, data: Nav | RosterPage) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=text, callback_data=data)
+    return kb.as_markup()
+
+
+def new_status() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for status in Status:
+        kb.button(text=label("status", value=status), callback_data=NewStatus(status=status))
+    return kb.as_markup()
+
+
+def new_role(taken: set[Role]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for role in ASSIGNABLE_ROLES:
+        if role not in taken:
+            kb.button(text=label("role", value=role), callback_data=NewRole(role=role))
+    return kb.as_markup()

@@ -1,0 +1,305 @@
+"""The secretary's roster: list, add one by one or by pasting, edit, remove, invitation links."""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+
+from bot.config import Settings
+from bot.domain.roster import (
+    Role,
+    RosterEntry,
+    RosterLineError,
+    Status,
+    parse_admission_date,
+    parse_name,
+    parse_roster,
+)
+from bot.services import invitations
+from bot.services import roster as roster_service
+from bot.services.actor import Actor
+from bot.services.errors import AccessDenied
+from bot.services.invitations import Invite
+from bot.texts import label, render
+from handlers import keyboards
+from handlers.callbacks import Go, MemberAction, MemberCb, MemberRole, Nav, NewRole, NewStatus, RosterPage
+
+
+class AddMember(StatesGroup):
+    name = State()
+    status = State()
+    admitted_on = State()
+    role = State()
+
+
+class PasteRoster(StatesGroup):
+    lines = State()
+
+
+class EditMember(StatesGroup):
+    name = State()
+    admitted_on = State()
+
+
+def invite_link(bot_username: str, invite: Invite) -> str:
+    return f"https://t.me/{bot_username}?start={invite.token}"
+
+
+def setup() -> Router:
+    router = Router(name="roster")
+
+    async def show_roster(target: Message, uow, actor: Actor, page: int = 0, *, edit: bool = False) -> None:
+        view = await roster_service.roster(uow, actor)
+        page = min(max(page, 0), keyboards.pages(view) - 1)
+        text = render("roster", "roster", view=view, page=page, pages=keyboards.pages(view))
+        markup = keyboards.roster(view, page) if actor.role_in(view.branch_id) == Role.SECRETARY else None
+        if edit:
+            await target.edit_text(text, reply_markup=markup)
+        else:
+            await target.answer(text, reply_markup=markup)
+
+    @router.message(Command("doanvien"))
+    async def roster_command(message: Message, uow, actor: Actor, state: FSMContext) -> None:
+        await state.clear()
+        await show_roster(message, uow, actor)
+
+    @router.callback_query(Nav.filter(F.to == Go.ROSTER))
+    async def roster_button(query: CallbackQuery, uow, actor: Actor) -> None:
+        await show_roster(query.message, uow, actor)
+        await query.answer()
+
+    @router.callback_query(RosterPage.filter())
+    async def roster_page(query: CallbackQuery, callback_data: RosterPage, uow, actor: Actor) -> None:
+        await show_roster(query.message, uow, actor, callback_data.page, edit=True)
+        await query.answer()
+
+    # --- adding one member, step by step -------------------------------------------------------
+    async def start_add(target: Message, actor: Actor, state: FSMContext) -> None:
+        actor.secretary_branch()
+        await state.clear()
+        await state.set_state(AddMember.name)
+        await target.answer(render("roster", "ask_name"))
+
+    @router.message(Command("themdv"))
+    async def add_command(message: Message, actor: Actor, state: FSMContext) -> None:
+        await start_add(message, actor, state)
+
+    @router.callback_query(Nav.filter(F.to == Go.ADD_MEMBER))
+    async def add_button(query: CallbackQuery, actor: Actor, state: FSMContext) -> None:
+        await start_add(query.message, actor, state)
+        await query.answer()
+
+    @router.message(AddMember.name, F.text)
+    async def add_name(message: Message, state: FSMContext) -> None:
+        try:
+            name = parse_name(message.text)
+        except RosterLineError as error:
+            await message.answer(render("roster", "line_problem", p=error.problem))
+            return
+        await state.update_data(full_name=name)
+        await state.set_state(AddMember.status)
+        await message.answer(render("roster", "ask_status", name=name), reply_markup=keyboards.new_status())
+
+    @router.callback_query(AddMember.status, NewStatus.filter())
+    async def add_status(query: CallbackQuery, callback_data: NewStatus, state: FSMContext) -> None:
+        data = await state.update_data(status=callback_data.status)
+        await state.set_state(AddMember.admitted_on)
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(render("roster", "ask_date", name=data["full_name"]),
+                                   reply_markup=keyboards.single(label("skip"), Nav(to=Go.SKIP)))
+        await query.answer()
+
+    async def ask_role(target: Message, uow, actor: Actor, state: FSMContext) -> None:
+        data = await state.get_data()
+        view = await roster_service.roster(uow, actor)
+        taken = {m.role for m in view.members}
+        await state.set_state(AddMember.role)
+        await target.answer(render("roster", "ask_role", name=data["full_name"]),
+                            reply_markup=keyboards.new_role(taken))
+
+    @router.message(AddMember.admitted_on, F.text)
+    async def add_date(message: Message, state: FSMContext, uow, actor: Actor, clock) -> None:
+        try:
+            admitted_on = parse_admission_date(message.text, clock().date())
+        except RosterLineError as error:
+            await message.answer(render("roster", "line_problem", p=error.problem))
+            return
+        await state.update_data(admitted_on=admitted_on.isoformat())
+        await ask_role(message, uow, actor, state)
+
+    @router.callback_query(AddMember.admitted_on, Nav.filter(F.to == Go.SKIP))
+    async def add_date_skip(query: CallbackQuery, state: FSMContext, uow, actor: Actor) -> None:
+        await query.message.edit_reply_markup(reply_markup=None)
+        await ask_role(query.message, uow, actor, state)
+        await query.answer()
+
+    @router.callback_query(AddMember.role, NewRole.filter())
+    async def add_role(
+        query: CallbackQuery, callback_data: NewRole, state: FSMContext, uow, actor: Actor, clock
+    ) -> None:
+        data = await state.get_data()
+        entry = RosterEntry(
+            full_name=data["full_name"],
+            status=Status(data["status"]),
+            admitted_on=datetime.fromisoformat(data["admitted_on"]).date() if data.get("admitted_on") else None,
+            role=callback_data.role,
+        )
+        result = await roster_service.add_members(uow, actor, [(1, entry)], clock())
+        await state.clear()
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(render("roster", "added", result=result),
+                                   reply_markup=keyboards.single(label("roster"), Nav(to=Go.ROSTER)))
+        await query.answer()
+
+    # --- pasting a list -----------------------------------------------------------------------
+    async def start_paste(target: Message, actor: Actor, state: FSMContext) -> None:
+        actor.secretary_branch()
+        await state.set_state(PasteRoster.lines)
+        await target.answer(render("roster", "ask_paste"))
+
+    @router.message(Command("nhapds"))
+    async def paste_command(message: Message, actor: Actor, state: FSMContext) -> None:
+        await start_paste(message, actor, state)
+
+    @router.callback_query(Nav.filter(F.to == Go.PASTE_ROSTER))
+    async def paste_button(query: CallbackQuery, actor: Actor, state: FSMContext) -> None:
+        await start_paste(query.message, actor, state)
+        await query.answer()
+
+    @router.message(PasteRoster.lines, F.text)
+    async def pasted(message: Message, state: FSMContext, uow, actor: Actor, clock) -> None:
+        now = clock()
+        parsed = parse_roster(message.text, now.date())
+        result = await roster_service.add_members(uow, actor, parsed.accepted, now)
+        result.rejected = sorted(parsed.rejected + result.rejected, key=lambda r: r.line_no)
+        if not result.rejected:
+            await state.clear()
+        await message.answer(render("roster", "added", result=result),
+                             reply_markup=keyboards.single(label("roster"), Nav(to=Go.ROSTER)))
+
+    # --- one member's card ----------------------------------------------------------------------
+    async def show_member(target: Message, uow, actor: Actor, membership_id: int, *, edit: bool) -> None:
+        m = await roster_service.member(uow, actor, membership_id)
+        text, markup = render("roster", "member_card", m=m), keyboards.member_card(m)
+        if edit:
+            await target.edit_text(text, reply_markup=markup)
+        else:
+            await target.answer(text, reply_markup=markup)
+
+    @router.callback_query(MemberCb.filter(F.act == MemberAction.OPEN))
+    async def open_member(query: CallbackQuery, callback_data: MemberCb, uow, actor: Actor) -> None:
+        await show_member(query.message, uow, actor, callback_data.id, edit=False)
+        await query.answer()
+
+    async def toggle(query: CallbackQuery, callback_data: MemberCb, uow, actor: Actor, clock, field: str):
+        m = await roster_service.member(uow, actor, callback_data.id)
+        new_values = {
+            "status": Status.PROBATIONARY if m.status == Status.FULL else Status.FULL,
+            "exempt": not m.exempt,
+            "suspended": not m.suspended,
+        }
+        await roster_service.update_member(uow, actor, m.membership_id, clock(), **{field: new_values[field]})
+        await show_member(query.message, uow, actor, m.membership_id, edit=True)
+        await query.answer()
+
+    for action, field in ((MemberAction.STATUS, "status"), (MemberAction.EXEMPT, "exempt"),
+                          (MemberAction.SUSPENDED, "suspended")):
+        async def toggle_handler(query: CallbackQuery, callback_data: MemberCb, uow, actor: Actor, clock,
+                                 _field: str = field) -> None:
+            await toggle(query, callback_data, uow, actor, clock, _field)
+
+        router.callback_query.register(toggle_handler, MemberCb.filter(F.act == action))
+
+    @router.callback_query(MemberCb.filter(F.act == MemberAction.ROLE))
+    async def choose_role(query: CallbackQuery, callback_data: MemberCb, uow, actor: Actor) -> None:
+        m = await roster_service.member(uow, actor, callback_data.id)
+        await query.message.edit_reply_markup(reply_markup=keyboards.member_roles(m))
+        await query.answer()
+
+    @router.callback_query(MemberRole.filter())
+    async def set_role(query: CallbackQuery, callback_data: MemberRole, uow, actor: Actor, clock) -> None:
+        await roster_service.update_member(uow, actor, callback_data.id, clock(), role=callback_data.role)
+        await show_member(query.message, uow, actor, callback_data.id, edit=True)
+        await query.answer()
+
+    @router.callback_query(MemberCb.filter(F.act.in_({MemberAction.NAME, MemberAction.DATE})))
+    async def ask_text_field(query: CallbackQuery, callback_data: MemberCb, uow, actor: Actor,
+                             state: FSMContext) -> None:
+        m = await roster_service.member(uow, actor, callback_data.id)
+        is_name = callback_data.act == MemberAction.NAME
+        await state.set_state(EditMember.name if is_name else EditMember.admitted_on)
+        await state.update_data(membership_id=m.membership_id)
+        await query.message.answer(render("roster", "ask_new_name" if is_name else "ask_new_date", m=m))
+        await query.answer()
+
+    @router.message(EditMember.name, F.text)
+    @router.message(EditMember.admitted_on, F.text)
+    async def got_text_field(message: Message, state: FSMContext, uow, actor: Actor, clock) -> None:
+        now = clock()
+        try:
+            if await state.get_state() == EditMember.name.state:
+                change = {"full_name": parse_name(message.text)}
+            else:
+                change = {"admitted_on": parse_admission_date(message.text, now.date())}
+        except RosterLineError as error:
+            await message.answer(render("roster", "line_problem", p=error.problem))
+            return
+        membership_id = (await state.get_data())["membership_id"]
+        await roster_service.update_member(uow, actor, membership_id, now, **change)
+        await state.clear()
+        await show_member(message, uow, actor, membership_id, edit=False)
+
+    @router.callback_query(MemberCb.filter(F.act == MemberAction.REMOVE))
+    async def ask_remove(query: CallbackQuery, callback_data: MemberCb, uow, actor: Actor) -> None:
+        m = await roster_service.member(uow, actor, callback_data.id)
+        await query.message.edit_text(render("roster", "confirm_remove", m=m),
+                                      reply_markup=keyboards.confirm_remove(m))
+        await query.answer()
+
+    @router.callback_query(MemberCb.filter(F.act == MemberAction.REMOVE_CONFIRMED))
+    async def remove(query: CallbackQuery, callback_data: MemberCb, uow, actor: Actor, clock) -> None:
+        name = await roster_service.remove_member(uow, actor, callback_data.id, clock())
+        await query.message.edit_text(render("roster", "removed", name=name),
+                                      reply_markup=keyboards.single(label("back_to_roster"), RosterPage(page=0)))
+        await query.answer()
+
+    # --- invitation links -----------------------------------------------------------------------
+    @router.callback_query(MemberCb.filter(F.act == MemberAction.INVITE))
+    async def invite_member(query: CallbackQuery, callback_data: MemberCb, uow, actor: Actor, clock,
+                            settings: Settings, bot_username: str) -> None:
+        invite = await invitations.invite_member(uow, actor, callback_data.id, clock(),
+                                                 timedelta(days=settings.invite_ttl_days))
+        await query.message.answer(render("roster", "invite", invite=invite,
+                                          link=invite_link(bot_username, invite)))
+        await query.answer()
+
+    async def send_supervisor_invite(target: Message, uow, actor: Actor, clock, settings: Settings,
+                                     bot_username: str) -> None:
+        invite = await invitations.invite_supervisor(uow, actor, clock(), timedelta(days=settings.invite_ttl_days))
+        await target.answer(render("roster", "invite", invite=invite, link=invite_link(bot_username, invite)))
+
+    @router.message(Command("moigiamsat"))
+    async def supervisor_command(message: Message, uow, actor: Actor, clock, settings: Settings,
+                                 bot_username: str) -> None:
+        await send_supervisor_invite(message, uow, actor, clock, settings, bot_username)
+
+    @router.callback_query(Nav.filter(F.to == Go.INVITE_SUPERVISOR))
+    async def supervisor_button(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings,
+                                bot_username: str) -> None:
+        await send_supervisor_invite(query.message, uow, actor, clock, settings, bot_username)
+        await query.answer()
+
+    # --- a member's own view ----------------------------------------------------------------------
+    @router.message(Command("toi"))
+    async def me(message: Message, uow, actor: Actor) -> None:
+        if not actor.roles and not actor.supervised:
+            raise AccessDenied("no_branch")
+        members = await roster_service.own_entries(uow, actor)
+        await message.answer(render("roster", "me", actor=actor, members=members))
+
+    return router
+

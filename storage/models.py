@@ -1,0 +1,117 @@
+"""SQLAlchemy 2 models: the branch roster, supervisors, invitations and the audit log."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UtcDateTime
+
+# Deterministic constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Branch(Base):
+    """A chi bộ."""
+
+    __tablename__ = "branch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    superior_unit: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="branch")
+
+
+class Person(Base):
+    """A human being, linked to a Telegram user once they open an invitation."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Membership(Base):
+    """A person's place in a branch roster: role, status and review-relevant flags."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("branch_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))  # bot.domain.roster.Role values
+    status: Mapped[str] = mapped_column(String(20))  # bot.domain.roster.Status values
+    admitted_on: Mapped[date | None] = mapped_column(Date)
+    exempt: Mapped[bool] = mapped_column(Boolean, default=False)
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    branch: Mapped[Branch] = relationship(back_populates="memberships")
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class SupervisorLink(Base):
+    """A superior-committee member (đảng ủy viên phụ trách) in charge of a branch; read-only access."""
+
+    __tablename__ = "supervisor_link"
+    __table_args__ = (UniqueConstraint("branch_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Invitation(Base):
+    """A one-time deep-link token: opening it links the opener to a roster entry or a supervisor role."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "member" or "supervisor"
+    membership_id: Mapped[int | None] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+
+
+class AuditEntry(Base):
+    """Who changed what, when. Details are JSON text, never secret-ballot choices."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    actor_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    details: Mapped[str] = mapped_column(Text, default="{}")

@@ -1,0 +1,35 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from storage.db import create_sessionmaker
+from storage.uow import UnitOfWork
+from tests.databases import BACKENDS, MigratedPostgres, database_url, ready_engine
+
+NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    MigratedPostgres.drop()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path) -> str:
+    return database_url(request.param, tmp_path)
+
+
+@pytest.fixture
+async def engine(db_url):
+    engine = await ready_engine(db_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def sessionmaker(engine):
+    return create_sessionmaker(engine)
+
+
+@pytest.fixture
+def uow_factory(sessionmaker):
+    return lambda: UnitOfWork(sessionmaker)

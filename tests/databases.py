@@ -1,0 +1,97 @@
+"""Test databases: a fresh SQLite file per test, and a PostgreSQL database per run when configured.
+
+PostgreSQL comes from CHIBO_TEST_POSTGRES_URL (`.ci/start-postgres` prints one). Without it the
+PostgreSQL half of the tiers is skipped with one clear reason, except under CI, where it must run.
+"""
+
+import asyncio
+import os
+import uuid
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from storage.db import create_engine
+from storage.migrate import upgrade
+from storage.models import Base
+
+POSTGRES_URL = os.environ.get("CHIBO_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def require_postgres() -> str:
+    if POSTGRES_URL:
+        return POSTGRES_URL
+    if os.environ.get("CI"):
+        pytest.fail("CI must test PostgreSQL: set CHIBO_TEST_POSTGRES_URL (see .ci/start-postgres)")
+    pytest.skip("PostgreSQL tier: CHIBO_TEST_POSTGRES_URL is not set (run .ci/start-postgres)")
+
+
+async def _admin(statement: str) -> None:
+    engine = create_engine(POSTGRES_URL)
+    try:
+        async with engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+async def create_postgres_database() -> str:
+    """A new empty database on the test server; returns its URL."""
+    name = f"chibo_test_{uuid.uuid4().hex[:12]}"
+    await _admin(f'CREATE DATABASE "{name}"')
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+async def drop_postgres_database(url: str) -> None:
+    await _admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+class MigratedPostgres:
+    """One migrated database per test run; tests empty it instead of rebuilding it."""
+
+    url: str | None = None
+
+    @classmethod
+    def get(cls) -> str:
+        if cls.url is None:
+            async def prepare() -> str:
+                url = await create_postgres_database()
+                engine = create_engine(url)
+                await upgrade(engine)
+                await engine.dispose()
+                return url
+
+            cls.url = asyncio.run(prepare())
+        return cls.url
+
+    @classmethod
+    def drop(cls) -> None:
+        if cls.url is not None:
+            asyncio.run(drop_postgres_database(cls.url))
+            cls.url = None
+
+
+async def empty_tables(engine) -> None:
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+def database_url(backend: str, tmp_path) -> str:
+    if backend == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'chibo.db'}"
+    require_postgres()
+    return MigratedPostgres.get()
+
+
+async def ready_engine(url: str):
+    """An engine on a migrated, empty database."""
+    engine = create_engine(url)
+    if url.startswith("sqlite"):
+        await upgrade(engine)
+    else:
+        await empty_tables(engine)
+    return engine
