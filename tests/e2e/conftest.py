@@ -1,0 +1,58 @@
+"""The real dispatcher, polling the HTTP sandbox exactly as it would poll Telegram."""
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.app import SANDBOX_TOKEN, create_bot, create_dispatcher, set_menu
+from bot.config import Settings
+from bot.sandbox.client import SandboxClient
+from bot.sandbox.server import start_sandbox
+from storage.db import create_sessionmaker
+from tests.conftest import NOW
+
+
+@dataclass
+class Clock:
+    """The bot's clock; tests move it to check expiries."""
+
+    now: datetime = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def sandbox():
+    server = await start_sandbox("127.0.0.1", 0)
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def tg(sandbox, engine, db_url, clock):
+    """A SandboxClient talking to the running bot."""
+    settings = Settings(_env_file=None, database_url=db_url)
+    bot = create_bot(SANDBOX_TOKEN, sandbox.url)
+    me = await bot.me()
+    dp = create_dispatcher(settings, create_sessionmaker(engine), bot_username=me.username, clock=clock)
+    await set_menu(bot)
+    polling = asyncio.create_task(dp.start_polling(bot, handle_as_tasks=False, handle_signals=False,
+                                                   polling_timeout=1))
+    async with SandboxClient(sandbox.url) as client:
+        yield client
+    await dp.stop_polling()
+    with contextlib.suppress(asyncio.CancelledError):
+        await polling
+    await bot.session.close()
