@@ -1,0 +1,78 @@
+"""`chibo run` with no token, as a newcomer starts it: a scripted onboarding through the control API,
+then headless Chromium opens the sandbox page, sees that conversation, sends /start and sees the answer."""
+
+import asyncio
+import os
+import shutil
+import socket
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox.client import SandboxClient
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+async def chibo_run(tmp_path: Path):
+    """The real `chibo run` process with no token; yields the sandbox URL once the bot answers."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHIBO_")}
+    env |= {"CHIBO_SANDBOX_PORT": str(port), "CHIBO_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}"}
+    started = time.perf_counter()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    first_line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+    url = f"http://127.0.0.1:{port}"
+    assert f"open {url}/" in first_line
+    async with SandboxClient(url) as client:
+        await client.send(1, "/help")  # waits until the bot has answered: start-up to first answer
+    print(f"start-up to first answer: {(time.perf_counter() - started) * 1000:.0f} ms")
+    yield url
+    process.terminate()
+    await asyncio.wait_for(process.wait(), 15)
+
+
+async def test_scripted_onboarding_and_the_page_in_chromium(chibo_run):
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the browser check: Debian's chromium is not installed")
+        pytest.skip("browser check: Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.async_api import async_playwright, expect
+
+    async with SandboxClient(chibo_run) as tg:
+        await tg.send(700, "/start", first_name="Lan")
+        await tg.click_button(700, "Tạo chi bộ mới")
+        await tg.send(700, "Chi bộ Tổ dân phố 5")
+        await tg.click_button(700, "Bỏ qua")
+        await tg.send(700, "Nguyễn Thị Lan")
+        assert "Đã tạo Chi bộ Tổ dân phố 5" in await tg.last_text(700)
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = await browser.new_page(viewport={"width": 390, "height": 844})
+        await page.goto(chibo_run + "/")
+        await page.fill("#user-id", "700")
+        await expect(page.locator(".message.bot").last).to_contain_text("Đã tạo Chi bộ Tổ dân phố 5")
+        await expect(page.locator(".message.user").first).to_contain_text("/start")
+
+        await page.fill("#user-id", "701")
+        await page.fill("#first-name", "Minh")
+        await page.fill("#text", "/start")
+        await page.click("#send")
+        await expect(page.locator(".message.bot").last).to_contain_text("Xin chào Minh")
+        await expect(page.locator("button.inline").last).to_contain_text("Tạo chi bộ mới")
+        await browser.close()

@@ -1,0 +1,50 @@
+"""The command line as a newcomer uses it: --help everywhere, db upgrade, demo."""
+
+import asyncio
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from bot.domain.roster import Role, Status
+from bot.services.actor import load_actor
+from bot.services.roster import roster
+
+COMMANDS = [[], ["run"], ["sandbox"], ["db"], ["db", "upgrade"], ["db", "downgrade"], ["demo"], ["plan"],
+            ["plan", "extract"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "chibo")
+def test_every_command_has_help(command):
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_demo_loads_once_and_prints_who_is_who(db_url, monkeypatch):
+    monkeypatch.setenv("CHIBO_DATABASE_URL", db_url)
+    first = CliRunner().invoke(main, ["demo", "--json"])
+    second = CliRunner().invoke(main, ["demo", "--json"])
+    assert first.exit_code == 0, first.output
+    people = json.loads(first.output)
+    assert json.loads(second.output) == people
+    assert set(people) == {"branch", "secretary", "deputy", "members", "supervisor"}
+    assert len(people["members"]) == 12 and {people["secretary"], people["deputy"]} <= set(people["members"])
+    text = CliRunner().invoke(main, ["demo"]).output
+    assert f"user {people['secretary']}: Nguyễn Thị Hồng Lan — secretary" in text
+
+
+async def test_the_demo_roster_mixes_roles_and_statuses(db_url, uow_factory, monkeypatch):
+    monkeypatch.setenv("CHIBO_DATABASE_URL", db_url)
+    # The command runs its own event loop, so it gets a thread of its own.
+    result = await asyncio.to_thread(CliRunner().invoke, main, ["demo", "--json"])
+    people = json.loads(result.output)
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, people["secretary"])
+        view = await roster(uow, secretary)
+        supervisor = await load_actor(uow, people["supervisor"])
+    assert len(view.members) == 12 and all(m.linked for m in view.members)
+    assert {m.role for m in view.members} == set(Role)
+    assert sum(m.status == Status.PROBATIONARY for m in view.members) == 2
+    assert any(m.exempt for m in view.members) and any(m.suspended for m in view.members)
+    assert [s.branch_name for s in supervisor.supervised] == [people["branch"]]
