@@ -1,0 +1,209 @@
+"""Control API under /sandbox/: play the users' side and look at what the bot did.
+
+Scripted checks depend on these routes and shapes; extend them, never change them.
+"""
+
+import base64
+import binascii
+import mimetypes
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import web
+
+from bot.sandbox import objects
+from bot.sandbox.bot_api import STATE_KEY
+from bot.sandbox.formatting import command_entities
+from bot.sandbox.state import PRESET_USERS, Chat, SandboxState
+
+MAX_WAIT = 120.0
+
+
+class ControlError(Exception):
+    """A bad control request; answered as 400 {"error": ...}."""
+
+
+@web.middleware
+async def _errors_as_json(request: web.Request, handler: Any) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ControlError as error:
+        return web.json_response({"error": str(error)}, status=400)
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise ControlError("the body must be a JSON object") from None
+    if not isinstance(body, dict):
+        raise ControlError("the body must be a JSON object")
+    return body
+
+
+def _field(body: dict[str, Any], name: str, kind: type, *, optional: bool = False) -> Any:
+    value = body.get(name)
+    if value is None and optional:
+        return None
+    # bool is an int subclass; a user id of `true` is a caller bug.
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise ControlError(f"{name!r} must be {kind.__name__}")
+    return value
+
+
+def _query_int(request: web.Request, name: str) -> int:
+    try:
+        return int(request.query[name])
+    except (KeyError, ValueError):
+        raise ControlError(f"query parameter {name!r} must be an integer") from None
+
+
+def _user_chat(state: SandboxState, body: dict[str, Any]) -> Chat:
+    user = state.user(_field(body, "user_id", int), _field(body, "first_name", str, optional=True))
+    return state.open_chat(user)
+
+
+def _enqueue_message(state: SandboxState, chat: Chat, **fields: Any) -> web.Response:
+    message = chat.add(False, **fields)
+    update_id = state.enqueue("message", objects.message_json(chat, message))
+    return web.json_response({"update_id": update_id, "message_id": message.message_id})
+
+
+async def send(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    body = await _body(request)
+    text = _field(body, "text", str)
+    if not text:
+        raise ControlError("'text' must not be empty")
+    chat = _user_chat(state, body)
+    # Telegram tags a leading /command, which aiogram's deep-link handling relies on.
+    return _enqueue_message(state, chat, text=text, entities=command_entities(text))
+
+
+async def upload(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    body = await _body(request)
+    file_name = _field(body, "file_name", str)
+    try:
+        content = base64.b64decode(_field(body, "content_base64", str), validate=True)
+    except binascii.Error:
+        raise ControlError("'content_base64' is not valid base64") from None
+    caption = _field(body, "caption", str, optional=True)
+    chat = _user_chat(state, body)
+    mime = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+    stored = state.store_file("document", file_name, mime, content)
+    return _enqueue_message(state, chat, document=stored, caption=caption or None)
+
+
+async def click(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    body = await _body(request)
+    user_id = _field(body, "user_id", int)
+    message_id = _field(body, "message_id", int)
+    data = _field(body, "data", str)  # passed as-is, so tests can forge callback data
+    chat = state.chat(user_id)
+    message = chat.bot_message(message_id) if chat else None
+    if chat is None or message is None:
+        raise ControlError(f"no bot message {message_id} in the chat with user {user_id}")
+    query = {
+        "id": state.new_callback_query(user_id),
+        "from": objects.user_json(chat.user),
+        "chat_instance": f"sandbox-{user_id}",
+        "message": objects.message_json(chat, message),
+        "data": data,
+    }
+    return web.json_response({"update_id": state.enqueue("callback_query", query)})
+
+
+def _chat_or_empty(request: web.Request) -> Chat | None:
+    return request.app[STATE_KEY].chat(_query_int(request, "user_id"))
+
+
+def _views(chat: Chat | None, *, bot_only: bool, with_content: bool) -> list[dict[str, Any]]:
+    if chat is None:
+        return []
+    return [
+        objects.message_view(m, pinned=m.message_id in chat.pinned, with_content=with_content)
+        for m in chat.messages.values()
+        if m.from_bot or not bot_only
+    ]
+
+
+async def messages(request: web.Request) -> web.Response:
+    return web.json_response(_views(_chat_or_empty(request), bot_only=True, with_content=True))
+
+
+async def chat_history(request: web.Request) -> web.Response:
+    # Polled by the page every ~700 ms: file contents are linked, not inlined.
+    return web.json_response(_views(_chat_or_empty(request), bot_only=False, with_content=False))
+
+
+async def callback_answers(request: web.Request) -> web.Response:
+    chat = _chat_or_empty(request)
+    return web.json_response(chat.callback_answers if chat else [])
+
+
+async def wait(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    update_id = _query_int(request, "update_id")
+    try:
+        timeout = min(float(request.query.get("timeout", "15")), MAX_WAIT)
+    except ValueError:
+        raise ControlError("query parameter 'timeout' must be a number") from None
+    await state.pulse.wait_until(lambda: state.is_finished(update_id), timeout)
+    result: dict[str, Any] = {"processed": state.is_processed(update_id)}
+    if update_id in state.dropped:
+        result["dropped"] = state.dropped[update_id]
+    return web.json_response(result)
+
+
+async def users(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    listed = {user_id: {"id": user_id, "first_name": name} for user_id, name in PRESET_USERS.items()}
+    for user in state.users.values():
+        listed[user.id] = {"id": user.id, "first_name": user.first_name}
+    for entry in listed.values():
+        entry["has_chat"] = entry["id"] in state.chats
+    return web.json_response(sorted(listed.values(), key=lambda entry: entry["id"]))
+
+
+async def status(request: web.Request) -> web.Response:
+    """What the bot side looks like: lets the page say whether a bot is connected."""
+    state = request.app[STATE_KEY]
+    return web.json_response(
+        {
+            "bot_last_seen": state.last_bot_contact,
+            "webhook_url": state.webhook.url if state.webhook else None,
+            "pending_updates": len(state.pending),
+            "commands": next(iter(state.commands.values()), []),
+        }
+    )
+
+
+async def reset(request: web.Request) -> web.Response:
+    request.app[STATE_KEY].reset()
+    return web.json_response({"ok": True})
+
+
+async def download(request: web.Request) -> web.Response:
+    stored = request.app[STATE_KEY].files.get(request.match_info["file_id"])
+    if stored is None:
+        raise web.HTTPNotFound()
+    # RFC 5987 filename* keeps Vietnamese file names intact in the browser download.
+    headers = {"Content-Disposition": f"inline; filename*=UTF-8''{quote(stored.file_name)}"}
+    return web.Response(body=stored.content, content_type=stored.mime_type, headers=headers)
+
+
+def add_routes(app: web.Application) -> None:
+    app.middlewares.append(_errors_as_json)
+    app.router.add_post("/sandbox/send", send)
+    app.router.add_post("/sandbox/click", click)
+    app.router.add_post("/sandbox/upload", upload)
+    app.router.add_get("/sandbox/messages", messages)
+    app.router.add_get("/sandbox/chat", chat_history)
+    app.router.add_get("/sandbox/callback_answers", callback_answers)
+    app.router.add_get("/sandbox/wait", wait)
+    app.router.add_get("/sandbox/users", users)
+    app.router.add_get("/sandbox/status", status)
+    app.router.add_post("/sandbox/reset", reset)
+    app.router.add_get("/sandbox/file/{file_id}", download)
