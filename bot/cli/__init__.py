@@ -1,6 +1,8 @@
 """The `chibo` command line: one click group, one module per command family."""
 
 import asyncio
+import contextlib
+import errno
 import json
 import logging
 import sys
@@ -23,6 +25,18 @@ def load_settings() -> Settings:
         sys.exit(EXIT_BAD_SETTING)
 
 
+@contextlib.contextmanager
+def port_in_use_is_a_bad_setting():
+    try:
+        yield
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        click.echo(f"chibo: bad setting: {error.strerror} — choose another CHIBO_SANDBOX_PORT or "
+                   "CHIBO_WEBHOOK_PORT", err=True)
+        sys.exit(EXIT_BAD_SETTING)
+
+
 @click.group(help="chibo — trợ lý chi bộ (Telegram assistant for branch secretaries).")
 def main() -> None:
     pass
@@ -35,10 +49,8 @@ def run() -> None:
 
     settings = load_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_bot(settings))
-    except KeyboardInterrupt:
-        pass
 
 
 @main.command(help="Serve only the sandbox (a local stand-in for the Telegram Bot API and a web chat page).")
@@ -49,7 +61,8 @@ def sandbox(host: str | None, port: int | None) -> None:
 
     settings = load_settings()
     logging.basicConfig(level=logging.INFO)
-    run_sandbox(host or settings.sandbox_host, settings.sandbox_port if port is None else port)
+    with port_in_use_is_a_bad_setting():
+        run_sandbox(host or settings.sandbox_host, settings.sandbox_port if port is None else port)
 
 
 @main.group(help="Database maintenance.")
