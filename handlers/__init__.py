@@ -2,9 +2,10 @@
 
 from aiogram import Router
 
-from handlers import common, onboarding, roster
+from handlers import calendar, common, onboarding, plans, roster
 
 
 def setup_routers() -> list[Router]:
     """Fresh routers each call, so every test can build its own dispatcher."""
-    return [common.setup_first(), onboarding.setup(), roster.setup(), common.setup_last()]
+    return [common.setup_first(), onboarding.setup(), roster.setup(), plans.setup(), calendar.setup(),
+            common.setup_last()]

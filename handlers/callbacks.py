@@ -54,3 +54,51 @@ class NewStatus(CallbackData, prefix="ns"):
 
 class NewRole(CallbackData, prefix="nr"):
     role: Role
+
+
+class DraftAction(StrEnum):
+    PAGE = "page"
+    ITEM = "item"
+    TOGGLE = "toggle"
+    DATES = "dates"
+    OWNER = "owner"
+    SAVE = "save"
+    DISCARD = "discard"
+
+
+class DraftCb(CallbackData, prefix="pi"):
+    id: int
+    act: DraftAction
+    n: int = 0  # the item index, or the page for PAGE
+
+
+class PeriodCb(CallbackData, prefix="cal"):
+    """A period is carried by its bounds, so an answer can be redrawn exactly as it was asked."""
+
+    kind: str
+    start: str  # yyyymmdd
+    end: str
+    all: bool = False
+
+
+class TaskDone(CallbackData, prefix="td"):
+    id: int
+    done: bool
+    kind: str
+    start: str
+    end: str
+    all: bool = False
+
+
+class CalendarGo(StrEnum):
+    THIS_MONTH = "this_month"
+    NEXT_MONTH = "next_month"
+    THIS_WEEK = "this_week"
+    UPCOMING = "upcoming"
+    OVERDUE = "overdue"
+    EXPORT = "export"
+    ADD_TASK = "add_task"
+
+
+class CalendarNav(CallbackData, prefix="cg"):
+    to: CalendarGo

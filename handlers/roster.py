@@ -1,6 +1,5 @@
 """The secretary's roster: list, add one by one or by pasting, edit, remove, invitation links."""
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from aiogram import F, Router

@@ -115,3 +115,61 @@ class AuditEntry(Base):
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id", ondelete="SET NULL"), index=True)
     action: Mapped[str] = mapped_column(String(60))
     details: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class Plan(Base):
+    """A plan (Kế hoạch) imported into a branch calendar; the same text is imported once per branch."""
+
+    __tablename__ = "plan"
+    __table_args__ = (UniqueConstraint("branch_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str | None] = mapped_column(String(60))
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    title: Mapped[str | None] = mapped_column(String(500))
+    source_name: Mapped[str | None] = mapped_column(String(200))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    imported_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+
+
+class Task(Base):
+    """A dated duty in the branch calendar: from a plan item, or added by hand (plan_id null)."""
+
+    __tablename__ = "task"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    is_branch_task: Mapped[bool] = mapped_column(Boolean)
+    start: Mapped[date | None] = mapped_column(Date)
+    due: Mapped[date | None] = mapped_column(Date, index=True)
+    recurrence: Mapped[str | None] = mapped_column(String(20))
+    condition: Mapped[str | None] = mapped_column(String(300))
+    time_text: Mapped[str] = mapped_column(String(300), default="")
+    source_line: Mapped[int | None] = mapped_column(Integer)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    plan: Mapped[Plan | None] = relationship(lazy="joined")
+
+
+class PlanImport(Base):
+    """A plan read but not yet confirmed: kept as a row, so a preview survives a restart."""
+
+    __tablename__ = "plan_import"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    source_name: Mapped[str | None] = mapped_column(String(200))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    header: Mapped[str] = mapped_column(Text)  # JSON of the plan header
+    items: Mapped[str] = mapped_column(Text)  # JSON list of items, each with a "keep" flag
+    state: Mapped[str] = mapped_column(String(12), default="draft")  # draft, saved, discarded

@@ -1,10 +1,12 @@
 """Repositories: the queries the services need, and nothing that decides a rule."""
 
-from sqlalchemy import func, select
+from datetime import date
+
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Branch, Invitation, Membership, Person, SupervisorLink
+from storage.models import Branch, Invitation, Membership, Person, Plan, PlanImport, SupervisorLink, Task
 
 
 class PersonRepo:
@@ -93,3 +95,29 @@ class InvitationRepo:
         if for_update:
             query = query.with_for_update()
         return await self.session.scalar(query)
+
+
+class CalendarRepo:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    def add(self, item: Plan | Task | PlanImport) -> None:
+        self.session.add(item)
+
+    async def tasks(self, branch_id: int) -> list[Task]:
+        rows = await self.session.scalars(select(Task).where(Task.branch_id == branch_id).order_by(Task.id))
+        return list(rows)
+
+    async def task(self, task_id: int) -> Task | None:
+        return await self.session.get(Task, task_id)
+
+    async def same_plan(self, branch_id: int, content_hash: str, number: str | None,
+                        issued_on: date | None) -> Plan | None:
+        """The plan already imported from this text, or with this number and date."""
+        same = Plan.content_hash == content_hash
+        if number and issued_on:
+            same = or_(same, and_(Plan.number == number, Plan.issued_on == issued_on))
+        return await self.session.scalar(select(Plan).where(Plan.branch_id == branch_id, same).limit(1))
+
+    async def draft(self, draft_id: int) -> PlanImport | None:
+        return await self.session.get(PlanImport, draft_id)

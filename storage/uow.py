@@ -7,7 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import AuditEntry
-from storage.repositories import BranchRepo, InvitationRepo, PersonRepo
+from storage.repositories import BranchRepo, CalendarRepo, InvitationRepo, PersonRepo
 
 
 class UnitOfWork:
@@ -19,6 +19,7 @@ class UnitOfWork:
         self.people = PersonRepo(self.session)
         self.branches = BranchRepo(self.session)
         self.invitations = InvitationRepo(self.session)
+        self.calendar = CalendarRepo(self.session)
         return self
 
     async def __aexit__(

@@ -26,3 +26,17 @@ def looks_like_date(text: str) -> bool:
 
 def format_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+_WINDOW_SEPARATOR = re.compile(r"\s*(?:-|–|—|đến|den|tới|toi)\s*", re.IGNORECASE)
+
+
+def parse_window(text: str) -> tuple[date | None, date]:
+    """'30/11/2014' (a deadline) or '05/11/2014 - 07/11/2014' (a window); ValueError otherwise."""
+    parts = [p for p in _WINDOW_SEPARATOR.split(text.strip(), maxsplit=1) if p]
+    if len(parts) == 1:
+        return None, parse_date(parts[0])
+    start, due = parse_date(parts[0]), parse_date(parts[1])
+    if start > due:
+        raise ValueError("window ends before it starts")
+    return start, due

@@ -1,0 +1,126 @@
+"""The plan's header block: number, issuer, issue date and title, and where the body starts.
+
+A party document opens with the issuing committee (under its superior), `*`, `Số 146-KH/ĐU`,
+the motto and `<place>, ngày … tháng … năm …`, then `KẾ HOẠCH` and the title lines; the body
+starts with the first sentence ("Thực hiện … như sau:"). Scanned or exported plans lose parts
+of this block, so each field is optional and the issuer falls back to the body's first
+sentence ("…, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch…").
+"""
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+
+from bot.domain.plans.citations import citation_spans
+from bot.domain.plans.model import PlanHeader
+from bot.domain.plans.owners import unit_phrase
+from bot.domain.plans.vietnamese import compile_loose, fold, matching_view, squash_spaces
+
+_HEADER_REACH = 40  # lines searched for the title when the plan has no "KẾ HOẠCH" line sooner
+_TITLE_LINES = 4
+_TITLE_CHARS = 300
+_INTRO_LINES = 5  # body lines searched for "… ban hành kế hoạch"
+
+_NUMBER = compile_loose(
+    r"(?:^|(?<=[\s|*]))Số\s*:?\s*(?P<n>\d{1,5})\s*[-–—]?\s*(?P<kind>[A-ZĐ]{1,6})\s*/\s*(?P<by>[A-ZĐ][A-ZĐ0-9\-]*)",
+    flags=0,  # capital "Số" opens the header field; "số" in a sentence is a citation
+)
+_DATE = r"ngày\s+(?P<d>\d{1,2})(?:\s+tháng\s+|\s*/\s*)(?P<m>\d{1,2})(?:\s+năm\s+|\s*/\s*)(?P<y>\d{4})"
+# "TP. Hồ Chí Minh, ngày 04 tháng 11 năm 2014" standing alone on its line.
+_PLACE_DATE = compile_loose(rf"^[\W_]*(?:[^\d,]{{2,60}},\s*)?{_DATE}[\W_]*$")
+_ROMAN_HEADING = re.compile(r"^\s*[IVX]{1,5}\s*[./)]")
+_ISSUING = compile_loose(r"\s(?:ban\s+hành|đề\s+ra|triển\s+khai|xây\s+dựng)\s+kế\s+hoạch")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_MOTTO = "dang cong san viet nam"
+
+
+def issue_date(line: str) -> date | None:
+    """The date of a `<place>, ngày …` line — the plan's own date, never a task."""
+    m = _PLACE_DATE.match(matching_view(line))
+    if not m:
+        return None
+    try:
+        return date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None
+
+
+def _is_title_line(line: str) -> bool:
+    content = line.strip(" \t*#_")
+    return fold(content).startswith("ke hoach") and content[:8].isupper()
+
+
+def _title(lines: Sequence[str], at: int) -> tuple[str | None, int]:
+    """The title after the `KẾ HOẠCH` line at `at`, and the index of the first body line."""
+    parts = [line_rest] if (line_rest := lines[at].strip(" \t*#_")[8:].strip()) else []
+    i = at + 1
+    while i < len(lines) and len(parts) < _TITLE_LINES:
+        text = lines[i].strip(" \t*#_")
+        if not text:
+            i += 1
+            continue
+        starts_body = (
+            text.endswith(":")
+            or _ROMAN_HEADING.match(text)
+            or citation_spans(matching_view(text))
+            or len(" ".join([*parts, text])) > _TITLE_CHARS
+        )
+        if starts_body:
+            break
+        parts.append(text)
+        i += 1
+    return (squash_spaces(" ".join(parts)) or None), i
+
+
+def _number(lines: Sequence[str]) -> tuple[str | None, int | None]:
+    for i, line in enumerate(lines):
+        if m := _NUMBER.search(matching_view(line)):
+            return f"{m['n']}-{m['kind']}/{m['by']}", i
+    return None, None
+
+
+def _issuer_above(lines: Sequence[str], number_at: int) -> str | None:
+    """The committee line nearest above `Số …` (its superior sits above it)."""
+    for line in reversed(lines[:number_at]):
+        text = squash_spaces(line.strip(" \t*"))
+        letters = [c for c in text if c.isalpha()]
+        if letters and text.isupper() and fold(text) != _MOTTO:
+            return text
+    return None
+
+
+def _issuer_in_intro(lines: Sequence[str]) -> str | None:
+    """`…, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch …`: the unit after the last break."""
+    for line in lines[:_INTRO_LINES]:
+        if not (m := _ISSUING.search(matching_view(line))):
+            continue
+        before = line[: m.start()]
+        cuts = [0, *(k + 1 for k, c in enumerate(before) if c in ',;:”"')]
+        for cut in reversed(cuts):
+            if unit_phrase(chunk := before[cut:].strip()):
+                return chunk
+    return None
+
+
+def dominant_year(lines: Sequence[str]) -> int | None:
+    """The year a plan without a date is about: the one it names most (ties: the latest)."""
+    counts = Counter(int(y) for line in lines for y in _YEAR.findall(line))
+    return max(counts, key=lambda y: (counts[y], y)) if counts else None
+
+
+def read_header(lines: Sequence[str]) -> tuple[PlanHeader, int]:
+    """The header and the index of the first body line (lines before it hold no tasks)."""
+    title_at = next((i for i, line in enumerate(lines[:_HEADER_REACH]) if _is_title_line(line)), None)
+    zone = lines[:title_at] if title_at is not None else lines[:_HEADER_REACH]
+    number, number_at = _number(zone)
+    dated = next(((i, d) for i, line in enumerate(lines) if (d := issue_date(line))), None)
+    if title_at is not None:
+        title, body_start = _title(lines, title_at)
+    else:
+        title, body_start = None, 1 + max(number_at or -1, dated[0] if dated and dated[0] < len(zone) else -1)
+    issuer = (_issuer_above(lines, number_at) if number_at is not None else None) or _issuer_in_intro(
+        lines[body_start:]
+    )
+    header = PlanHeader(number=number, issuer=issuer, issued_on=dated[1] if dated else None, title=title)
+    return header, body_start

@@ -1,0 +1,132 @@
+"""The shape of a plan's lines: list markers, section headings, and lines that govern others.
+
+Two kinds of line carry a time for other lines:
+- a *header* — a line that is only a time (`+ Từ ngày 05/11/2014 đến 07/11/2014:`) governs the
+  lines below it, up to the next header or heading;
+- a *trailer* — a parenthesis that is only a time (`(Thời gian thực hiện trong tháng 5/2012).`)
+  governs the list above it: the run of bullets of the same kind back to the heading and, when
+  that run is a sub-list, the bullet that introduced it (`- … gồm:`).
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.domain.plans.time_expressions import TimeExpression
+from bot.domain.plans.vietnamese import compile_loose, fold, matching_view
+
+CELL_SEPARATOR = " | "  # how a table row's cells are joined into one line
+
+_MARKER = re.compile(r"^\s*(?P<marker>(?:[-+•●○▪■–—*]\s*)*)")
+_HEADINGS = (  # (pattern, level): smaller levels enclose larger ones
+    (re.compile(r"^(?P<num>[IVX]{1,5})\s*[./)][\s./)]*(?P<rest>.*)$"), 0),
+    (re.compile(r"^(?P<num>[A-ZĐ])\s*[.)]\s+(?P<rest>.*)$"), 1),
+    (compile_loose(r"^(?P<num>(?:BƯỚC|PHẦN|MỤC)\s+\w+)\s*[:.]\s*(?P<rest>.*)$"), 1),
+    (re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})+|\d{1,2}(?=[.)]))[.)]?\s*(?P<rest>.*)$"), 2),
+    (re.compile(r"^(?P<num>[a-zđ])\s*\)\s*(?P<rest>.*)$"), 6),
+)
+_CAPS_LEVEL = 1
+_CAPS_LIMIT = 150
+_TIME_LEAD = compile_loose(
+    r"[\W_]*(?:(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5}|[a-zđ])[.)/]+[\W_]*)?"  # a heading's number
+    r"(?:thời\s+gian(?:\s+thực\s+hiện|\s+hoàn\s+thành)?|thực\s+hiện)?[\W_]*"
+)
+_PARENTHESISED = re.compile(r"^[*_\s]*\(.*\)[*_.;,\s]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    marker: str  # the list symbol ("-", "+"; "" for a paragraph or a heading)
+    heading_level: int | None
+    text_at: int  # where the line's text starts, after its marker or heading number
+    text: str
+
+    @property
+    def is_heading(self) -> bool:
+        return self.heading_level is not None
+
+
+def shape(line: str) -> Shape:
+    m = _MARKER.match(line)
+    marker, at = m["marker"].replace(" ", ""), m.end()
+    content = line[at:].rstrip()
+    if not marker:
+        for pattern, level in _HEADINGS:
+            if h := pattern.match(content):
+                depth = h["num"].count(".") if level == 2 else 0
+                return Shape("", level + depth, at + h.start("rest"), h["rest"].strip())
+        if any(c.isalpha() for c in content) and content.isupper() and len(content) <= _CAPS_LIMIT:
+            return Shape("", _CAPS_LEVEL, at, content)
+    return Shape(marker[-1:], None, at, content)
+
+
+def is_time_only(line: str, expressions: Sequence[TimeExpression]) -> bool:
+    """Whether the line says nothing but its time (and a lead such as `Thời gian thực hiện:`)."""
+    if not expressions:
+        return False
+    view = matching_view(line)
+    rest, at = [], 0
+    for e in expressions:
+        rest.append(view[at : e.start])
+        at = e.end
+    rest.append(view[at:])
+    return all(_TIME_LEAD.fullmatch(piece) for piece in rest[:1]) and all(
+        not any(c.isalnum() for c in piece) for piece in rest[1:]
+    )
+
+
+def is_trailer(line: str, expressions: Sequence[TimeExpression]) -> bool:
+    """`(Thời gian thực hiện … tháng 5/2012).` on its own line: a note on the list above."""
+    if not expressions or not _PARENTHESISED.match(line):
+        return False
+    inner = line.strip(" *_.;,")[1:]
+    return fold(inner).startswith("thoi gian") or is_time_only(line, expressions)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A line that a trailer below it may govern."""
+
+    index: int
+    marker: str
+    text: str
+    owner: str | None
+    has_time: bool  # it has its own time, which a trailer does not override
+
+
+def governed_by_trailer(block: Sequence[Entry]) -> list[Entry]:
+    """The lines a trailer governs, from the entries since the last heading or time line."""
+    if not block:
+        return []
+    kind = block[-1].marker
+    chosen: list[Entry] = []
+    for entry in reversed(block):
+        if entry.marker == kind:
+            chosen.append(entry)
+            continue
+        if kind and entry.text.rstrip(" *").endswith(":"):
+            chosen.append(entry)  # the bullet that introduces the sub-list
+        break
+    return [e for e in reversed(chosen) if not e.has_time]
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as an editor numbers them (CRLF, CR or LF); other separators stay in the line."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return lines[:-1] if lines and not lines[-1] else lines
+
+
+def clause_at(line: str, position: int, text_at: int = 0) -> str:
+    """The clause of `line` around `position`: between `;` or `. ` outside parentheses, from
+    `text_at` on. A parenthesis that opens a clause (`… . (Thời gian …).`) notes the one before."""
+    bounds, depth = [text_at], 0
+    for k in range(text_at, len(line)):
+        char = line[k]
+        depth += (char == "(") - (char == ")")
+        ends = char == ";" or (char == "." and line[k + 1 : k + 2] == " ")
+        if depth == 0 and ends and not line[k + 1 :].lstrip(" *").startswith("("):
+            bounds.append(k + 1)
+    bounds.append(len(line))
+    start = max(b for b in bounds[:-1] if b <= position)
+    end = min(b for b in bounds[1:] if b > position)
+    return line[start:end].strip(" ;")

@@ -1,0 +1,223 @@
+"""The branch calendar: /thangnay, /thangsau, /lich, free-text questions, done marks, tasks by hand, .ics."""
+
+from datetime import date, datetime
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.config import Settings
+from bot.domain.calendar.agenda import Agenda
+from bot.domain.calendar.periods import (
+    Period,
+    PeriodProblem,
+    next_month,
+    overdue_period,
+    parse_question,
+    this_month,
+    upcoming_period,
+    week_period,
+)
+from bot.domain.dates import parse_window
+from bot.services import calendar
+from bot.services.actor import Actor
+from bot.services.errors import ServiceError
+from bot.texts import label, render
+from handlers.callbacks import CalendarGo, CalendarNav, PeriodCb, TaskDone
+
+# Telegram caps a message at 4096 characters: long groups are cut to this many lines, then fewer.
+GROUP_LIMITS = (15, 8, 4)
+MAX_TEXT = 4096
+NUMBERED_BUTTONS = 30
+MAX_QUESTION = 200
+
+
+class AddTask(StatesGroup):
+    text = State()
+    dates = State()
+
+
+def today_in(settings: Settings, now: datetime) -> date:
+    return now.astimezone(settings.tz).date()
+
+
+def _compact(day: date) -> str:
+    # isoformat keeps four year digits even for date.min (the start of "quá hạn"); strftime does not.
+    return day.isoformat().replace("-", "")
+
+
+def _bounds(period: Period) -> dict[str, str]:
+    return {"kind": period.kind, "start": _compact(period.start), "end": _compact(period.end)}
+
+
+def _period(data: PeriodCb | TaskDone) -> Period:
+    """The period a button carries; forged bounds fail here and the button is refused as stale."""
+    try:
+        start, end = (datetime.strptime(s, "%Y%m%d").date() for s in (data.start, data.end))
+        return Period(kind=data.kind, start=start, end=end)
+    except ValueError as error:
+        raise ServiceError("stale_button") from error
+
+
+def numbering(a: Agenda) -> dict[int, int]:
+    """Task id → the number shown in the answer, in the order the groups are read."""
+    ordered = [*a.overdue, *a.due, *a.open_windows, *a.standing, *a.waiting]
+    return {t.id: n for n, t in enumerate(ordered, start=1)}
+
+
+def agenda_keyboard(a: Agenda, numbered: dict[int, int], only_branch: bool) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    tasks = {t.id: t for t in (*a.overdue, *a.due, *a.open_windows, *a.standing, *a.waiting)}
+    shown = list(numbered.items())[:NUMBERED_BUTTONS]
+    for task_id, n in shown:
+        done = tasks[task_id].done
+        kb.button(text=label("task_number", n=n, done=done),
+                  callback_data=TaskDone(id=task_id, done=not done, all=not only_branch, **_bounds(a.period)))
+    sizes = [5] * (-(-len(shown) // 5))
+    if a.hidden_count and only_branch:
+        kb.button(text=label("show_all", n=a.hidden_count), callback_data=PeriodCb(all=True, **_bounds(a.period)))
+        sizes.append(1)
+    elif not only_branch:
+        kb.button(text=label("show_branch_only"), callback_data=PeriodCb(all=False, **_bounds(a.period)))
+        sizes.append(1)
+    kb.adjust(*sizes)
+    return kb.as_markup()
+
+
+def agenda_text(a: Agenda, branch_name: str, only_branch: bool) -> str:
+    numbered = numbering(a)
+    for limit in GROUP_LIMITS:
+        text = render("calendar", "agenda", a=a, branch_name=branch_name, numbered=numbered,
+                      only_branch=only_branch, limit=limit)
+        if len(text) <= MAX_TEXT:
+            break
+    return text
+
+
+def menu_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for go in CalendarGo:
+        kb.button(text=label(go.value), callback_data=CalendarNav(to=go))
+    kb.adjust(2, 3, 2)
+    return kb.as_markup()
+
+
+async def calendar_question(message: Message, settings: Settings, clock) -> dict | bool:
+    """Filter: a short free-text message that asks about a period; hands the period to the handler."""
+    if not message.text or len(message.text) > MAX_QUESTION:
+        return False
+    parsed = parse_question(message.text, today_in(settings, clock()))
+    return False if parsed is None else {"asked": parsed}
+
+
+def setup() -> Router:
+    router = Router(name="calendar")
+
+    async def answer(target: Message, period: Period, uow, actor: Actor, clock, settings: Settings,
+                     *, only_branch: bool = True, edit: bool = False) -> None:
+        a = await calendar.agenda(uow, actor, period, today_in(settings, clock()), only_branch=only_branch)
+        _, branch_name = calendar.readable_branch(actor)
+        text = agenda_text(a, branch_name, only_branch)
+        markup = agenda_keyboard(a, numbering(a), only_branch)
+        if edit:
+            await target.edit_text(text, reply_markup=markup)
+        else:
+            await target.answer(text, reply_markup=markup)
+
+    @router.message(Command("thangnay"))
+    async def this_month_command(message: Message, uow, actor: Actor, clock, settings: Settings) -> None:
+        await answer(message, this_month(today_in(settings, clock())), uow, actor, clock, settings)
+
+    @router.message(Command("thangsau"))
+    async def next_month_command(message: Message, uow, actor: Actor, clock, settings: Settings) -> None:
+        await answer(message, next_month(today_in(settings, clock())), uow, actor, clock, settings)
+
+    @router.message(Command("lich"))
+    async def calendar_menu(message: Message, actor: Actor) -> None:
+        calendar.readable_branch(actor)
+        await message.answer(render("calendar", "lich_help"), reply_markup=menu_keyboard())
+
+    @router.callback_query(CalendarNav.filter(F.to == CalendarGo.EXPORT))
+    async def export_button(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings) -> None:
+        await send_ics(query.message, uow, actor, clock, settings)
+        await query.answer()
+
+    @router.message(Command("xuatlich"))
+    async def export_command(message: Message, uow, actor: Actor, clock, settings: Settings) -> None:
+        await send_ics(message, uow, actor, clock, settings)
+
+    async def send_ics(target: Message, uow, actor: Actor, clock, settings: Settings) -> None:
+        name, content = await calendar.export_ics(uow, actor, clock(), settings.timezone)
+        await target.answer_document(BufferedInputFile(content, filename="lich-chi-bo.ics"),
+                                     caption=render("calendar", "ics_caption", branch_name=name))
+
+    @router.callback_query(CalendarNav.filter(F.to == CalendarGo.ADD_TASK))
+    async def add_button(query: CallbackQuery, actor: Actor, state: FSMContext) -> None:
+        await start_add(query.message, actor, state)
+        await query.answer()
+
+    @router.message(Command("themviec"))
+    async def add_command(message: Message, actor: Actor, state: FSMContext) -> None:
+        await start_add(message, actor, state)
+
+    async def start_add(target: Message, actor: Actor, state: FSMContext) -> None:
+        actor.secretary_branch()
+        await state.set_state(AddTask.text)
+        await target.answer(render("calendar", "ask_task_text"))
+
+    @router.message(AddTask.text, F.text)
+    async def add_text(message: Message, state: FSMContext) -> None:
+        await state.update_data(text=message.text[:1000])
+        await state.set_state(AddTask.dates)
+        await message.answer(render("calendar", "ask_task_dates"))
+
+    @router.message(AddTask.dates, F.text)
+    async def add_dates(message: Message, state: FSMContext, uow, actor: Actor, clock) -> None:
+        try:
+            start, due = parse_window(message.text)
+        except ValueError:
+            await message.answer(render("plans", "bad_dates", text=message.text[:100]))
+            return
+        task = await calendar.add_task(uow, actor, text=(await state.get_data())["text"], start=start, due=due,
+                                       now=clock())
+        await state.clear()
+        await message.answer(render("calendar", "task_added", t=task))
+
+    @router.callback_query(CalendarNav.filter())
+    async def period_button(query: CallbackQuery, callback_data: CalendarNav, uow, actor: Actor, clock,
+                            settings: Settings) -> None:
+        today = today_in(settings, clock())
+        period = {
+            CalendarGo.THIS_MONTH: this_month, CalendarGo.NEXT_MONTH: next_month, CalendarGo.THIS_WEEK: week_period,
+            CalendarGo.UPCOMING: upcoming_period, CalendarGo.OVERDUE: overdue_period,
+        }[callback_data.to](today)
+        await answer(query.message, period, uow, actor, clock, settings)
+        await query.answer()
+
+    @router.callback_query(PeriodCb.filter())
+    async def redraw(query: CallbackQuery, callback_data: PeriodCb, uow, actor: Actor, clock,
+                     settings: Settings) -> None:
+        await answer(query.message, _period(callback_data), uow, actor, clock, settings,
+                     only_branch=not callback_data.all, edit=True)
+        await query.answer()
+
+    @router.callback_query(TaskDone.filter())
+    async def mark(query: CallbackQuery, callback_data: TaskDone, uow, actor: Actor, clock,
+                   settings: Settings) -> None:
+        await calendar.set_done(uow, actor, callback_data.id, callback_data.done, clock())
+        await answer(query.message, _period(callback_data), uow, actor, clock, settings,
+                     only_branch=not callback_data.all, edit=True)
+        await query.answer()
+
+    @router.message(StateFilter(None), calendar_question)
+    async def question(message: Message, asked: Period | PeriodProblem, uow, actor: Actor, clock,
+                       settings: Settings) -> None:
+        if isinstance(asked, PeriodProblem):
+            await message.answer(render("calendar", "period_problem", problem=asked))
+        else:
+            await answer(message, asked, uow, actor, clock, settings)
+
+    return router
