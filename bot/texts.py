@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from bot.domain.dates import format_date
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "messages"
+DOCUMENTS = TEMPLATES.parent / "demo"
 
 
 @cache
@@ -38,3 +39,15 @@ def plain(file: str, macro: str, /, **context: object) -> str:
 def label(macro: str, /, **context: object) -> str:
     """A button label from buttons.j2."""
     return plain("buttons", macro, **context)
+
+
+@cache
+def _documents() -> Environment:
+    env = Environment(loader=FileSystemLoader(DOCUMENTS), undefined=StrictUndefined, keep_trailing_newline=True)
+    env.filters["d"] = format_date
+    return env
+
+
+def render_document(name: str, /, **context: object) -> str:
+    """A plain-text document written for the project (the demo plan), from templates/demo/."""
+    return _documents().get_template(name).render(**context)

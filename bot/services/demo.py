@@ -3,7 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot.domain.plans.structure import split_lines
 from bot.domain.roster import Role, Status
+from bot.services import plan_import
+from bot.services.actor import load_actor
+from bot.texts import render_document
 from storage.models import Branch, Membership, Person, SupervisorLink
 from storage.uow import UnitOfWork
 
@@ -37,6 +41,24 @@ ROSTER = (
     DemoMember(1011, "Dương Thị Thảo", Role.MEMBER, Status.PROBATIONARY, 0.33),
     DemoMember(1012, "Lý Văn Khoa", Role.MEMBER, Status.PROBATIONARY, 0.85),
 )
+
+
+def _month_end(day: date) -> date:
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def demo_plan_text(today: date) -> str:
+    """The demo plan, dated around today: one window already overdue, deadlines this month, and more
+    next month, so /thangnay always has something in each group."""
+    month_end = _month_end(today)
+    days = lambda n: today + timedelta(days=n)  # noqa: E731
+    return render_document(
+        "ke_hoach_demo.txt.j2",
+        issued=days(-20), prepare_from=days(-14), prepare_to=days(-9), drafts_from=days(-2), drafts_to=days(4),
+        month_end=month_end, meeting_from=days(6), meeting_to=days(12), files_due=days(14),
+        council_from=days(16), council_to=days(18), report_month=month_end + timedelta(days=1),
+    )
 
 
 @dataclass(frozen=True)
@@ -74,6 +96,10 @@ async def load_demo(uow: UnitOfWork, now: datetime) -> DemoPeople:
         uow.branches.add(SupervisorLink(branch_id=branch.id, person_id=supervisor.id, created_at=now))
         uow.audit(now, None, branch.id, "demo.load", members=len(ROSTER))
         await uow.commit()
+        secretary = await load_actor(uow, ROSTER[0].user_id)
+        draft = await plan_import.read_plan(uow, secretary, lines=split_lines(demo_plan_text(now.date())),
+                                            source_name="ke-hoach-27.txt", now=now)
+        await plan_import.confirm(uow, secretary, draft.id, now)
     by_role = {m.role: m.user_id for m in ROSTER if m.role in (Role.SECRETARY, Role.DEPUTY)}
     return DemoPeople(
         branch=DEMO_BRANCH,

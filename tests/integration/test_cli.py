@@ -2,13 +2,16 @@
 
 import asyncio
 import json
+from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.domain.calendar.periods import next_month, this_month
 from bot.domain.roster import Role, Status
 from bot.services.actor import load_actor
+from bot.services.calendar import agenda
 from bot.services.roster import roster
 
 COMMANDS = [[], ["run"], ["sandbox"], ["db"], ["db", "upgrade"], ["db", "downgrade"], ["demo"], ["plan"],
@@ -48,3 +51,15 @@ async def test_the_demo_roster_mixes_roles_and_statuses(db_url, uow_factory, mon
     assert sum(m.status == Status.PROBATIONARY for m in view.members) == 2
     assert any(m.exempt for m in view.members) and any(m.suspended for m in view.members)
     assert [s.branch_name for s in supervisor.supervised] == [people["branch"]]
+
+
+async def test_the_demo_calendar_has_overdue_current_and_coming_tasks(db_url, uow_factory, monkeypatch):
+    monkeypatch.setenv("CHIBO_DATABASE_URL", db_url)
+    people = json.loads((await asyncio.to_thread(CliRunner().invoke, main, ["demo", "--json"])).output)
+    today = datetime.now(UTC).date()
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, people["secretary"])
+        now = await agenda(uow, secretary, this_month(today), today, only_branch=True)
+        later = await agenda(uow, secretary, next_month(today), today, only_branch=True)
+    assert now.overdue and now.due and now.standing and now.waiting
+    assert later.due or later.open_windows
