@@ -177,3 +177,37 @@ def test_two_times_in_one_paragraph_are_two_items_each_with_its_clause() -> None
 def test_a_plan_without_dates_has_no_items() -> None:
     plan = extract_plan_text("KẾ HOẠCH\nSinh hoạt chi bộ\n- Chi bộ sinh hoạt đúng quy định.\n")
     assert plan.items == ()
+
+
+def test_a_bare_time_line_closes_the_list_above_unless_it_opens_one() -> None:
+    text = (
+        "1. Sinh hoạt chi bộ\n"
+        "- Chi ủy chuẩn bị nội dung sinh hoạt.\n"
+        "Thực hiện thường xuyên.\n"
+        "- Chi bộ tổng kết năm.\n"
+        "2. Tổng kết\n"
+        "Tháng 12/2023\n"  # right under its heading: it opens the list below
+        "- Chi ủy dự thảo báo cáo.\n"
+    )
+    items = extract_plan_text(text).items
+    assert [(i.line, i.start, i.due, i.recurrence) for i in items] == [
+        (2, None, None, "continuous"),
+        (7, date(2023, 12, 1), date(2023, 12, 31), None),
+    ]
+
+
+def test_a_header_table_in_a_docx() -> None:
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "ĐẢNG ỦY PHƯỜNG 5", "ĐẢNG CỘNG SẢN VIỆT NAM"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Số 21-KH/ĐU", "Phường 5, ngày 02 tháng 10 năm 2023"
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("Kiểm điểm cuối năm 2023")
+    document.add_paragraph("- Chi bộ họp trước ngày 15/12/2023.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    plan = extract_plan(read_plan_bytes(buffer.getvalue(), "kh.docx"))
+    assert plan.header == PlanHeader(
+        number="21-KH/ĐU", issuer="ĐẢNG ỦY PHƯỜNG 5", issued_on=date(2023, 10, 2), title="Kiểm điểm cuối năm 2023"
+    )
+    assert [(i.line, i.due, i.owner) for i in plan.items] == [(5, date(2023, 12, 15), "Chi bộ")]

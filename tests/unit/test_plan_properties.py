@@ -7,12 +7,13 @@ from bot.domain.plans import extract_plan_text, find_time_expressions
 from bot.domain.plans.readers import PlanReadError, read_plan_bytes
 
 # Plan-like vocabulary, so that generated text often comes close to a real time phrase.
-WORDS = (
+VOCABULARY = (
     "ngày tháng năm quý Quý từ đến trước trong hằng hàng thường xuyên sau khi có văn bản của Trung ương "
     "Từ KẾ HOẠCH Số 12-KH/ĐU nhiệm kỳ giai đoạn Chi bộ Bí thư chi bộ Đảng ủy: I. 1. 2.1. a) - + ( ) "
     "(Thời gian thực hiện , ; . / - 0 1 2 3 5 9 10 11 12 13 20 28 29 30 31 32 2012 2014 2022 1999 "
     "II III IV 6 một hai lần mỗi định kỳ nay hết 2/3 15% ngay thang nam tu den truoc"
-).split()
+)
+WORDS = VOCABULARY.split()
 TOKENS = st.one_of(st.sampled_from(WORDS), st.text(max_size=4))
 LINES = st.lists(TOKENS, max_size=25).map(" ".join)
 PLANS = st.lists(LINES, max_size=30).map("\n".join)

@@ -111,7 +111,7 @@ def test_a_zip_whose_declared_size_lies_is_still_refused() -> None:
     while data[central + 46 : central + 46 + 17] != b"word/document.xml":
         central = data.find(b"PK\x01\x02", central + 4)
     data[central + 24 : central + 28] = (10).to_bytes(4, "little")  # declared unpacked size: 10 bytes
-    with pytest.raises(PlanReadError, match="Tệp .docx bị hỏng"):
+    with pytest.raises(PlanReadError, match=r"Tệp \.docx bị hỏng"):
         read_plan_bytes(bytes(data), "lie.docx")
 
 
@@ -119,7 +119,7 @@ def test_files(tmp_path: Path) -> None:
     path = tmp_path / "ke-hoach.txt"
     path.write_bytes(TEXT.encode())
     assert read_plan_file(path) == LINES
-    with pytest.raises(PlanReadError, match="Không tìm thấy tệp: khong-co.txt"):
+    with pytest.raises(PlanReadError, match=r"Không tìm thấy tệp: khong-co\.txt"):
         read_plan_file(tmp_path / "khong-co.txt")
     with pytest.raises(PlanReadError, match="Không đọc được tệp"):
         read_plan_file(tmp_path)

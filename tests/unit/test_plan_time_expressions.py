@@ -111,7 +111,9 @@ def test_a_recurrence_from_a_year_starts_then() -> None:
 
 
 def test_an_open_start_anywhere_in_the_line_anchors_its_recurrence() -> None:
-    found = find_time_expressions("- Đưa nội dung vào chương trình giám sát hằng năm. (Thời gian thực hiện từ năm 2023).")
+    found = find_time_expressions(
+        "- Đưa nội dung vào chương trình giám sát hằng năm. (Thời gian thực hiện từ năm 2023)."
+    )
     assert [e.when for e in found] == [When(start=date(2023, 1, 1), recurrence="yearly")]
     assert found[0].text == "hằng năm; từ năm 2023"
 
@@ -204,3 +206,18 @@ def test_text_without_diacritics_or_with_old_tone_marks(sentence: str, expected:
 def test_another_accent_is_another_word() -> None:
     # "thứ tư" is Wednesday, not "từ" (from): the date is the day itself, not an open start.
     assert only_when("Họp vào thứ tư, ngày 05/11/2014.") == window(date(2014, 11, 5), date(2014, 11, 5))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Đại hội chi bộ ngày 15 và 16/3/2022.", window(date(2022, 3, 15), date(2022, 3, 16))),
+        ("Thời gian: từ 01/3/2022 đến 15/3/2022.", window(date(2022, 3, 1), date(2022, 3, 15))),
+        ("Hoàn thành trước 31/12/2022.", window(None, date(2022, 12, 31))),
+        ("Thời gian thực hiện: Quý I, II/2023.", window(date(2023, 1, 1), date(2023, 6, 30))),
+        ("Sơ kết vào tháng 6-2023.", window(date(2023, 6, 1), date(2023, 6, 30))),
+        ("Báo cáo khi có hướng dẫn của cấp trên.", When(condition="khi có hướng dẫn của cấp trên")),
+    ],
+)
+def test_other_spellings_of_the_families(sentence: str, expected: When) -> None:
+    assert only_when(sentence) == expected

@@ -15,28 +15,26 @@ from collections.abc import Sequence
 from bot.domain.plans.vietnamese import loose
 
 _CODE = r"[A-ZĐ][A-ZĐ0-9]*(?:[-–][A-ZĐ0-9]+)*"
+# Document numbers are upper case and matched as such, inside an otherwise case-blind pattern.
 _DOC_NUMBER = (
-    rf"(?<![\w/])\d{{1,5}}\s*[-–]?\s*[A-ZĐ]{{2,6}}\s*/\s*{_CODE}"  # 12-NQ/TW, 92 KH/ĐUK, 101QĐ/TW
-    rf"|(?<![\w/])\d{{1,5}}/(?:\d{{4}}/)?[A-ZĐ]{{2,}}[-–]{_CODE}"  # 33/2011/QĐ-UBND, 45/UBND-VP
+    rf"(?-i:(?<![\w/])\d{{1,5}}\s*[-–]?\s*[A-ZĐ]{{2,6}}\s*/\s*{_CODE}"  # 12-NQ/TW, 92 KH/ĐUK, 101QĐ/TW
+    rf"|(?<![\w/])\d{{1,5}}/(?:\d{{4}}/)?[A-ZĐ]{{2,}}[-–]{_CODE})"  # 33/2011/QĐ-UBND, 45/UBND-VP
 )
-_DOC_WORDS = (
+_DOC_WORDS = loose(
     r"nghị quyết|chỉ thị|chị thị|kết luận|kế hoạch|quyết định|quy định|hướng dẫn|thông báo"
     r"|công văn|văn bản|quy chế|quy chê|thông tư|nghị định|luật|đề án|chương trình|tờ trình|thông tri"
-)
-_DATE = r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
-_CITED_DATE = rf"\s*,?\s*(?:ban\s+hành\s+)?ngày\s+(?:{_DATE})"
-_ISSUER = r"\s+của\s+[^,;:.()\d]{1,100}?"
+).replace(" ", r"\s+")
+_DATE = loose(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
+_CITED_DATE = loose(rf"\s*,?\s*(?:ban\s+hành\s+)?ngày\s+(?:{_DATE})")
+_ISSUER = loose(r"\s+của\s+[^,;:.()\d]{1,100}?")
 # The subject runs to the end of the clause, or to a comma that opens a time phrase.
-_SUBJECT = r"\s+về\s+(?:(?!,\s*(?:trong|trước|từ|đến|hoàn\s+thành|thời\s+gian|hằng|hàng)\s)[^;:.()])*"
+_SUBJECT = loose(r"\s+về\s+(?:(?!,\s*(?:trong|trước|từ|đến|hoàn\s+thành|thời\s+gian|hằng|hàng)\s)[^;:.()])*")
 _CITATION = re.compile(
-    loose(
-        r"(?<![\w/])(?=[\dnckqhtvlđ])"  # the first letters of numbers and document words, for speed
-        rf"(?:(?:{_DOC_WORDS})\s+(?:số\s*:?\s*)?(?:(?-i:{_DOC_NUMBER})|\d{{1,5}}(?![\d/])\S*)"
-        rf"|(?-i:{_DOC_NUMBER}))"
-        rf"(?:{_CITED_DATE})?"
-        rf"(?:{_ISSUER}(?:{_CITED_DATE})(?=\W))?"
-        rf"(?:(?:{_ISSUER})?{_SUBJECT})?"
-    ),
+    loose(r"(?<![\w/])(?=[\dnckqhtvlđ])")  # the first letters of numbers and document words, for speed
+    + rf"(?:(?:{_DOC_WORDS})\s+(?:{loose('số')}\s*:?\s*)?(?:{_DOC_NUMBER}|\d{{1,5}}(?![\d/])\S*)|{_DOC_NUMBER})"
+    rf"(?:{_CITED_DATE})?"
+    rf"(?:{_ISSUER}(?:{_CITED_DATE})(?=\W))?"
+    rf"(?:(?:{_ISSUER})?{_SUBJECT})?",
     re.IGNORECASE,
 )
 

@@ -42,11 +42,10 @@ class _Walk:
         if s.is_heading:
             self._open_section(s)
         expressions = find_time_expressions(line, self._context_year())
-        time_only = is_time_only(line, expressions)
-        if is_trailer(line, expressions) or (time_only and self._ends_list(index)):
+        if is_trailer(line, expressions, after_list=bool(self.block)):
             yield from self._close_list(expressions[0])
             return
-        if time_only:
+        if is_time_only(line, expressions):
             self.governor, self.block, self.bullet_owner = expressions[0], [], None
             return
         owner = self._owner(s)
@@ -73,12 +72,6 @@ class _Walk:
             self.sections.pop()
         self.sections.append((s.heading_level, owner_of_heading(s.text)))
         self.governor, self.block, self.bullet_owner = None, [], None
-
-    def _ends_list(self, index: int) -> bool:
-        """A bare time line with nothing but a heading after it closes the list above."""
-        following = (line for line in self.lines[index + 1 :] if line.strip())
-        nxt = next(following, None)
-        return nxt is None or shape(nxt).is_heading
 
     def _close_list(self, trailer: TimeExpression) -> Iterator[Item]:
         for e in governed_by_trailer(self.block):

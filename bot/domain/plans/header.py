@@ -15,35 +15,39 @@ from datetime import date
 from bot.domain.plans.citations import citation_spans
 from bot.domain.plans.model import PlanHeader
 from bot.domain.plans.owners import unit_phrase
-from bot.domain.plans.vietnamese import compile_loose, fold, matching_view, squash_spaces
+from bot.domain.plans.structure import CELL_SEPARATOR
+from bot.domain.plans.vietnamese import compile_loose, fold, loose, matching_view, squash_spaces
 
 _HEADER_REACH = 40  # lines searched for the title when the plan has no "KẾ HOẠCH" line sooner
 _TITLE_LINES = 4
 _TITLE_CHARS = 300
 _INTRO_LINES = 5  # body lines searched for "… ban hành kế hoạch"
 
-_NUMBER = compile_loose(
-    r"(?:^|(?<=[\s|*]))Số\s*:?\s*(?P<n>\d{1,5})\s*[-–—]?\s*(?P<kind>[A-ZĐ]{1,6})\s*/\s*(?P<by>[A-ZĐ][A-ZĐ0-9\-]*)",
-    flags=0,  # capital "Số" opens the header field; "số" in a sentence is a citation
+# Case-sensitive: capital "Số" opens the header field; "số" in a sentence is a citation.
+_NUMBER = re.compile(
+    loose(r"(?:^|(?<=[\s|*]))Số")
+    + r"\s*:?\s*(?P<n>\d{1,5})\s*[-–—]?\s*(?P<kind>[A-ZĐ]{1,6})\s*/\s*(?P<by>[A-ZĐ][A-ZĐ0-9\-]*)"
 )
 _DATE = r"ngày\s+(?P<d>\d{1,2})(?:\s+tháng\s+|\s*/\s*)(?P<m>\d{1,2})(?:\s+năm\s+|\s*/\s*)(?P<y>\d{4})"
-# "TP. Hồ Chí Minh, ngày 04 tháng 11 năm 2014" standing alone on its line.
-_PLACE_DATE = compile_loose(rf"^[\W_]*(?:[^\d,]{{2,60}},\s*)?{_DATE}[\W_]*$")
-_ROMAN_HEADING = re.compile(r"^\s*[IVX]{1,5}\s*[./)]")
+# "TP. Hồ Chí Minh, ngày 04 tháng 11 năm 2014", "Phường 5, ngày …" standing alone on its line;
+# a number elsewhere in the place would let a citation ("Kết luận 21-KL/TW, ngày …") pass.
+_PLACE_DATE = compile_loose(rf"^[\W_]*(?:[^\d,]{{2,60}}(?:\s\d{{1,2}})?,\s*)?{_DATE}[\W_]*$")
+# A list item or a numbered heading ("I.", "A.", "1.", "2.1.", "a)") starts the body.
+_LISTED = re.compile(r"^\s*(?:[-+•●○▪■–—]|(?:[IVX]{1,5}|[A-ZĐ]|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[./)])")
 _ISSUING = compile_loose(r"\s(?:ban\s+hành|đề\s+ra|triển\s+khai|xây\s+dựng)\s+kế\s+hoạch")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _MOTTO = "dang cong san viet nam"
 
 
 def issue_date(line: str) -> date | None:
-    """The date of a `<place>, ngày …` line — the plan's own date, never a task."""
-    m = _PLACE_DATE.match(matching_view(line))
-    if not m:
-        return None
-    try:
-        return date(int(m["y"]), int(m["m"]), int(m["d"]))
-    except ValueError:
-        return None
+    """The date of a `<place>, ngày …` line or table cell — the plan's own date, never a task."""
+    for cell in line.split(CELL_SEPARATOR):
+        if m := _PLACE_DATE.match(matching_view(cell)):
+            try:
+                return date(int(m["y"]), int(m["m"]), int(m["d"]))
+            except ValueError:
+                return None
+    return None
 
 
 def _is_title_line(line: str) -> bool:
@@ -62,7 +66,7 @@ def _title(lines: Sequence[str], at: int) -> tuple[str | None, int]:
             continue
         starts_body = (
             text.endswith(":")
-            or _ROMAN_HEADING.match(text)
+            or _LISTED.match(text)
             or citation_spans(matching_view(text))
             or len(" ".join([*parts, text])) > _TITLE_CHARS
         )
@@ -81,12 +85,13 @@ def _number(lines: Sequence[str]) -> tuple[str | None, int | None]:
 
 
 def _issuer_above(lines: Sequence[str], number_at: int) -> str | None:
-    """The committee line nearest above `Số …` (its superior sits above it)."""
+    """The committee line nearest above `Số …` (its superior sits above it); in a header
+    table, the row's first cell that is not the party's motto."""
     for line in reversed(lines[:number_at]):
-        text = squash_spaces(line.strip(" \t*"))
-        letters = [c for c in text if c.isalpha()]
-        if letters and text.isupper() and fold(text) != _MOTTO:
-            return text
+        for cell in line.split(CELL_SEPARATOR):
+            text = squash_spaces(cell.strip(" \t*"))
+            if any(c.isalpha() for c in text) and text.isupper() and fold(text) != _MOTTO:
+                return text
     return None
 
 
@@ -117,8 +122,9 @@ def read_header(lines: Sequence[str]) -> tuple[PlanHeader, int]:
     dated = next(((i, d) for i, line in enumerate(lines) if (d := issue_date(line))), None)
     if title_at is not None:
         title, body_start = _title(lines, title_at)
-    else:
-        title, body_start = None, 1 + max(number_at or -1, dated[0] if dated and dated[0] < len(zone) else -1)
+    else:  # the body starts after whichever header field comes last
+        fields = [i for i in (number_at, dated and dated[0]) if i is not None and i < len(zone)]
+        title, body_start = None, max(fields, default=-1) + 1
     issuer = (_issuer_above(lines, number_at) if number_at is not None else None) or _issuer_in_intro(
         lines[body_start:]
     )

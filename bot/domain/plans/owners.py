@@ -14,10 +14,6 @@ from bot.domain.plans.vietnamese import fold
 Vocabulary = dict[str, tuple[tuple[str, ...], ...]]
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
 def _vocabulary(text: str) -> Vocabulary:
     """Comma-separated folded phrases → word tuples by first word, longest first."""
     phrases = sorted((tuple(p.split()) for p in text.split(",")), key=len, reverse=True)
@@ -43,12 +39,10 @@ _CONTINUATIONS = _vocabulary(
 )
 # Lower-case words that start a verb or a preposition, never the second syllable of a name
 # (`Đảng ủy Khối chỉ đạo`: `Khối` ends the name).
-_NOT_NAME_TAIL = frozenset(
-    _words(
-        "chỉ chủ tổ triển thực phối xây ban hướng kiểm báo tham theo chuẩn lãnh gửi tiếp đôn có là được"
-        " cần phải trực đề tổng giúp thông quán rà họp nghiên làm cho với về tại ở của trong và hoặc để"
-        " khi sau trước từ đến"
-    )
+_NOT_NAME_TAIL = _vocabulary(
+    "chi, chu, to, trien, thuc, phoi, xay, ban, huong, kiem, bao, tham, theo, chuan, lanh, gui, tiep, don,"
+    "co, la, duoc, can, phai, truc, de, tong, giup, thong, quan, ra, hop, nghien, lam, cho, voi, ve, tai,"
+    "o, cua, trong, va, hoac, khi, sau, truoc, tu, den"
 )
 # An introductory phrase before the subject: "Sau khi …, Ban Thường vụ thông báo …".
 _INTRODUCTIONS = _vocabulary("sau khi, truoc khi, sau, truoc, tren co so, can cu, trong qua trinh, khi, dong thoi")
@@ -68,22 +62,28 @@ _UNIT_SEPARATOR = re.compile(r"[,;]|\s(?:va|hoac)\s")
 
 
 class _Tokens:
-    """Words of a text with their spans, folded for vocabulary look-ups."""
+    """Words of a text with their spans, folded (on demand: a unit is named in the first few
+    words) for vocabulary look-ups."""
 
     def __init__(self, text: str) -> None:
         self.spans = [m.span() for m in _TOKEN.finditer(text)]
         self.raw = [text[a:b] for a, b in self.spans]
         self.words = [r.strip(_EDGE_PUNCTUATION) for r in self.raw]
-        self.folded = [fold(w) for w in self.words]
+        self._folded: dict[int, str] = {}
 
     def __len__(self) -> int:
         return len(self.raw)
 
+    def folded(self, i: int) -> str:
+        if i not in self._folded:
+            self._folded[i] = fold(self.words[i]) if i < len(self.words) else ""
+        return self._folded[i]
+
     def match(self, i: int, vocabulary: Vocabulary) -> int:
         """Length of the longest phrase starting at token i (0 if none); punctuation ends a phrase."""
-        for phrase in vocabulary.get(self.folded[i], ()) if i < len(self.folded) else ():
+        for phrase in vocabulary.get(self.folded(i), ()):
             n = len(phrase)
-            if tuple(self.folded[i : i + n]) == phrase and not self._broken(i, n):
+            if tuple(self.folded(k) for k in range(i, i + n)) == phrase and not self._broken(i, n):
                 return n
         return 0
 
@@ -108,7 +108,7 @@ class _Tokens:
         return (
             word.isalpha()
             and word.islower()
-            and word not in _NOT_NAME_TAIL
+            and not self.match(i, _NOT_NAME_TAIL)
             and not self.match(i, _HEADS)
             and not self.match(i, _CONTINUATIONS)
         )
@@ -144,17 +144,15 @@ def _unit_span(text: str) -> tuple[int, int] | None:
     start = 0
     while start < len(tokens) and not tokens.words[start]:
         start += 1  # bare markup such as "*"
-    if start < len(tokens) and tokens.folded[start] == "giao":  # "Giao (cho) <unit>…"
-        start += 1
-        if start < len(tokens) and tokens.folded[start] == "cho":
-            start += 1
+    if tokens.folded(start) == "giao":  # "Giao (cho) <unit>…"
+        start += 1 + (tokens.folded(start + 1) == "cho")
     end = _unit_end(tokens, start)
     if end is None:
         return None
     while end < len(tokens):  # "A, B và C" — a list of units
         if tokens.raw[end - 1][-1:] in ",;":
             more = _unit_end(tokens, end)
-        elif tokens.folded[end] in _JOINERS:
+        elif tokens.folded(end) in _JOINERS:
             more = _unit_end(tokens, end + 1)
         else:
             break

@@ -3,9 +3,9 @@
 Two kinds of line carry a time for other lines:
 - a *header* — a line that is only a time (`+ Từ ngày 05/11/2014 đến 07/11/2014:`) governs the
   lines below it, up to the next header or heading;
-- a *trailer* — a parenthesis that is only a time (`(Thời gian thực hiện trong tháng 5/2012).`)
-  governs the list above it: the run of bullets of the same kind back to the heading and, when
-  that run is a sub-list, the bullet that introduced it (`- … gồm:`).
+- a *trailer* — a parenthesised time (`(Thời gian thực hiện trong tháng 5/2012).`), or a bare
+  one closing a list, governs the list above it: the run of bullets of the same kind back to the
+  heading and, when that run is a sub-list, the bullet that introduced it (`- … gồm:`).
 """
 
 import re
@@ -70,17 +70,19 @@ def is_time_only(line: str, expressions: Sequence[TimeExpression]) -> bool:
         rest.append(view[at : e.start])
         at = e.end
     rest.append(view[at:])
-    return all(_TIME_LEAD.fullmatch(piece) for piece in rest[:1]) and all(
-        not any(c.isalnum() for c in piece) for piece in rest[1:]
-    )
+    lead, *others = rest
+    return bool(_TIME_LEAD.fullmatch(lead)) and not any(c.isalnum() for piece in others for c in piece)
 
 
-def is_trailer(line: str, expressions: Sequence[TimeExpression]) -> bool:
-    """`(Thời gian thực hiện … tháng 5/2012).` on its own line: a note on the list above."""
-    if not expressions or not _PARENTHESISED.match(line):
+def is_trailer(line: str, expressions: Sequence[TimeExpression], *, after_list: bool) -> bool:
+    """Whether a time line notes the list above rather than opening one below: a parenthesis
+    (`(Thời gian thực hiện … tháng 5/2012).`), or a bare time after a list that does not end
+    in `:` (a header ends in `:`, or stands right under its heading)."""
+    if not expressions:
         return False
-    inner = line.strip(" *_.;,")[1:]
-    return fold(inner).startswith("thoi gian") or is_time_only(line, expressions)
+    if _PARENTHESISED.match(line):
+        return fold(line.strip(" *_.;,")[1:]).startswith("thoi gian") or is_time_only(line, expressions)
+    return after_list and not line.rstrip(" *").endswith(":") and is_time_only(line, expressions)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,10 @@ where the plan uses the stage as the task's window rather than to name a program
 
 import calendar
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from bot.domain.plans.citations import citation_spans, inside
 from bot.domain.plans.model import When
@@ -27,7 +28,7 @@ _M = r"(?:0?[1-9]|1[0-2])(?!\d)"
 _Y = r"(?:19|20)\d{2}(?!\d)"
 _Q = r"(?:IV|I{1,3}|[1-4])(?!\w)"
 _LIST = r"\s*(?:,|và|-|–|đến|tới)\s*"
-_TO = r"\s*(?:đến|tới|-|–)\s*(?:hết\s+)?"
+_TO = r"\s*(?:đến|tới|-|–|và|,)\s*(?:hết\s+)?"  # "ngày 10-12/11", "ngày 15 và 16/3"
 
 # Every atom starts a word with one of these letters; checking it first keeps the scan fast.
 _ATOM = compile_loose(
@@ -59,7 +60,6 @@ _ATOM = compile_loose(
     )
     + ")"
 )
-_ATOM_KINDS = ("days", "days_long", "full", "long", "day_month", "term", "half", "quarters", "months", "years", "now")
 _CONNECTOR = compile_loose(r"\s*,?\s*(?:và\s+|hoặc\s+)?(?:(?:cho\s+)?(?:đến|tới)(?:\s+hết)?|-|–)?\s*")
 _NUMBER = re.compile(r"\d+|IV|I{1,3}", re.IGNORECASE)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -86,7 +86,6 @@ _RECURRENCE = compile_loose(
     r"|(?P<continuous>(?:thực\s+hiện|tiến\s+hành|triển\s+khai)\s+thường\s+xuyên"
     r"|thời\s+gian(?:\s+thực\s+hiện)?\s*:\s*thường\s+xuyên|\(\s*thường\s+xuyên\s*\)))"
 )
-_RECURRENCE_KINDS = ("semiannual", "quarterly", "monthly", "yearly", "continuous")
 # "Thường xuyên kiểm tra…" opening a bullet is the task's own rhythm; mid-sentence
 # ("phải thường xuyên tự giác…") it is only an exhortation.
 _LEADING_CONTINUOUS = compile_loose(r"[\s\-+•*–]*(?P<continuous>thường\s+xuyên)(?!\s*,)")
@@ -103,7 +102,7 @@ _AUTHORITY = (
 # ("Sau khi kiểm điểm, …" is just the next step).
 _CONDITION = compile_loose(
     r"(?<!\w)(?=[skt])(?:"
-    rf"sau\s+khi\s+(?:có|nhận\s+được|được)\s+(?:các\s+|những\s+)?(?:{_DOC_WORDS})[^;()\n]*"
+    rf"(?:sau\s+)?khi\s+(?:có|nhận\s+được|được)\s+(?:các\s+|những\s+)?(?:{_DOC_WORDS})[^;()\n]*"
     rf"|(?:sau\s+)?khi\s+(?:{_AUTHORITY})\s+[^;()\n]+"
     r"|theo\s+lộ\s+trình\s+(?:tại|của|trong|(?:được\s+)?quy\s+định\s+tại)\s+[^;()\n]+)"
 )
@@ -163,45 +162,78 @@ def _numbers(text: str) -> list[int]:
     return [_ROMAN.get(n.lower()) or int(n) for n in _NUMBER.findall(text)]
 
 
+_Bounds = tuple[_Point, _Point, bool]  # first point, last point, several periods
+_Groups = Callable[[str], Any]  # Match.group
+
+
+def _days(g: _Groups) -> _Bounds:
+    first = _Point(_int(g("dr_y1")), _int(g("dr_m1")) or 0, int(g("dr_d1")))
+    return first, _Point(_int(g("dr_y2")), int(g("dr_m2")), int(g("dr_d2"))), True
+
+
+def _days_long(g: _Groups) -> _Bounds:
+    year = _int(g("dl_y"))
+    return _Point(year, 0, int(g("dl_d1"))), _Point(year, int(g("dl_m")), int(g("dl_d2"))), True
+
+
+def _day(prefix: str, *, with_year: bool = True) -> Callable[[_Groups], _Bounds]:
+    def bounds(g: _Groups) -> _Bounds:
+        year = _int(g(f"{prefix}_y")) if with_year else None
+        point = _Point(year, int(g(f"{prefix}_m")), int(g(f"{prefix}_d")))
+        return point, point, False
+
+    return bounds
+
+
+def _term(g: _Groups) -> _Bounds:
+    return _Point(int(g("tm_y1")), 1, None), _Point(int(g("tm_y2")), 12, None), True
+
+
+def _half(g: _Groups) -> _Bounds:
+    year, opening = _int(g("hf_y")), fold(g("hf_part")) == "dau"
+    return _Point(year, 1 if opening else 7, None), _Point(year, 6 if opening else 12, None), False
+
+
+def _quarters(g: _Groups) -> _Bounds:
+    quarters, year = _numbers(g("qu_list")), _int(g("qu_y") or g("qu_y2"))
+    return _Point(None, quarters[0] * 3 - 2, None), _Point(year, quarters[-1] * 3, None), len(quarters) > 1
+
+
+def _months(g: _Groups) -> _Bounds:
+    months, year = _numbers(g("mo_list")), _int(g("mo_y") or g("mo_y2"))
+    return _Point(None, months[0], None), _Point(year, months[-1], None), len(months) > 1
+
+
+def _years(g: _Groups) -> _Bounds:
+    years = _numbers(g("yr_list"))
+    return _Point(years[0], 1, None), _Point(years[-1], 12, None), len(years) > 1
+
+
+def _now(g: _Groups) -> _Bounds:
+    return _NOW, _NOW, False
+
+
+_BOUNDS: dict[str, Callable[[_Groups], _Bounds]] = {
+    "days": _days,
+    "days_long": _days_long,
+    "full": _day("fd"),
+    "long": _day("lg"),
+    "day_month": _day("dm", with_year=False),
+    "term": _term,
+    "half": _half,
+    "quarters": _quarters,
+    "months": _months,
+    "years": _years,
+    "now": _now,
+}
+
+
 def _atom(m: re.Match[str]) -> _Atom:
-    """The atom a match names; the first point's missing month and years are filled in later."""
-    g = m.group
-    kind = next(k for k in _ATOM_KINDS if g(k) is not None)
-    several = True
-    if kind == "days":
-        first = _Point(_int(g("dr_y1")), _int(g("dr_m1")) or 0, int(g("dr_d1")))
-        last = _Point(_int(g("dr_y2")), int(g("dr_m2")), int(g("dr_d2")))
-    elif kind == "days_long":
-        year = _int(g("dl_y"))
-        first, last = _Point(year, 0, int(g("dl_d1"))), _Point(year, int(g("dl_m")), int(g("dl_d2")))
-    elif kind in ("full", "long", "day_month"):
-        prefix = {"full": "fd", "long": "lg", "day_month": "dm"}[kind]
-        year = _int(g(f"{prefix}_y")) if kind != "day_month" else None
-        first = last = _Point(year, int(g(f"{prefix}_m")), int(g(f"{prefix}_d")))
-        several = False
-    elif kind == "term":
-        if fold(g("tm_kind")).startswith("giai"):
-            kind = "stage"
-        first, last = _Point(int(g("tm_y1")), 1, None), _Point(int(g("tm_y2")), 12, None)
-    elif kind == "half":
-        year, opening = _int(g("hf_y")), fold(g("hf_part")) == "dau"
-        first, last = _Point(year, 1 if opening else 7, None), _Point(year, 6 if opening else 12, None)
-        several = False
-    elif kind in ("quarters", "months"):
-        numbers = _numbers(g("qu_list") if kind == "quarters" else g("mo_list"))
-        year = _int(g("qu_y") or g("qu_y2") if kind == "quarters" else g("mo_y") or g("mo_y2"))
-        if kind == "quarters":
-            first, last = _Point(None, numbers[0] * 3 - 2, None), _Point(year, numbers[-1] * 3, None)
-        else:
-            first, last = _Point(None, numbers[0], None), _Point(year, numbers[-1], None)
-        several = len(numbers) > 1
-    elif kind == "years":
-        years = _numbers(g("yr_list"))
-        first, last = _Point(years[0], 1, None), _Point(years[-1], 12, None)
-        several = len(years) > 1
-    else:  # "nay"
-        first = last = _NOW
-        several = False
+    """The atom a match names; a missing first month and missing years are filled in later."""
+    kind = next(k for k in _BOUNDS if m.group(k) is not None)
+    first, last, several = _BOUNDS[kind](m.group)
+    if kind == "term" and fold(m.group("tm_kind")).startswith("giai"):
+        kind = "stage"  # "giai đoạn": a window when a trigger says so
     return _Atom(kind, m.start(), m.end(), first, last, several)
 
 

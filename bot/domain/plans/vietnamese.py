@@ -8,6 +8,8 @@ same length as the line, so a match span can be cut out of the original text unc
 import re
 import unicodedata
 
+from bot.domain.text import nfc
+
 # Old-style tone placement puts the tone on the second vowel of a syllable-final `oa`, `oe`,
 # `uy` (`hoà`, `khoẻ`, `uỷ`); new style puts it on the first. `qu` is a consonant, so `quý`
 # is the same in both styles and is left alone.
@@ -22,10 +24,6 @@ def _move_tone(match: re.Match[str]) -> str:
     tone = "".join(c for c in second if c in _TONE_MARKS)
     base = "".join(c for c in second if c not in _TONE_MARKS)
     return unicodedata.normalize("NFC", first + tone) + unicodedata.normalize("NFC", base)
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def matching_view(line: str) -> str:
