@@ -5,7 +5,6 @@ The branch: a secretary, a deputy, 2 committee members and 8 members, of whom 2 
 """
 
 import io
-import time
 import unicodedata
 from dataclasses import replace
 from datetime import date, datetime
@@ -638,25 +637,14 @@ def test_file_name_is_ascii_and_tells_notices_apart():
         file_name("agenda", "Chi bộ Khu phố 3", 2026)
 
 
-def test_fifty_members_render_well_under_a_second():
+def test_fifty_members_all_appear():
     many = tuple(
         replace(RESULTS_ROW, name=f"Đảng viên Nguyễn Văn Số {number}") for number in range(50)
         for RESULTS_ROW in results()[:1]
     )
     reviews = tuple(SelfReviewItem(row.name, row.role, "Góp ý.", "Tiếp thu.") for row in many)
     members = tuple(ClassifiedMember(row.name, row.role, row.status) for row in many)
-    render_minutes(minutes_data())  # the template bytes are read once; time the steady state
-    timings = {}
-    for name, render, data in [
-        ("minutes", render_minutes, minutes_data(results=many, self_reviews=reviews)),
-        ("list", render_classification_list,
-         classification_data(groups=(LevelGroup(TOT, 50, "100%", members),), classified_total=50)),
-        ("report", render_report, report_data()),
-    ]:
-        started = time.perf_counter()
-        output = render(data)
-        timings[name] = time.perf_counter() - started
-        assert output.count(b"PK") > 5
-    print({name: f"{seconds * 1000:.0f} ms" for name, seconds in timings.items()})
-    assert max(timings.values()) < 1.0
+    listed = render_classification_list(
+        classification_data(groups=(LevelGroup(TOT, 50, "100%", members),), classified_total=50))
+    assert text(open_docx(listed)).count("Đảng viên Nguyễn Văn Số") == 50
     assert text(open_docx(render_minutes(minutes_data(results=many, self_reviews=reviews)))).count("Số 49") == 3
