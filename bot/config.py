@@ -1,9 +1,13 @@
 """Settings from the environment and `.env` (prefix CHIBO_)."""
 
+from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from scheduling.limits import Limits
+from scheduling.quiet import QuietHours, parse_clock, parse_quiet_hours
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///chibo.db"
 SUPPORTED_DB_PREFIXES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
@@ -24,6 +28,12 @@ class Settings(BaseSettings):
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = Field(default=8080, ge=0, le=65535)
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
+    reminder_time: str = "08:00"
+    quiet_hours: str = "21:00-07:00"
+    send_rate: float = Field(default=30, gt=0, le=10_000)  # reminders per second, all chats together
+    chat_rate: float = Field(default=1, gt=0, le=1_000)  # per private chat, per second
+    group_rate: float = Field(default=20, gt=0, le=10_000)  # per group chat, per minute
+    send_timeout: float = Field(default=10, gt=0, le=300)  # seconds before a send's outcome is unknown
 
     @field_validator("bot_token", "redis_url", "webhook_url", "api_base_url", "webhook_secret", mode="before")
     @classmethod
@@ -63,6 +73,30 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown time zone {value!r}") from error
         return value
+
+    @field_validator("reminder_time")
+    @classmethod
+    def _reminder_time(cls, value: str) -> str:
+        parse_clock(value)  # its ValueError names the bad value
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        parse_quiet_hours(value)
+        return value
+
+    @property
+    def reminder_clock(self) -> time:
+        return parse_clock(self.reminder_time)
+
+    @property
+    def default_quiet(self) -> QuietHours:
+        return parse_quiet_hours(self.quiet_hours)
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.send_rate, self.chat_rate, self.group_rate)
 
     @property
     def tz(self) -> ZoneInfo:

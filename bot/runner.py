@@ -9,9 +9,10 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.app import SANDBOX_TOKEN, create_bot, create_dispatcher, log_ready, set_menu
+from bot.app import SANDBOX_TOKEN, create_bot, create_dispatcher, log_ready, set_menu, utc_now
 from bot.config import Settings
 from bot.sandbox.server import start_sandbox
+from scheduling import runtime as reminders
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 
@@ -49,11 +50,13 @@ async def run(settings: Settings) -> None:
               flush=True)
     engine = create_engine(settings.database_url)
     bot = create_bot(token, api_base_url)
+    scheduler = None
     try:
         await upgrade(engine)
         me = await bot.me()
         dp = create_dispatcher(settings, create_sessionmaker(engine), bot_username=me.username)
         await set_menu(bot)
+        scheduler = await reminders.start(settings, create_sessionmaker(engine), bot, utc_now)
         # Against a local Bot API server, updates are handled one at a time, so the sandbox can tell
         # scripted checks when each one has been fully handled.
         sequential = api_base_url is not None
@@ -65,6 +68,8 @@ async def run(settings: Settings) -> None:
             await dp.start_polling(bot, handle_as_tasks=not sequential,
                                    allowed_updates=dp.resolve_used_update_types())
     finally:
+        if scheduler is not None:
+            reminders.stop(scheduler)
         await bot.session.close()
         await engine.dispose()
         if sandbox is not None:

@@ -2,10 +2,19 @@
 
 from aiogram import Router
 
-from handlers import calendar, common, onboarding, plans, roster
+from handlers import calendar, common, onboarding, plans, reminders, review, review_meeting, roster
 
 
 def setup_routers() -> list[Router]:
     """Fresh routers each call, so every test can build its own dispatcher."""
-    return [common.setup_first(), onboarding.setup(), roster.setup(), plans.setup(), calendar.setup(),
-            common.setup_last()]
+    return [
+        common.setup_first(),
+        onboarding.setup(),
+        roster.setup(),
+        review.setup(),
+        review_meeting.setup(),
+        plans.setup(),
+        calendar.setup(),
+        reminders.setup(),
+        common.setup_last(),
+    ]

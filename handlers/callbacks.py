@@ -102,3 +102,45 @@ class CalendarGo(StrEnum):
 
 class CalendarNav(CallbackData, prefix="cg"):
     to: CalendarGo
+
+
+class ReviewAction(StrEnum):
+    PROGRESS = "progress"
+    SET_MEETING = "meeting"
+    TICK = "tick"  # n: the calendar task of a procedure step done by hand
+    MEMBERS = "members"
+    MEMBER = "member"  # n: membership id
+    PAPER = "paper"
+    RESIDENCE_OUT = "res_out"
+    RESIDENCE_IN = "res_in"
+    ABSENT = "absent"
+    PRESENT = "present"
+    REMIND = "remind"
+    MISSED = "missed"
+    SICK = "sick"
+    DISCIPLINE = "discipline"
+    FEEDBACK = "feedback"
+    START_MEETING = "start"
+    NEXT = "next"
+    BACK = "back"
+    VOTE = "vote"
+    RESULTS = "results"
+    DOCUMENTS = "docs"
+
+
+class ReviewCb(CallbackData, prefix="rv"):
+    act: ReviewAction
+    n: int = 0
+
+
+class FeedbackAbout(CallbackData, prefix="fa"):
+    membership_id: int  # 0: the branch committee
+
+
+class FeedbackKindCb(CallbackData, prefix="fk"):
+    kind: str
+
+
+class LevelCb(CallbackData, prefix="lv"):
+    membership_id: int
+    level: str

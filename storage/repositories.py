@@ -1,12 +1,25 @@
 """Repositories: the queries the services need, and nothing that decides a rule."""
 
-from datetime import date
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Row, and_, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.models import Branch, Invitation, Membership, Person, Plan, PlanImport, SupervisorLink, Task
+from storage.reminder_models import (
+    CANCELLED,
+    PENDING,
+    SENDING,
+    SENT,
+    Reminder,
+    ReminderChat,
+    ReminderPace,
+    ReminderPrefs,
+    ReplanRequest,
+)
 
 
 class PersonRepo:
@@ -121,3 +134,153 @@ class CalendarRepo:
 
     async def draft(self, draft_id: int) -> PlanImport | None:
         return await self.session.get(PlanImport, draft_id)
+
+
+class ReminderRepo:
+    """The reminder outbox: planning writes it, delivery processes claim and settle its rows."""
+
+    PACE = "global"
+
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    def _insert(self, table):
+        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table)
+
+    # -- planning ----------------------------------------------------------------------------
+
+    async def add_new(self, rows: list[dict]) -> None:
+        """Inserts the rows whose key is not taken; a concurrent planner's rows win silently."""
+        if rows:
+            await self.session.execute(self._insert(Reminder).on_conflict_do_nothing(index_elements=["key"]), rows)
+            await self.ensure_chats({row["chat_id"] for row in rows}, min(row["send_at"] for row in rows))
+
+    async def ensure_chats(self, chat_ids: Iterable[int], ready_at: datetime) -> None:
+        rows = [{"chat_id": chat_id, "next_at": ready_at} for chat_id in sorted(chat_ids)]
+        if rows:
+            await self.session.execute(self._insert(ReminderChat).on_conflict_do_nothing(), rows)
+
+    async def planned(self, branch_id: int, sources: Sequence[str], keys: Iterable[str]) -> dict[str, Reminder]:
+        """The branch's rows a re-plan may touch: pending ones, and any row with one of `keys`."""
+        found = await self.session.scalars(
+            select(Reminder).where(
+                Reminder.branch_id == branch_id,
+                Reminder.source.in_(sources),
+                or_(Reminder.status == PENDING, Reminder.key.in_(list(keys))),
+            )
+        )
+        return {row.key: row for row in found}
+
+    async def get(self, reminder_id: int) -> Reminder | None:
+        return await self.session.get(Reminder, reminder_id)
+
+    def add(self, item: Reminder | ReminderPrefs) -> None:
+        self.session.add(item)
+
+    async def prefs(self, person_ids: Iterable[int]) -> dict[int, ReminderPrefs]:
+        rows = await self.session.scalars(select(ReminderPrefs).where(ReminderPrefs.person_id.in_(list(person_ids))))
+        return {row.person_id: row for row in rows}
+
+    async def upcoming(self, person_id: int, limit: int) -> list[Reminder]:
+        rows = await self.session.scalars(
+            select(Reminder)
+            .where(Reminder.person_id == person_id, Reminder.status.in_((PENDING, SENDING)))
+            .order_by(Reminder.send_at, Reminder.id)
+            .limit(limit)
+        )
+        return list(rows)
+
+    async def cancel_pending(self, person_id: int, reason: str) -> None:
+        await self.session.execute(
+            update(Reminder)
+            .where(Reminder.person_id == person_id, Reminder.status == PENDING)
+            .values(status=CANCELLED, last_error=reason)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def replan_requests(self, limit: int) -> list[Row]:
+        return list(await self.session.execute(
+            select(ReplanRequest.id, ReplanRequest.branch_id).order_by(ReplanRequest.id).limit(limit)))
+
+    async def forget_requests(self, ids: list[int]) -> None:
+        await self.session.execute(delete(ReplanRequest).where(ReplanRequest.id.in_(ids)))
+
+    async def branches_to_plan(self, due_from: date, due_to: date, *, with_any_task: bool) -> list[int]:
+        """Branches with an open task due in the window or a pending planned row — or, near the 1st of a
+        month, every branch with a task (the digest)."""
+        tasks = select(Task.branch_id).where(Task.done_at.is_(None))
+        if not with_any_task:
+            tasks = tasks.where(Task.due.between(due_from, due_to))
+        pending = select(Reminder.branch_id).where(Reminder.status == PENDING)
+        found = await self.session.scalars(tasks.union(pending))
+        return sorted(set(found))
+
+    # -- delivery ----------------------------------------------------------------------------
+
+    async def recover(self, claimed_before: datetime | None) -> int:
+        """Rows left "sending" by a process that died (claimed before `claimed_before`, or all): their
+        outcome is unknown, so they are sent again."""
+        query = update(Reminder).where(Reminder.status == SENDING)
+        if claimed_before is not None:
+            query = query.where(Reminder.claimed_at < claimed_before)
+        result = await self.session.execute(
+            query.values(status=PENDING, last_error="in flight when a delivery process stopped")
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount
+
+    async def claim(self, now: datetime, limit: int, worker: str) -> list[Row]:
+        """Up to `limit` due rows, at most one per chat, from chats that may get a message now; marked
+        "sending" by `worker`. On PostgreSQL the chats are locked with SKIP LOCKED, so concurrent
+        claimers take disjoint chats; SQLite ignores the lock (one process delivers there)."""
+        candidates = await self.session.execute(
+            select(Reminder.id, Reminder.chat_id)
+            .join(ReminderChat, ReminderChat.chat_id == Reminder.chat_id)
+            .where(Reminder.status == PENDING, Reminder.send_at <= now, ReminderChat.next_at <= now)
+            .order_by(Reminder.send_at, Reminder.id)
+            .limit(limit * 2)
+            .with_for_update(of=ReminderChat, skip_locked=True)
+        )
+        first_per_chat = {}
+        for reminder_id, chat_id in candidates:
+            first_per_chat.setdefault(chat_id, reminder_id)
+        ids = list(first_per_chat.values())[:limit]
+        if not ids:
+            return []
+        claimed = await self.session.execute(
+            update(Reminder)
+            .where(Reminder.id.in_(ids), Reminder.status == PENDING)
+            .values(status=SENDING, claimed_by=worker, claimed_at=now, attempts=Reminder.attempts + 1)
+            .returning(Reminder.id, Reminder.chat_id, Reminder.text, Reminder.attempts)
+            .execution_options(synchronize_session=False)
+        )
+        return sorted(claimed, key=lambda row: ids.index(row.id))
+
+    async def reserve(self, now: datetime) -> ReminderPace:
+        """The pace row, locked until commit, so claims of all processes share one overall pace."""
+        pace = await self.session.scalar(
+            select(ReminderPace).where(ReminderPace.name == self.PACE).with_for_update())
+        if pace is None:
+            await self.session.execute(self._insert(ReminderPace).on_conflict_do_nothing(),
+                                       [{"name": self.PACE, "next_at": now}])
+            return await self.reserve(now)
+        return pace
+
+    async def pace_chats(self, next_at: dict[int, datetime]) -> None:
+        if next_at:
+            await self.session.execute(update(ReminderChat),
+                                       [{"chat_id": chat, "next_at": at} for chat, at in next_at.items()])
+
+    async def mark_sent(self, ids: list[int], now: datetime, worker: str) -> None:
+        await self.session.execute(
+            update(Reminder)
+            .where(Reminder.id.in_(ids), Reminder.status == SENDING, Reminder.claimed_by == worker)
+            .values(status=SENT, sent_at=now, last_error=None)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def settle(self, changes: list[dict]) -> None:
+        """Per-row changes by primary key: a retry later, or a failure."""
+        if changes:
+            await self.session.execute(update(Reminder), changes)

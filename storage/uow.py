@@ -7,7 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import AuditEntry
-from storage.repositories import BranchRepo, CalendarRepo, InvitationRepo, PersonRepo
+from storage.repositories import BranchRepo, CalendarRepo, InvitationRepo, PersonRepo, ReminderRepo
 
 
 class UnitOfWork:
@@ -20,6 +20,7 @@ class UnitOfWork:
         self.branches = BranchRepo(self.session)
         self.invitations = InvitationRepo(self.session)
         self.calendar = CalendarRepo(self.session)
+        self.reminders = ReminderRepo(self.session)
         return self
 
     async def __aexit__(
@@ -35,7 +36,7 @@ class UnitOfWork:
         await self.session.flush()
 
     def audit(
-        self, at: datetime, actor_person_id: int | None, branch_id: int | None, action: str, **details: object
+        self, at: datetime, actor_person_id: int | None, branch_id: int | None, action: str, /, **details: object
     ) -> None:
         self.session.add(
             AuditEntry(

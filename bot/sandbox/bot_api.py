@@ -60,15 +60,17 @@ async def handle_api(request: web.Request) -> web.Response:
         result = await call_method(state, name, await read_request(request))
     except ApiError as error:
         log.info("sandbox: %s -> %s %s", name, error.code, error.description)
-        return _error(error.code, error.description)
+        return _error(error.code, error.description, error.parameters)
     except Exception as error:  # a sandbox bug must reach the bot as an API error, not a hang
         log.exception("sandbox: %s failed", name)
         return _error(500, f"Internal Server Error: sandbox failed on {name}: {error!r}")
     return web.json_response({"ok": True, "result": result})
 
 
-def _error(code: int, description: str) -> web.Response:
-    body = {"ok": False, "error_code": code, "description": description}
+def _error(code: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
     return web.json_response(body, status=code)
 
 
@@ -122,6 +124,24 @@ def _formatted(params: Params, field: str, entities_field: str) -> tuple[str | N
         return text, entities, raw
     # Markdown modes are passed through unparsed: the bot is expected to use HTML.
     return raw, params.json(entities_field) or [], raw
+
+
+def _outgoing(handler: Method) -> Method:
+    """Wraps a method that sends a message with Telegram's limits and the faults set for the chat
+    (see traffic.py): 429 or 403 instead of sending, or a send that hangs past the client's timeout."""
+
+    async def send(state: SandboxState, params: Params) -> Any:
+        chat = _chat(state, params)
+        hang = state.traffic.admit(chat.user.id)
+        if hang is not None and not hang.delivered:
+            await state.pulse.wait_until(lambda: state.closing, hang.seconds)
+            raise ApiError(502, "Bad Gateway")  # nobody is listening by now
+        result = await handler(state, params)
+        if hang is not None:
+            await state.pulse.wait_until(lambda: state.closing, hang.seconds)
+        return result
+
+    return send
 
 
 def _reply_markup(params: Params) -> dict[str, Any] | None:
@@ -282,6 +302,7 @@ async def send_chat_action(state: SandboxState, params: Params) -> Any:
 
 
 @method("sendMessage")
+@_outgoing
 async def send_message(state: SandboxState, params: Params) -> Any:
     chat = _chat(state, params)
     text, entities, raw = _text_fields(params)
@@ -418,11 +439,13 @@ async def _send_media(state: SandboxState, params: Params, kind: str) -> Any:
 
 
 @method("sendDocument")
+@_outgoing
 async def send_document(state: SandboxState, params: Params) -> Any:
     return await _send_media(state, params, "document")
 
 
 @method("sendPhoto")
+@_outgoing
 async def send_photo(state: SandboxState, params: Params) -> Any:
     return await _send_media(state, params, "photo")
 

@@ -123,3 +123,18 @@ class SandboxClient:
 
     async def reset(self) -> None:
         await self._request("POST", "/sandbox/reset")
+
+    # -- Telegram's limits and failures (see traffic.py) ----------------------------------
+
+    async def set_limits(self, per_second: float | None = None,
+                         per_chat_per_second: float | None = None) -> dict[str, Any]:
+        body = {"per_second": per_second, "per_chat_per_second": per_chat_per_second}
+        return await self._request("POST", "/sandbox/limits", json=body)
+
+    async def set_fault(self, chat_id: int, fault: str, **options: Any) -> dict[str, Any]:
+        """fault: "blocked", "retry_after", "timeout" or "none"; options: count, retry_after, seconds,
+        delivered."""
+        return await self._request("POST", "/sandbox/faults", json={"chat_id": chat_id, "fault": fault} | options)
+
+    async def traffic(self) -> dict[str, Any]:
+        return await self._request("GET", "/sandbox/traffic")

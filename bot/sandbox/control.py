@@ -15,6 +15,7 @@ from bot.sandbox import objects
 from bot.sandbox.bot_api import STATE_KEY
 from bot.sandbox.formatting import command_entities
 from bot.sandbox.state import PRESET_USERS, Chat, SandboxState
+from bot.sandbox.traffic import FAULT_KINDS, Fault, Limits
 
 MAX_WAIT = 120.0
 
@@ -194,6 +195,55 @@ async def download(request: web.Request) -> web.Response:
     return web.Response(body=stored.content, content_type=stored.mime_type, headers=headers)
 
 
+def _positive(body: dict[str, Any], name: str, default: float | None = None) -> float | None:
+    value = body.get(name, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ControlError(f"{name!r} must be a positive number or null")
+    return float(value)
+
+
+async def limits(request: web.Request) -> web.Response:
+    """Telegram's send limits (see traffic.py); {} lifts them all."""
+    traffic = request.app[STATE_KEY].traffic
+    body = await _body(request)
+    traffic.set_limits(Limits(_positive(body, "per_second"), _positive(body, "per_chat_per_second")))
+    return web.json_response(traffic.view())
+
+
+async def faults(request: web.Request) -> web.Response:
+    """Makes sends to one chat fail like Telegram's do (see traffic.py); "fault": "none" clears it."""
+    traffic = request.app[STATE_KEY].traffic
+    body = await _body(request)
+    chat_id = _field(body, "chat_id", int)
+    kind = _field(body, "fault", str)
+    if kind == "none":
+        traffic.set_fault(chat_id, None)
+        return web.json_response(traffic.view())
+    if kind not in FAULT_KINDS:
+        raise ControlError(f"'fault' must be one of {', '.join(FAULT_KINDS)} or none")
+    count = _field(body, "count", int, optional=True)
+    if count is not None and count < 1:
+        raise ControlError("'count' must be at least 1")
+    delivered = body.get("delivered", True)
+    if not isinstance(delivered, bool):
+        raise ControlError("'delivered' must be true or false")
+    fault = Fault(
+        kind=kind,
+        count=count if count is not None else (None if kind == "blocked" else 1),
+        retry_after=int(_positive(body, "retry_after", 5)),
+        seconds=_positive(body, "seconds", 30),
+        delivered=delivered,
+    )
+    traffic.set_fault(chat_id, fault)
+    return web.json_response(traffic.view())
+
+
+async def traffic(request: web.Request) -> web.Response:
+    return web.json_response(request.app[STATE_KEY].traffic.view())
+
+
 def add_routes(app: web.Application) -> None:
     app.middlewares.append(_errors_as_json)
     app.router.add_post("/sandbox/send", send)
@@ -207,3 +257,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/sandbox/status", status)
     app.router.add_post("/sandbox/reset", reset)
     app.router.add_get("/sandbox/file/{file_id}", download)
+    app.router.add_post("/sandbox/limits", limits)
+    app.router.add_post("/sandbox/faults", faults)
+    app.router.add_get("/sandbox/traffic", traffic)

@@ -14,10 +14,11 @@ from aiohttp import BodyPartReader, MultipartReader, web
 
 
 class ApiError(Exception):
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, parameters: dict[str, Any] | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.parameters = parameters  # Telegram's ResponseParameters, e.g. {"retry_after": 5}
 
 
 def bad_request(detail: str) -> ApiError:

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.sandbox.traffic import Traffic
+
 BOT_ID = 100000001
 BOT_FIRST_NAME = "chibo"
 BOT_USERNAME = "chibo_sandbox_bot"
@@ -164,6 +166,7 @@ class SandboxState:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.profile: dict[tuple[str, str], str] = {}  # (field, language_code) -> name/description
+        self.traffic = Traffic()  # simulated limits and faults of outgoing messages
         self.pulse.notify()
 
     # -- users and chats -------------------------------------------------------------------

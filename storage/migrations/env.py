@@ -2,6 +2,9 @@
 
 from alembic import context
 
+# Imported for their tables: autogenerate and the stairway test compare against the whole metadata.
+import storage.reminder_models
+import storage.review_models  # noqa: F401
 from storage.models import Base
 
 connection = context.config.attributes["connection"]

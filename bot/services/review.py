@@ -1,0 +1,111 @@
+"""The annual review of a branch: starting it, its meeting date, and where it stands (the walkthrough)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.review.procedure import dated_tasks, load_procedure
+from bot.domain.review.rules import DEFAULT_RULE_SET, load_rule_set
+from bot.domain.text import squeeze
+from bot.services.actor import Actor
+from bot.services.errors import AccessDenied, ServiceError
+from bot.texts import plain
+from storage.models import Task
+from storage.review_models import Review, ReviewMember, ReviewTask
+from storage.review_repositories import ReviewRepo
+from storage.uow import UnitOfWork
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def reviews(uow: UnitOfWork) -> ReviewRepo:
+    return ReviewRepo(uow.session)
+
+
+async def open_review(uow: UnitOfWork, actor: Actor, *, manage: bool = True) -> Review:
+    """The branch's latest review; managing it is the secretary's, reading it also the deputy's."""
+    if manage:
+        branch_id = actor.secretary_branch().branch_id
+    elif actor.home is not None and actor.can_read(actor.home.branch_id):
+        branch_id = actor.home.branch_id
+    else:
+        raise AccessDenied("not_secretary")
+    review = await reviews(uow).latest(branch_id)
+    if review is None:
+        raise ServiceError("no_review")
+    return review
+
+
+@dataclass(frozen=True)
+class Started:
+    review_id: int
+    year: int
+    members: int
+    rule_set_name: str
+    created: bool
+
+
+async def start_review(uow: UnitOfWork, actor: Actor, year: int, now: datetime) -> Started:
+    home = actor.secretary_branch()
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ServiceError("bad_year", year=year)
+    repo = reviews(uow)
+    review = await repo.for_year(home.branch_id, year)
+    created = review is None
+    if created:
+        review = Review(branch_id=home.branch_id, year=year, rule_set=DEFAULT_RULE_SET, started_at=now,
+                        started_by=actor.person_id)
+        repo.add(review)
+        await uow.flush()
+        for membership in await uow.branches.roster(home.branch_id):
+            repo.add(ReviewMember(review_id=review.id, membership_id=membership.id))
+        uow.audit(now, actor.person_id, home.branch_id, "review.start", review_id=review.id, year=year)
+        await uow.commit()
+    members = len(await repo.members(review.id))
+    return Started(review.id, year, members, load_rule_set(review.rule_set).name, created)
+
+
+async def sync_roster(uow: UnitOfWork, review: Review) -> list[ReviewMember]:
+    """Members added to the roster after the review started join it; removed ones left by cascade."""
+    repo = reviews(uow)
+    known = {m.membership_id for m in await repo.members(review.id)}
+    missing = [m for m in await uow.branches.roster(review.branch_id) if m.id not in known]
+    for membership in missing:
+        repo.add(ReviewMember(review_id=review.id, membership_id=membership.id))
+    if missing:
+        await uow.flush()
+    return await repo.members(review.id)
+
+
+@dataclass(frozen=True)
+class MeetingSet:
+    meeting_at: datetime
+    place: str | None
+    tasks: int
+
+
+async def set_meeting(uow: UnitOfWork, actor: Actor, *, at: datetime, place: str | None,
+                      now: datetime) -> MeetingSet:
+    """The meeting's date and time; the procedure's tasks enter (or move in) the branch calendar."""
+    review = await open_review(uow, actor)
+    if review.meeting_started_at is not None:
+        raise ServiceError("review_meeting_started")
+    if at.tzinfo is None:
+        raise ValueError("meeting time must be aware")
+    if at.year != review.year and at.year != review.year + 1:
+        raise ServiceError("meeting_wrong_year", year=review.year)
+    review.meeting_at, review.meeting_on = at, at.date()
+    review.meeting_place = squeeze(place)[:200] if place else review.meeting_place
+    home = actor.secretary_branch()
+    existing = {rt.procedure_key: rt.task for rt in await reviews(uow).tasks(review.id)}
+    dated_list = dated_tasks(load_procedure(), {"meeting": review.meeting_on})
+    for dated in dated_list:
+        task = existing.get(dated.key)
+        if task is None:
+            task = Task(branch_id=home.branch_id, text=dated.title, owner=plain("labels", "who", value=dated.who),
+                        is_branch_task=True, time_text="", created_at=now)
+            uow.calendar.add(task)
+            reviews(uow).add(ReviewTask(review_id=review.id, task=task, procedure_key=dated.key))
+        task.start, task.due = dated.start, dated.due
+    uow.audit(now, actor.person_id, review.branch_id, "review.meeting", review_id=review.id, at=at.isoformat())
+    await uow.commit()
+    return MeetingSet(at, review.meeting_place, len(dated_list))

@@ -1,0 +1,133 @@
+"""Where a branch stands in its review (/buoc): the current step, its checklist, what is late, the next action.
+
+Progress is derived from the stored facts (self-reviews received, votes recorded, calendar ticks), never
+kept as a separate counter that could drift.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.domain.review.procedure import DatedTask, Procedure, dated_tasks, load_procedure
+from bot.services.actor import Actor
+from bot.services.review import open_review, reviews
+from bot.services.review_collect import MemberState, member_states
+from storage.review_models import Review
+from storage.uow import UnitOfWork
+
+# Checklist keys whose progress comes from the review's own records; all others are calendar ticks.
+COUNTED = frozenset({"self_reviews", "residence_forms_out", "residence_comments_in", "named_feedback",
+                     "committee_report_adopted", "branch_ballot", "self_reviews_presented", "member_ballots",
+                     "feedback_answered"})
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    title: str
+    done: int
+    total: int  # 0 when only a count makes sense (named feedback)
+    due: date | None
+    task_id: int | None  # the calendar task to tick, for items done by hand
+    optional: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.done >= self.total if self.total else self.done > 0
+
+    def late(self, today: date) -> bool:
+        return not self.complete and not self.optional and self.due is not None and self.due < today
+
+
+@dataclass(frozen=True)
+class StepView:
+    key: str
+    title: str
+    items: tuple[ChecklistItem, ...]
+
+
+@dataclass(frozen=True)
+class Progress:
+    review_id: int
+    year: int
+    branch_name: str
+    meeting_at: object
+    meeting_place: str | None
+    rule_set: str
+    secret_ballot: bool
+    phase: str  # "no_meeting_date", "prepare", "meeting", "report", "done"
+    steps: tuple[StepView, ...]
+    members: tuple[MemberState, ...]
+
+    @property
+    def current(self) -> StepView | None:
+        wanted = {"no_meeting_date": "prepare"}.get(self.phase, self.phase)
+        return next((s for s in self.steps if s.key == wanted), None)
+
+    def late(self, today: date) -> list[ChecklistItem]:
+        return [i for s in self.steps for i in s.items if i.late(today)]
+
+    @property
+    def reviewing(self) -> list[MemberState]:
+        return [m for m in self.members if m.reviews]
+
+
+def _phase(review: Review, steps: tuple[StepView, ...]) -> str:
+    if review.meeting_on is None:
+        return "no_meeting_date"
+    if review.meeting_started_at is None:
+        return "prepare"
+    if review.meeting_ended_at is None:
+        return "meeting"
+    report = next(s for s in steps if s.key == "report")
+    return "done" if all(i.complete or i.optional for i in report.items) else "report"
+
+
+async def _counts(uow: UnitOfWork, review: Review, members: list[MemberState]) -> dict[str, tuple[int, int]]:
+    reviewing = [m for m in members if m.reviews]
+    present = [m for m in reviewing if m.present is not False]
+    votes = await reviews(uow).votes(review.id)
+    feedback = await reviews(uow).feedback(review.id)
+    ballots_done = sum(1 for m in present if f"member:{m.membership_id}" in votes)
+    presented = len(present) if review.meeting_ended_at else ballots_done
+    return {
+        "self_reviews": (sum(1 for m in reviewing if m.self_review), len(reviewing)),
+        "residence_forms_out": (sum(1 for m in reviewing if m.residence_requested), len(reviewing)),
+        "residence_comments_in": (sum(1 for m in reviewing if m.residence_received), len(reviewing)),
+        "named_feedback": (len(feedback), 0),
+        "committee_report_adopted": (int("committee_report" in votes), 1),
+        "branch_ballot": (int("branch" in votes), 1),
+        "self_reviews_presented": (presented, len(present)),
+        "member_ballots": (ballots_done, len(present)),
+        "feedback_answered": (sum(1 for f in feedback if f.answer), len(feedback)),
+    }
+
+
+async def progress(uow: UnitOfWork, actor: Actor, *, manage: bool = False) -> Progress:
+    review = await open_review(uow, actor, manage=manage)
+    members = await member_states(uow, review)
+    procedure: Procedure = load_procedure()
+    dated: dict[str, DatedTask] = (
+        {t.key: t for t in dated_tasks(procedure, {"meeting": review.meeting_on})} if review.meeting_on else {}
+    )
+    ticks = {rt.procedure_key: rt.task for rt in await reviews(uow).tasks(review.id)}
+    counts = await _counts(uow, review, members)
+    steps = []
+    for step in procedure.steps:
+        items = []
+        for task in step.tasks:
+            tick = ticks.get(task.key)
+            done, total = counts.get(task.key) or (int(tick is not None and tick.done_at is not None), 1)
+            items.append(ChecklistItem(
+                key=task.key, title=task.title, done=done, total=total,
+                due=dated[task.key].due if task.key in dated else None,
+                task_id=tick.id if tick is not None and task.key not in COUNTED else None,
+                optional=task.optional,
+            ))
+        steps.append(StepView(step.key, step.title, tuple(items)))
+    steps_t = tuple(steps)
+    branch = await uow.branches.get(review.branch_id)
+    return Progress(
+        review_id=review.id, year=review.year, branch_name=branch.name, meeting_at=review.meeting_at,
+        meeting_place=review.meeting_place, rule_set=review.rule_set, secret_ballot=review.secret_ballot,
+        phase=_phase(review, steps_t), steps=steps_t, members=tuple(members),
+    )

@@ -1,0 +1,167 @@
+"""/nhacviec: a person's upcoming reminders and their settings — kinds, quiet hours, time zone."""
+
+from enum import StrEnum
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.config import Settings
+from bot.services import reminders
+from bot.services.actor import Actor
+from bot.services.errors import ServiceError
+from bot.texts import plain, render
+from scheduling.planning import Kind
+from scheduling.quiet import QuietHours, parse_quiet_hours
+
+# Offered besides the configured default; (0, 0) is "no quiet hours".
+QUIET_PRESETS = ((22 * 60, 6 * 60), (20 * 60, 8 * 60), (23 * 60, 5 * 60), (0, 0))
+MAX_INPUT = 100
+
+
+class ReminderGo(StrEnum):
+    OVERVIEW = "o"
+    QUIET = "q"
+    TYPE_QUIET = "tq"
+    TIMEZONE = "tz"
+    HOME_ZONE = "hz"
+
+
+class ReminderNav(CallbackData, prefix="rn"):
+    to: ReminderGo
+
+
+class KindToggle(CallbackData, prefix="rk"):
+    kind: Kind
+
+
+class QuietChoice(CallbackData, prefix="rq"):
+    start: int
+    end: int
+    default: bool = False
+
+
+class ReminderInput(StatesGroup):
+    quiet = State()
+    timezone = State()
+
+
+def overview_keyboard(o: reminders.Overview) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for kind in Kind:
+        kb.button(text=plain("reminders", "kind_button", kind=kind, on=kind not in o.opted_out),
+                  callback_data=KindToggle(kind=kind))
+    kb.button(text=plain("reminders", "quiet_button"), callback_data=ReminderNav(to=ReminderGo.QUIET))
+    kb.button(text=plain("reminders", "timezone_button"), callback_data=ReminderNav(to=ReminderGo.TIMEZONE))
+    kb.adjust(*[1] * len(Kind), 2)
+    return kb.as_markup()
+
+
+def quiet_keyboard(default: QuietHours) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=plain("reminders", "quiet_choice", q=default, is_default=True),
+              callback_data=QuietChoice(start=default.start, end=default.end, default=True))
+    for start, end in QUIET_PRESETS:
+        if (start, end) != (default.start, default.end):
+            kb.button(text=plain("reminders", "quiet_choice", q=QuietHours(start, end), is_default=False),
+                      callback_data=QuietChoice(start=start, end=end))
+    kb.button(text=plain("reminders", "type_quiet_button"), callback_data=ReminderNav(to=ReminderGo.TYPE_QUIET))
+    kb.button(text=plain("reminders", "back_button"), callback_data=ReminderNav(to=ReminderGo.OVERVIEW))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def zone_keyboard(home: str) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=plain("reminders", "home_zone_button", name=home),
+              callback_data=ReminderNav(to=ReminderGo.HOME_ZONE))
+    kb.button(text=plain("reminders", "back_button"), callback_data=ReminderNav(to=ReminderGo.OVERVIEW))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def setup() -> Router:
+    router = Router(name="reminders")
+
+    async def show(target: Message, o: reminders.Overview, *, edit: bool) -> None:
+        text, markup = render("reminders", "overview", o=o), overview_keyboard(o)
+        if edit:
+            await target.edit_text(text, reply_markup=markup)
+        else:
+            await target.answer(text, reply_markup=markup)
+
+    @router.message(Command("nhacviec"), StateFilter("*"))
+    async def open_overview(message: Message, uow, actor: Actor, clock, settings: Settings,
+                            state: FSMContext) -> None:
+        await state.clear()
+        await show(message, await reminders.overview(uow, actor, clock(), settings), edit=False)
+
+    @router.callback_query(KindToggle.filter())
+    async def toggle(query: CallbackQuery, callback_data: KindToggle, uow, actor: Actor, clock,
+                     settings: Settings) -> None:
+        await show(query.message, await reminders.toggle_kind(uow, actor, callback_data.kind, clock(), settings),
+                   edit=True)
+        await query.answer()
+
+    @router.callback_query(QuietChoice.filter())
+    async def choose_quiet(query: CallbackQuery, callback_data: QuietChoice, uow, actor: Actor, clock,
+                           settings: Settings) -> None:
+        try:
+            quiet = None if callback_data.default else QuietHours(callback_data.start, callback_data.end)
+        except ValueError as error:  # forged minutes
+            raise ServiceError("stale_button") from error
+        await show(query.message, await reminders.set_quiet(uow, actor, quiet, clock(), settings), edit=True)
+        await query.answer()
+
+    @router.callback_query(ReminderNav.filter())
+    async def navigate(query: CallbackQuery, callback_data: ReminderNav, uow, actor: Actor, clock,
+                       settings: Settings, state: FSMContext) -> None:
+        go = callback_data.to
+        if go == ReminderGo.OVERVIEW:
+            await state.clear()
+            await show(query.message, await reminders.overview(uow, actor, clock(), settings), edit=True)
+        elif go == ReminderGo.QUIET:
+            await reminders.overview(uow, actor, clock(), settings)  # refuses strangers
+            await query.message.edit_text(render("reminders", "choose_quiet"),
+                                          reply_markup=quiet_keyboard(settings.default_quiet))
+        elif go == ReminderGo.TYPE_QUIET:
+            await state.set_state(ReminderInput.quiet)
+            await query.message.answer(render("reminders", "ask_quiet"))
+        elif go == ReminderGo.TIMEZONE:
+            o = await reminders.overview(uow, actor, clock(), settings)
+            await state.set_state(ReminderInput.timezone)
+            await query.message.answer(render("reminders", "ask_timezone", current=o.timezone),
+                                       reply_markup=zone_keyboard(settings.timezone))
+        else:
+            await state.clear()
+            await show(query.message, await reminders.set_timezone(uow, actor, settings.timezone, clock(), settings),
+                       edit=False)
+        await query.answer()
+
+    @router.message(ReminderInput.quiet, F.text)
+    async def typed_quiet(message: Message, uow, actor: Actor, clock, settings: Settings,
+                          state: FSMContext) -> None:
+        try:
+            quiet = parse_quiet_hours(message.text[:MAX_INPUT])
+        except ValueError:
+            await message.answer(render("reminders", "bad_quiet", text=message.text[:MAX_INPUT]))
+            return
+        await state.clear()
+        await show(message, await reminders.set_quiet(uow, actor, quiet, clock(), settings), edit=False)
+
+    @router.message(ReminderInput.timezone, F.text)
+    async def typed_zone(message: Message, uow, actor: Actor, clock, settings: Settings,
+                         state: FSMContext) -> None:
+        try:
+            zone = reminders.parse_timezone(message.text[:MAX_INPUT])
+        except ValueError:
+            await message.answer(render("reminders", "bad_timezone", text=message.text[:MAX_INPUT]))
+            return
+        await state.clear()
+        await show(message, await reminders.set_timezone(uow, actor, zone, clock(), settings), edit=False)
+
+    return router

@@ -1,0 +1,376 @@
+"""The annual review's walkthrough: /kiemdiem, /buoc, the meeting date, collecting self-reviews and feedback."""
+
+import re
+from datetime import datetime, time
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.config import Settings
+from bot.domain.dates import parse_date
+from bot.services import review as review_service
+from bot.services import review_collect, review_progress
+from bot.services.actor import Actor
+from bot.services.calendar import set_done
+from bot.services.errors import AccessDenied
+from bot.services.review_collect import FeedbackKind, Mark, MemberState
+from bot.services.review_meeting import set_attendance
+from bot.services.review_progress import Progress
+from bot.texts import label, render
+from handlers import keyboards
+from handlers.callbacks import FeedbackAbout, FeedbackKindCb, Go, Nav, ReviewAction, ReviewCb
+
+_MEETING = re.compile(r"^\s*(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})(?:\s+(\d{1,2})[:hg](\d{2})?)?\s*(?:,\s*(.+))?$")
+DEFAULT_MEETING_TIME = time(8, 0)
+
+
+class ReviewInput(StatesGroup):
+    meeting = State()
+    absence_reason = State()
+    fact_number = State()
+    self_review = State()
+    feedback_source = State()
+    feedback_kind = State()
+    feedback_about = State()
+    feedback_content = State()
+
+
+def parse_meeting(text: str, settings: Settings) -> tuple[datetime, str | None]:
+    """'20/12/2026 08:00, Hội trường' → the local time as an aware datetime, and the place; ValueError."""
+    match = _MEETING.match(text)
+    if not match:
+        raise ValueError(text)
+    day, hour, minute, place = match.groups()
+    at = time(int(hour), int(minute or 0)) if hour else DEFAULT_MEETING_TIME
+    return datetime.combine(parse_date(day), at, tzinfo=settings.tz), place
+
+
+def next_action(p: Progress) -> tuple[str, ReviewCb] | None:
+    """The one thing to do now, as a button."""
+    if p.phase == "no_meeting_date":
+        return label("review_set_meeting"), ReviewCb(act=ReviewAction.SET_MEETING)
+    if p.phase == "meeting":
+        return label("review_continue"), ReviewCb(act=ReviewAction.START_MEETING)
+    if p.phase in ("report", "done"):
+        return label("review_documents"), ReviewCb(act=ReviewAction.DOCUMENTS)
+    for item in p.current.items:
+        if item.complete or item.optional:
+            continue
+        if item.key == "self_reviews":
+            return label("review_remind"), ReviewCb(act=ReviewAction.REMIND)
+        if item.key in ("residence_forms_out", "residence_comments_in"):
+            return label("review_members"), ReviewCb(act=ReviewAction.MEMBERS)
+        if item.key == "named_feedback":
+            return label("review_feedback"), ReviewCb(act=ReviewAction.FEEDBACK)
+        if item.task_id is not None:
+            return label("review_tick", title=item.title), ReviewCb(act=ReviewAction.TICK, n=item.task_id)
+    return label("review_start_meeting"), ReviewCb(act=ReviewAction.START_MEETING)
+
+
+def progress_keyboard(p: Progress) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    action = next_action(p)
+    if action:
+        kb.button(text=action[0], callback_data=action[1])
+    if p.phase in ("prepare", "no_meeting_date"):
+        kb.button(text=label("review_members"), callback_data=ReviewCb(act=ReviewAction.MEMBERS))
+        kb.button(text=label("review_feedback"), callback_data=ReviewCb(act=ReviewAction.FEEDBACK))
+        kb.button(text=label("review_remind"), callback_data=ReviewCb(act=ReviewAction.REMIND))
+        if p.phase == "prepare":
+            kb.button(text=label("review_set_meeting"), callback_data=ReviewCb(act=ReviewAction.SET_MEETING))
+            # The day may come before every preparation is ticked: the meeting can always be opened.
+            if action and action[1].act != ReviewAction.START_MEETING:
+                kb.button(text=label("review_start_meeting"), callback_data=ReviewCb(act=ReviewAction.START_MEETING))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def members_keyboard(p: Progress) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for m in p.members:
+        kb.button(text=label("review_member", m=m), callback_data=ReviewCb(act=ReviewAction.MEMBER, n=m.membership_id))
+    kb.button(text=label("review_progress"), callback_data=ReviewCb(act=ReviewAction.PROGRESS))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def member_keyboard(m: MemberState) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    if m.reviews:
+        for act, macro in ((ReviewAction.PAPER, "review_paper"), (ReviewAction.RESIDENCE_OUT, "review_residence_out"),
+                           (ReviewAction.RESIDENCE_IN, "review_residence_in")):
+            kb.button(text=label(macro, m=m), callback_data=ReviewCb(act=act, n=m.membership_id))
+    if m.reviews:
+        for act, macro in ((ReviewAction.MISSED, "review_missed"), (ReviewAction.SICK, "review_sick"),
+                           (ReviewAction.DISCIPLINE, "review_discipline")):
+            kb.button(text=label(macro, m=m), callback_data=ReviewCb(act=act, n=m.membership_id))
+    kb.button(text=label("review_absent", m=m),
+              callback_data=ReviewCb(act=ReviewAction.PRESENT if m.present is False else ReviewAction.ABSENT,
+                                     n=m.membership_id))
+    kb.button(text=label("review_back_members"), callback_data=ReviewCb(act=ReviewAction.MEMBERS))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+async def member_of(uow, actor: Actor, membership_id: int) -> MemberState:
+    """One member of the secretary's own review; another branch's id is refused."""
+    p = await review_progress.progress(uow, actor, manage=True)
+    m = next((m for m in p.members if m.membership_id == membership_id), None)
+    if m is None:
+        raise AccessDenied("foreign_member", membership_id=membership_id)
+    return m
+
+
+def setup() -> Router:
+    router = Router(name="review")
+
+    async def show_progress(target: Message, uow, actor: Actor, clock, settings: Settings, *,
+                            edit: bool = False) -> None:
+        p = await review_progress.progress(uow, actor)
+        today = clock().astimezone(settings.tz).date()
+        text = render("review", "progress", p=p, today=today, tz=settings.tz)
+        is_secretary = actor.home is not None and actor.home.role == "secretary"
+        markup = progress_keyboard(p) if is_secretary else None
+        if edit:
+            await target.edit_text(text, reply_markup=markup)
+        else:
+            await target.answer(text, reply_markup=markup)
+
+    @router.message(Command("kiemdiem"))
+    async def start(message: Message, command: CommandObject, uow, actor: Actor, clock, settings: Settings,
+                    state: FSMContext) -> None:
+        await state.clear()
+        now = clock()
+        year = now.astimezone(settings.tz).year
+        if command.args:
+            if not command.args.strip().isdigit():
+                await message.answer(render("errors", "error", code="bad_year", params={"year": command.args[:20]}))
+                return
+            year = int(command.args.strip())
+        started = await review_service.start_review(uow, actor, year, now)
+        await message.answer(render("review", "started", s=started), reply_markup=progress_keyboard(
+            await review_progress.progress(uow, actor)))
+
+    @router.message(Command("buoc"))
+    async def progress_command(message: Message, uow, actor: Actor, clock, settings: Settings) -> None:
+        await show_progress(message, uow, actor, clock, settings)
+
+    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.PROGRESS))
+    async def progress_button(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings) -> None:
+        await show_progress(query.message, uow, actor, clock, settings)
+        await query.answer()
+
+    # --- the meeting date ------------------------------------------------------------------------------
+    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.SET_MEETING))
+    async def ask_meeting(query: CallbackQuery, uow, actor: Actor, state: FSMContext) -> None:
+        await review_service.open_review(uow, actor)
+        await state.set_state(ReviewInput.meeting)
+        await query.message.answer(render("review", "ask_meeting"))
+        await query.answer()
+
+    @router.message(ReviewInput.meeting, F.text)
+    async def got_meeting(message: Message, uow, actor: Actor, clock, settings: Settings,
+                          state: FSMContext) -> None:
+        try:
+            at, place = parse_meeting(message.text, settings)
+        except ValueError:
+            await message.answer(render("review", "bad_meeting", text=message.text[:100]))
+            return
+        result = await review_service.set_meeting(uow, actor, at=at, place=place, now=clock())
+        await state.clear()
+        await message.answer(render("review", "meeting_set", m=result))
+        await show_progress(message, uow, actor, clock, settings)
+
+    # --- tasks done by hand ----------------------------------------------------------------------------
+    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.TICK))
+    async def tick(query: CallbackQuery, callback_data: ReviewCb, uow, actor: Actor, clock,
+                   settings: Settings) -> None:
+        await set_done(uow, actor, callback_data.n, True, clock())
+        await show_progress(query.message, uow, actor, clock, settings, edit=True)
+        await query.answer()
+
+    # --- members: paper self-reviews, residence comments, attendance ----------------------------------
+    async def show_members(target: Message, uow, actor: Actor, *, edit: bool) -> None:
+        p = await review_progress.progress(uow, actor, manage=True)
+        text, markup = render("review", "members", p=p), members_keyboard(p)
+        if edit:
+            await target.edit_text(text, reply_markup=markup)
+        else:
+            await target.answer(text, reply_markup=markup)
+
+    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.MEMBERS))
+    async def members(query: CallbackQuery, uow, actor: Actor) -> None:
+        await show_members(query.message, uow, actor, edit=False)
+        await query.answer()
+
+    async def show_member(target: Message, m: MemberState) -> None:
+        await target.edit_text(render("review", "member_card", m=m), reply_markup=member_keyboard(m))
+
+    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.MEMBER))
+    async def member(query: CallbackQuery, callback_data: ReviewCb, uow, actor: Actor) -> None:
+        await show_member(query.message, await member_of(uow, actor, callback_data.n))
+        await query.answer()
+
+    marks = {ReviewAction.PAPER: Mark.PAPER, ReviewAction.RESIDENCE_OUT: Mark.RESIDENCE_REQUESTED,
+             ReviewAction.RESIDENCE_IN: Mark.RESIDENCE_RECEIVED}
+
+    @router.callback_query(ReviewCb.filter(F.act.in_(set(marks))))
+    async def mark(query: CallbackQuery, callback_data: ReviewCb, uow, actor: Actor, clock) -> None:
+        m = await review_collect.mark(uow, actor, callback_data.n, marks[callback_data.act], clock())
+        await show_member(query.message, m)
+        await query.answer()
+
+    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.PRESENT))
+    async def present(query: CallbackQuery, callback_data: ReviewCb, uow, actor: Actor, clock) -> None:
+        m = await set_attendance(uow, actor, callback_data.n, present=True, reason=None, now=clock())
+        await show_member(query.message, m)
+        await query.answer()
+
+    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.ABSENT))
+    async def absent(query: CallbackQuery, callback_data: ReviewCb, uow, actor: Actor, clock,
+                     state: FSMContext) -> None:
+        m = await set_attendance(uow, actor, callback_data.n, present=False, reason=None, now=clock())
+        await state.set_state(ReviewInput.absence_reason)
+        await state.update_data(membership_id=m.membership_id)
+        await query.message.answer(render("review", "ask_absence", m=m),
+                                   reply_markup=keyboards.single(label("skip"), Nav(to=Go.SKIP)))
+        await query.answer()
+
+    @router.message(ReviewInput.absence_reason, F.text)
+    async def absence_reason(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
+        membership_id = (await state.get_data())["membership_id"]
+        m = await set_attendance(uow, actor, membership_id, present=False, reason=message.text, now=clock())
+        await state.clear()
+        await message.answer(render("review", "member_card", m=m), reply_markup=member_keyboard(m))
+
+    @router.callback_query(ReviewInput.absence_reason, Nav.filter(F.to == Go.SKIP))
+    async def absence_skipped(query: CallbackQuery, state: FSMContext) -> None:
+        await state.clear()
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.answer()
+
+    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.DISCIPLINE))
+    async def discipline(query: CallbackQuery, callback_data: ReviewCb, uow, actor: Actor, clock) -> None:
+        m = await member_of(uow, actor, callback_data.n)
+        await review_collect.set_facts(uow, actor, m.membership_id, clock(), disciplined=not m.disciplined)
+        await show_member(query.message, await member_of(uow, actor, m.membership_id))
+        await query.answer()
+
+    @router.callback_query(ReviewCb.filter(F.act.in_({ReviewAction.MISSED, ReviewAction.SICK})))
+    async def ask_fact(query: CallbackQuery, callback_data: ReviewCb, uow, actor: Actor, state: FSMContext) -> None:
+        m = await member_of(uow, actor, callback_data.n)
+        await state.set_state(ReviewInput.fact_number)
+        await state.update_data(membership_id=m.membership_id, fact=callback_data.act.value)
+        await query.message.answer(render("review", "ask_number", m=m, what=callback_data.act.value))
+        await query.answer()
+
+    @router.message(ReviewInput.fact_number, F.text)
+    async def got_fact(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
+        text = message.text.strip()
+        if not text.isdigit():
+            await message.answer(render("review", "bad_number", text=text[:30]))
+            return
+        data = await state.get_data()
+        field = "meetings_missed" if data["fact"] == ReviewAction.MISSED else "sick_leave_months"
+        await review_collect.set_facts(uow, actor, data["membership_id"], clock(), **{field: int(text)})
+        await state.clear()
+        m = await member_of(uow, actor, data["membership_id"])
+        await message.answer(render("review", "member_card", m=m), reply_markup=member_keyboard(m))
+
+    # --- reminding exactly those who miss something ------------------------------------------------------
+    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.REMIND))
+    async def remind(query: CallbackQuery, uow, actor: Actor, bot: Bot) -> None:
+        p = await review_progress.progress(uow, actor, manage=True)
+        sent, unreachable = [], []
+        for m in p.reviewing:
+            if not m.missing:
+                continue
+            if m.telegram_user_id is None:
+                unreachable.append(m.full_name)
+                continue
+            try:
+                await bot.send_message(m.telegram_user_id, render("review", "reminder", branch_name=p.branch_name,
+                                                                  year=p.year, gaps=m.missing))
+                sent.append(m.full_name)
+            except TelegramForbiddenError:
+                unreachable.append(m.full_name)
+        await query.message.answer(render("review", "reminded", sent=sent, unreachable=unreachable))
+        await query.answer()
+
+    # --- a member hands in the self-review -------------------------------------------------------------
+    @router.message(Command("tukiemdiem"))
+    async def ask_self_review(message: Message, actor: Actor, state: FSMContext) -> None:
+        if actor.home is None:
+            raise AccessDenied("no_branch")
+        await state.set_state(ReviewInput.self_review)
+        await message.answer(render("review", "ask_self_review"))
+
+    @router.message(ReviewInput.self_review, F.document | F.photo)
+    async def self_review_file(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
+        name = message.document.file_name if message.document else "anh-chup.jpg"
+        m = await review_collect.submit_self_review(uow, actor, text=message.caption, file_name=name, now=clock())
+        await state.clear()
+        await message.answer(render("review", "self_review_received", m=m))
+
+    @router.message(ReviewInput.self_review, F.text)
+    async def self_review_text(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
+        m = await review_collect.submit_self_review(uow, actor, text=message.text, file_name=None, now=clock())
+        await state.clear()
+        await message.answer(render("review", "self_review_received", m=m))
+
+    # --- named feedback -----------------------------------------------------------------------------------
+    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.FEEDBACK))
+    async def ask_feedback(query: CallbackQuery, uow, actor: Actor, state: FSMContext) -> None:
+        await review_service.open_review(uow, actor)
+        await state.set_state(ReviewInput.feedback_source)
+        await query.message.answer(render("review", "ask_feedback_source"))
+        await query.answer()
+
+    @router.message(ReviewInput.feedback_source, F.text)
+    async def feedback_source(message: Message, state: FSMContext) -> None:
+        await state.update_data(source=message.text[:200])
+        await state.set_state(ReviewInput.feedback_kind)
+        kb = InlineKeyboardBuilder()
+        for kind in FeedbackKind:
+            kb.button(text=label("feedback_kind", kind=kind.value), callback_data=FeedbackKindCb(kind=kind.value))
+        kb.adjust(1)
+        await message.answer(render("review", "ask_feedback_about"), reply_markup=kb.as_markup())
+
+    @router.callback_query(ReviewInput.feedback_kind, FeedbackKindCb.filter())
+    async def feedback_kind(query: CallbackQuery, callback_data: FeedbackKindCb, uow, actor: Actor,
+                            state: FSMContext) -> None:
+        kind = FeedbackKind(callback_data.kind) if callback_data.kind in set(FeedbackKind) else FeedbackKind.PERSON
+        await state.update_data(kind=kind.value)
+        await state.set_state(ReviewInput.feedback_about)
+        p = await review_progress.progress(uow, actor, manage=True)
+        kb = InlineKeyboardBuilder()
+        kb.button(text=label("feedback_about_committee"), callback_data=FeedbackAbout(membership_id=0))
+        for m in p.members:
+            kb.button(text=m.full_name, callback_data=FeedbackAbout(membership_id=m.membership_id))
+        kb.adjust(1, 2)
+        await query.message.edit_text(render("review", "ask_feedback_about"), reply_markup=kb.as_markup())
+        await query.answer()
+
+    @router.callback_query(ReviewInput.feedback_about, FeedbackAbout.filter())
+    async def feedback_about(query: CallbackQuery, callback_data: FeedbackAbout, state: FSMContext) -> None:
+        await state.update_data(about=callback_data.membership_id or None)
+        await state.set_state(ReviewInput.feedback_content)
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(render("review", "ask_feedback_content"))
+        await query.answer()
+
+    @router.message(ReviewInput.feedback_content, F.text)
+    async def feedback_content(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
+        data = await state.get_data()
+        feedback = await review_collect.add_feedback(
+            uow, actor, source=data["source"], kind=FeedbackKind(data["kind"]), about_membership_id=data["about"],
+            content=message.text, now=clock())
+        await state.clear()
+        await message.answer(render("review", "feedback_saved", f=feedback))
+
+    return router

@@ -1,0 +1,21 @@
+"""The scheduler's jobs, referenced by import path ("scheduling.jobs:deliver"): no arguments, everything
+they need comes from the installed runtime."""
+
+from bot.services import reminders
+from scheduling.runtime import current
+
+
+async def deliver() -> None:
+    worker = current().worker
+    if not worker.draining:  # a drain may outlast the interval; the next starts when it is done
+        await worker.drain()
+
+
+async def replan_requested() -> None:
+    runtime = current()
+    await reminders.replan_requested(runtime.uows, runtime.clock(), runtime.settings)
+
+
+async def plan_all() -> None:
+    runtime = current()
+    await reminders.plan_all(runtime.uows, runtime.clock(), runtime.settings)

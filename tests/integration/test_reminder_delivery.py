@@ -1,0 +1,241 @@
+"""Delivery through the sandbox's Bot API, with a controllable clock: pacing, 429, 403, timeouts, a crash,
+two delivery processes. SQLite and PostgreSQL."""
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import SANDBOX_TOKEN, create_bot
+from bot.config import Settings
+from bot.sandbox.server import start_sandbox
+from scheduling import runtime
+from scheduling.sender import BotSender, Result
+from storage.models import Branch, Membership, Person
+from storage.reminder_models import CANCELLED, FAILED, PENDING, SENDING, SENT, Reminder, ReminderPrefs
+from storage.uow import UnitOfWork
+
+NOW = datetime(2026, 11, 25, 3, tzinfo=UTC)  # 10:00 in Hà Nội
+SECRETARY, MEMBER_A, MEMBER_B, NEVER_STARTED = 601, 602, 603, 699
+
+
+@dataclass
+class FakeTime:
+    """The worker's clock: it moves only when the worker sleeps, so pacing is exact and instant."""
+
+    now: datetime = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+        await asyncio.sleep(0)
+
+
+@dataclass
+class Recording:
+    """A sender that notes when (on the fake clock) each send started."""
+
+    inner: BotSender
+    clock: FakeTime
+    sends: list[tuple[float, int]] = field(default_factory=list)
+
+    async def send(self, chat_id: int, text: str) -> Result:
+        self.sends.append(((self.clock() - NOW).total_seconds(), chat_id))
+        return await self.inner.send(chat_id, text)
+
+
+@pytest.fixture
+async def sandbox():
+    server = await start_sandbox("127.0.0.1", 0)
+    for user_id in (SECRETARY, MEMBER_A, MEMBER_B):  # they pressed /start once
+        server.state.open_chat(server.state.user(user_id))
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def bot(sandbox):
+    bot = create_bot(SANDBOX_TOKEN, sandbox.url)
+    yield bot
+    await bot.session.close()
+
+
+@pytest.fixture
+async def branch(uow_factory) -> int:
+    async with uow_factory() as uow:
+        branch = Branch(name="Chi bộ Khu phố 7", created_at=NOW)
+        uow.branches.add(branch)
+        for user_id, name, role in ((SECRETARY, "Nguyễn Thị Lan", "secretary"), (MEMBER_A, "Trần Văn Minh", "member"),
+                                    (MEMBER_B, "Lê Thị Hà", "member"), (NEVER_STARTED, "Phạm Văn Đức", "member")):
+            uow.branches.add(Membership(branch=branch, role=role, status="full", created_at=NOW,
+                                        person=Person(full_name=name, telegram_user_id=user_id, created_at=NOW)))
+        await uow.commit()
+        return branch.id
+
+
+def worker(sessionmaker, bot, clock: FakeTime, *, timeout=5.0, **limits):
+    settings = Settings(_env_file=None, send_timeout=timeout, **limits)
+    sender = Recording(BotSender(bot, settings.send_timeout), clock)
+    built = runtime.build(settings, sessionmaker, sender, clock=clock, sleep=clock.sleep)
+    return built.worker, sender
+
+
+async def enqueue(uow_factory, branch_id: int, chats: list[int], *, at=NOW) -> None:
+    async with uow_factory() as uow:
+        people = {p.telegram_user_id: p.id for p in await uow.session.scalars(select(Person))}
+        await uow.reminders.add_new([
+            {"key": f"test:{n}", "source": "test", "kind": "due_soon", "branch_id": branch_id,
+             "person_id": people[chat], "chat_id": chat, "send_at": at, "status": PENDING,
+             "subject": f"Việc {n}", "text": f"Nhắc việc số {n}", "attempts": 0, "created_at": NOW}
+            for n, chat in enumerate(chats)
+        ])
+        await uow.commit()
+
+
+async def stored(uow_factory) -> dict[str, Reminder]:
+    async with uow_factory() as uow:
+        found = {r.key: r for r in await uow.session.scalars(select(Reminder))}
+        uow.session.expunge_all()
+        return found
+
+
+def received(sandbox, user_id: int) -> list[str]:
+    chat = sandbox.state.chat(user_id)
+    return [m.text for m in chat.messages.values() if m.from_bot]
+
+
+async def test_due_reminders_go_out_once_within_the_overall_and_per_chat_pace(sandbox, bot, sessionmaker,
+                                                                           uow_factory, branch):
+    clock = FakeTime()
+    await enqueue(uow_factory, branch, [MEMBER_A, MEMBER_A, MEMBER_B, MEMBER_B, SECRETARY, SECRETARY])
+    await enqueue(uow_factory, branch, [SECRETARY], at=NOW + timedelta(hours=1)) if False else None
+    deliver, sender = worker(sessionmaker, bot, clock, send_rate=2, chat_rate=1)
+    report = await deliver.drain()
+    assert report.sent == 6
+    assert received(sandbox, MEMBER_A) == ["Nhắc việc số 0", "Nhắc việc số 1"]
+    assert received(sandbox, SECRETARY) == ["Nhắc việc số 4", "Nhắc việc số 5"]
+    times = [t for t, _ in sender.sends]
+    assert all(b - a >= 0.5 for a, b in zip(times, times[1:], strict=False))  # 2 per second overall
+    for chat in (MEMBER_A, MEMBER_B, SECRETARY):
+        first, second = [t for t, c in sender.sends if c == chat]
+        assert second - first >= 1  # 1 per second per chat
+    assert {r.status for r in (await stored(uow_factory)).values()} == {SENT}
+    assert (await deliver.drain()).sent == 0  # nothing twice
+
+
+async def test_a_reminder_not_yet_due_waits(sandbox, bot, sessionmaker, uow_factory, branch):
+    clock = FakeTime()
+    await enqueue(uow_factory, branch, [MEMBER_A], at=NOW + timedelta(hours=1))
+    deliver, _ = worker(sessionmaker, bot, clock)
+    assert (await deliver.drain()).sent == 0
+    clock.now += timedelta(hours=1)
+    assert (await deliver.drain()).sent == 1
+
+
+async def test_429_delays_that_chat_only(sandbox, bot, sessionmaker, uow_factory, branch):
+    clock = FakeTime()
+    await sandbox.state.traffic.set_fault(MEMBER_A, None) if False else None
+    from bot.sandbox.traffic import Fault
+
+    sandbox.state.traffic.set_fault(MEMBER_A, Fault("retry_after", count=1, retry_after=7))
+    await enqueue(uow_factory, branch, [MEMBER_A, MEMBER_B, SECRETARY])
+    deliver, _ = worker(sessionmaker, bot, clock)
+    report = await deliver.drain()
+    assert (report.sent, report.rate_limited) == (2, 1)
+    assert received(sandbox, MEMBER_A) == [] and received(sandbox, MEMBER_B) == ["Nhắc việc số 1"]
+    delayed = (await stored(uow_factory))["test:0"]
+    assert (delayed.status, delayed.last_error) == (PENDING, "Too Many Requests: retry after 7")
+    assert delayed.send_at >= NOW + timedelta(seconds=7)
+    assert (await deliver.drain()).sent == 0  # still waiting
+    clock.now = delayed.send_at
+    assert (await deliver.drain()).sent == 1
+    assert received(sandbox, MEMBER_A) == ["Nhắc việc số 0"]
+    assert sandbox.state.traffic.stats["rate_limited"] == 1
+
+
+async def test_403_marks_the_person_unreachable_and_tells_the_secretary_once(sandbox, bot, sessionmaker,
+                                                                            uow_factory, branch):
+    from bot.sandbox.traffic import Fault
+
+    clock = FakeTime()
+    sandbox.state.traffic.set_fault(MEMBER_A, Fault("blocked"))
+    await enqueue(uow_factory, branch, [MEMBER_A, MEMBER_A, MEMBER_A, MEMBER_B])
+    deliver, _ = worker(sessionmaker, bot, clock)
+    report = await deliver.drain()
+    assert (report.sent, report.blocked) == (1, 1)
+    rows = await stored(uow_factory)
+    assert [rows[f"test:{n}"].status for n in range(4)] == [FAILED, CANCELLED, CANCELLED, SENT]
+    async with uow_factory() as uow:
+        person_id = rows["test:0"].person_id
+        assert (await uow.session.get(ReminderPrefs, person_id)).unreachable_since == NOW
+    await deliver.drain()
+    [notice] = received(sandbox, SECRETARY)
+    assert "Không gửi được nhắc việc cho đồng chí Trần Văn Minh (Chi bộ Khu phố 7): đồng chí ấy đã chặn bot." in notice
+    assert sandbox.state.traffic.stats["blocked"] == 1
+    await enqueue(uow_factory, branch, [MEMBER_A]) if False else None
+
+
+async def test_a_send_that_times_out_is_retried_and_may_arrive_twice(sandbox, bot, sessionmaker, uow_factory,
+                                                                     branch):
+    from bot.sandbox.traffic import Fault
+
+    clock = FakeTime()
+    sandbox.state.traffic.set_fault(MEMBER_A, Fault("timeout", count=1, seconds=5, delivered=True))
+    sandbox.state.traffic.set_fault(MEMBER_B, Fault("timeout", count=1, seconds=5, delivered=False))
+    await enqueue(uow_factory, branch, [MEMBER_A, MEMBER_B])
+    deliver, _ = worker(sessionmaker, bot, clock, timeout=0.3)
+    report = await deliver.drain()
+    assert (report.sent, report.unknown) == (0, 2)
+    rows = await stored(uow_factory)
+    assert {r.status for r in rows.values()} == {PENDING}
+    assert all(r.send_at == NOW + timedelta(seconds=2) for r in rows.values())  # the first backoff
+    clock.now += timedelta(seconds=2)
+    assert (await deliver.drain()).sent == 2
+    # The outcome of a timed-out send is unknown: the one that had arrived arrives twice — the only duplicate.
+    assert received(sandbox, MEMBER_A) == ["Nhắc việc số 0", "Nhắc việc số 0"]
+    assert received(sandbox, MEMBER_B) == ["Nhắc việc số 1"]
+    assert {(r.status, r.attempts) for r in (await stored(uow_factory)).values()} == {(SENT, 2)}
+
+
+async def test_a_chat_that_never_started_the_bot_fails_without_retries(sandbox, bot, sessionmaker, uow_factory,
+                                                                      branch):
+    clock = FakeTime()
+    await enqueue(uow_factory, branch, [NEVER_STARTED])
+    deliver, _ = worker(sessionmaker, bot, clock)
+    assert (await deliver.drain()).rejected == 1
+    row = (await stored(uow_factory))["test:0"]
+    assert (row.status, row.last_error) == (FAILED, "Bad Request: chat not found")
+
+
+async def test_sends_in_flight_at_a_crash_are_sent_again(sandbox, bot, sessionmaker, uow_factory, branch):
+    clock = FakeTime()
+    await enqueue(uow_factory, branch, [MEMBER_A, MEMBER_B, SECRETARY])
+    async with UnitOfWork(sessionmaker) as uow:  # a process claims two rows, then dies before settling them
+        await uow.reminders.claim(NOW, 2, "dead-process")
+        await uow.commit()
+    assert sorted(r.status for r in (await stored(uow_factory)).values()) == [PENDING, SENDING, SENDING]
+    deliver, _ = worker(sessionmaker, bot, clock)
+    assert await deliver.recover(everything=True) == 2
+    assert (await deliver.drain()).sent == 3
+    assert [received(sandbox, chat) for chat in (MEMBER_A, MEMBER_B, SECRETARY)] == [
+        ["Nhắc việc số 0"], ["Nhắc việc số 1"], ["Nhắc việc số 2"]]
+
+
+async def test_two_delivery_processes_share_the_queue_without_duplicates(sandbox, bot, sessionmaker, uow_factory,
+                                                                        branch):
+    clock = FakeTime()
+    chats = [MEMBER_A, MEMBER_B, SECRETARY] * 10
+    await enqueue(uow_factory, branch, chats)
+    one, first = worker(sessionmaker, bot, clock, send_rate=1000, chat_rate=1000)
+    two, second = worker(sessionmaker, bot, clock, send_rate=1000, chat_rate=1000)
+    reports = await asyncio.gather(one.drain(), two.drain(), one.drain(), two.drain())
+    while sum(r.sent for r in reports) < len(chats):  # a chat paced by the other process may wait a round
+        clock.now += timedelta(seconds=1)
+        reports += await asyncio.gather(one.drain(), two.drain())
+    assert sum(r.sent for r in reports) == len(chats)
+    assert sorted(len(received(sandbox, chat)) for chat in (MEMBER_A, MEMBER_B, SECRETARY)) == [10, 10, 10]
+    assert {r.status for r in (await stored(uow_factory)).values()} == {SENT}
