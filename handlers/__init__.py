@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from handlers import calendar, common, onboarding, plans, reminders, review, review_meeting, roster
+from handlers import calendar, common, onboarding, plans, reminders, review, review_ballot, review_meeting, roster
 
 
 def setup_routers() -> list[Router]:
@@ -13,6 +13,7 @@ def setup_routers() -> list[Router]:
         roster.setup(),
         review.setup(),
         review_meeting.setup(),
+        review_ballot.setup(),
         plans.setup(),
         calendar.setup(),
         reminders.setup(),

@@ -144,3 +144,35 @@ class FeedbackKindCb(CallbackData, prefix="fk"):
 class LevelCb(CallbackData, prefix="lv"):
     membership_id: int
     level: str
+
+
+class ProposeCb(CallbackData, prefix="pp"):
+    """The level the branch puts to the secret ballot for one member (empty level: choose it)."""
+
+    membership_id: int
+    level: str = ""
+
+
+class BallotAction(StrEnum):
+    SECRET = "secret"  # show the proposals before opening
+    OPEN = "open"
+    CLOSE = "close"
+    STATUS = "status"
+
+
+class BallotAdmin(CallbackData, prefix="ba"):
+    act: BallotAction
+
+
+class BallotCb(CallbackData, prefix="bv"):
+    """A voter's button: the new choice, and their current one sealed by the server (see review_ballot)."""
+
+    b: int
+    c: str
+    p: str
+    v: int
+    s: str
+
+
+class RuleSetCb(CallbackData, prefix="rs"):
+    key: str  # empty: list the rule sets

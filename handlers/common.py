@@ -58,7 +58,8 @@ def setup_last() -> Router:
 
     @router.callback_query()
     async def stale_button(query: CallbackQuery) -> None:
-        log.warning("unhandled callback data %r from %s", query.data, query.from_user.id)
+        # Only the prefix: a ballot button's data carries a sealed choice, which must never reach a log.
+        log.warning("unhandled callback %r from %s", (query.data or "").split(":", 1)[0], query.from_user.id)
         await query.answer(render("common", "stale_button"), show_alert=True)
 
     @router.message(F.text | F.document | F.photo)

@@ -13,6 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.domain.dates import parse_date
+from bot.domain.review.rules import load_rule_set, rule_sets
 from bot.services import review as review_service
 from bot.services import review_collect, review_progress
 from bot.services.actor import Actor
@@ -23,7 +24,7 @@ from bot.services.review_meeting import set_attendance
 from bot.services.review_progress import Progress
 from bot.texts import label, render
 from handlers import keyboards
-from handlers.callbacks import FeedbackAbout, FeedbackKindCb, Go, Nav, ReviewAction, ReviewCb
+from handlers.callbacks import FeedbackAbout, FeedbackKindCb, Go, Nav, ReviewAction, ReviewCb, RuleSetCb
 
 _MEETING = re.compile(r"^\s*(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})(?:\s+(\d{1,2})[:hg](\d{2})?)?\s*(?:,\s*(.+))?$")
 DEFAULT_MEETING_TIME = time(8, 0)
@@ -81,6 +82,7 @@ def progress_keyboard(p: Progress) -> InlineKeyboardMarkup:
         kb.button(text=label("review_members"), callback_data=ReviewCb(act=ReviewAction.MEMBERS))
         kb.button(text=label("review_feedback"), callback_data=ReviewCb(act=ReviewAction.FEEDBACK))
         kb.button(text=label("review_remind"), callback_data=ReviewCb(act=ReviewAction.REMIND))
+        kb.button(text=label("choose_rule_set"), callback_data=RuleSetCb(key=""))
         if p.phase == "prepare":
             kb.button(text=label("review_set_meeting"), callback_data=ReviewCb(act=ReviewAction.SET_MEETING))
             # The day may come before every preparation is ticked: the meeting can always be opened.
@@ -133,7 +135,8 @@ def setup() -> Router:
                             edit: bool = False) -> None:
         p = await review_progress.progress(uow, actor)
         today = clock().astimezone(settings.tz).date()
-        text = render("review", "progress", p=p, today=today, tz=settings.tz)
+        text = render("review", "progress", p=p, today=today, tz=settings.tz,
+                      rule_set_name=load_rule_set(p.rule_set).name)
         is_secretary = actor.home is not None and actor.home.role == "secretary"
         markup = progress_keyboard(p) if is_secretary else None
         if edit:
@@ -185,6 +188,24 @@ def setup() -> Router:
         await state.clear()
         await message.answer(render("review", "meeting_set", m=result))
         await show_progress(message, uow, actor, clock, settings)
+
+    # --- the rule set -----------------------------------------------------------------------------------
+    @router.callback_query(RuleSetCb.filter(F.key == ""))
+    async def list_rule_sets(query: CallbackQuery, uow, actor: Actor) -> None:
+        review = await review_service.open_review(uow, actor)
+        kb = InlineKeyboardBuilder()
+        for rules in rule_sets():
+            kb.button(text=label("rule_set", name=rules.name, current=rules.key == review.rule_set),
+                      callback_data=RuleSetCb(key=rules.key))
+        kb.adjust(1)
+        await query.message.answer(render("review", "rule_sets", items=rule_sets()), reply_markup=kb.as_markup())
+        await query.answer()
+
+    @router.callback_query(RuleSetCb.filter(F.key != ""))
+    async def choose_rule_set(query: CallbackQuery, callback_data: RuleSetCb, uow, actor: Actor, clock) -> None:
+        name = await review_service.set_rule_set(uow, actor, callback_data.key, clock())
+        await query.message.edit_text(render("review", "rule_set_chosen", name=name))
+        await query.answer()
 
     # --- tasks done by hand ----------------------------------------------------------------------------
     @router.callback_query(ReviewCb.filter(F.act == ReviewAction.TICK))

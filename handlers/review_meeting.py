@@ -16,7 +16,7 @@ from bot.services import review_documents, review_meeting, review_progress
 from bot.services.actor import Actor
 from bot.services.review_meeting import BRANCH, COMMITTEE_REPORT, Counts, LiveMeeting
 from bot.texts import label, plain, render
-from handlers.callbacks import LevelCb, ReviewAction, ReviewCb
+from handlers.callbacks import BallotAction, BallotAdmin, LevelCb, ReviewAction, ReviewCb
 
 _COUNTS = re.compile(r"^\s*(\d{1,3})[\s,;/-]+(\d{1,3})[\s,;/-]+(\d{1,3})\s*$")
 VOTE_ITEMS = {ItemKind.COMMITTEE_REPORT_VOTE, ItemKind.BRANCH_BALLOT, ItemKind.MEMBER_BALLOT}
@@ -39,12 +39,14 @@ def live_keyboard(m: LiveMeeting) -> InlineKeyboardMarkup:
     kind = m.items[m.current].item.kind
     if kind in VOTE_ITEMS:
         kb.button(text=label("review_vote"), callback_data=ReviewCb(act=ReviewAction.VOTE))
+    if kind == ItemKind.MEMBER_BALLOT:
+        kb.button(text=label("secret_ballot"), callback_data=BallotAdmin(act=BallotAction.SECRET))
     if m.current > 0:
         kb.button(text=label("review_prev"), callback_data=ReviewCb(act=ReviewAction.BACK))
     last = m.current + 1 == len(m.items)
     kb.button(text=label("review_end" if last else "review_next"), callback_data=ReviewCb(act=ReviewAction.NEXT))
     kb.button(text=label("review_results"), callback_data=ReviewCb(act=ReviewAction.RESULTS))
-    kb.adjust(1, 2, 1)
+    kb.adjust(*([1, 1] if kind == ItemKind.MEMBER_BALLOT else [1] if kind in VOTE_ITEMS else []), 2, 1)
     return kb.as_markup()
 
 

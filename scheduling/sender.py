@@ -42,7 +42,8 @@ class BotSender:
         try:
             await self.bot.send_message(chat_id, text, request_timeout=self.timeout)
         except TelegramRetryAfter as error:
-            return Result(Outcome.RETRY_AFTER, retry_after=error.retry_after, error=error.message)
+            return Result(Outcome.RETRY_AFTER, retry_after=error.retry_after,
+                          error=f"429: retry after {error.retry_after} s")
         except TelegramForbiddenError as error:
             return Result(Outcome.BLOCKED, error=error.message)
         except (TelegramBadRequest, TelegramNotFound) as error:

@@ -206,13 +206,14 @@ class ReminderRepo:
     async def forget_requests(self, ids: list[int]) -> None:
         await self.session.execute(delete(ReplanRequest).where(ReplanRequest.id.in_(ids)))
 
-    async def branches_to_plan(self, due_from: date, due_to: date, *, with_any_task: bool) -> list[int]:
-        """Branches with an open task due in the window or a pending planned row — or, near the 1st of a
-        month, every branch with a task (the digest)."""
+    async def branches_to_plan(self, due_from: date, due_to: date, sources: Sequence[str], *,
+                               with_any_task: bool) -> list[int]:
+        """Branches with an open task due in the window or a pending row planned from `sources` — or, near
+        the 1st of a month, every branch with a task (the digest)."""
         tasks = select(Task.branch_id).where(Task.done_at.is_(None))
         if not with_any_task:
             tasks = tasks.where(Task.due.between(due_from, due_to))
-        pending = select(Reminder.branch_id).where(Reminder.status == PENDING)
+        pending = select(Reminder.branch_id).where(Reminder.status == PENDING, Reminder.source.in_(sources))
         found = await self.session.scalars(tasks.union(pending))
         return sorted(set(found))
 

@@ -144,3 +144,13 @@ class ReviewTask(Base):
     procedure_key: Mapped[str] = mapped_column(String(60))
 
     task: Mapped[Task] = relationship(lazy="joined")
+
+
+class BallotKey(Base):
+    """The server's key that seals a voter's current choice inside their own ballot buttons (see review_ballot)."""
+
+    __tablename__ = "ballot_key"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

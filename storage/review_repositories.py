@@ -77,7 +77,7 @@ class ReviewRepo:
         rows = await self.session.execute(
             select(BallotTally.choice, BallotTally.count).where(BallotTally.ballot_id == ballot_id)
         )
-        return dict(rows.tuples().all())
+        return dict(rows.all())
 
     async def tally_row(self, ballot_id: int, choice: str) -> BallotTally | None:
         return await self.session.scalar(

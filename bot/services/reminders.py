@@ -165,7 +165,7 @@ async def plan_all(uows: UowFactory, now: datetime, settings: Settings) -> int:
     today = now.date()
     async with uows() as uow:
         branch_ids = await uow.reminders.branches_to_plan(
-            today - timedelta(days=2), today + rules(settings).horizon + timedelta(days=1),
+            today - timedelta(days=2), today + rules(settings).horizon + timedelta(days=1), PLANNED_SOURCES,
             with_any_task=(today + timedelta(days=2)).day <= 3,  # the last days of a month and the 1st: digests
         )
     for branch_id in branch_ids:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.review.procedure import dated_tasks, load_procedure
-from bot.domain.review.rules import DEFAULT_RULE_SET, load_rule_set
+from bot.domain.review.rules import DEFAULT_RULE_SET, load_rule_set, rule_sets
 from bot.domain.text import squeeze
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
@@ -109,3 +109,16 @@ async def set_meeting(uow: UnitOfWork, actor: Actor, *, at: datetime, place: str
     uow.audit(now, actor.person_id, review.branch_id, "review.meeting", review_id=review.id, at=at.isoformat())
     await uow.commit()
     return MeetingSet(at, review.meeting_place, len(dated_list))
+
+
+async def set_rule_set(uow: UnitOfWork, actor: Actor, key: str, now: datetime) -> str:
+    """The branch picks the rule set its classification follows; fixed once the meeting has begun."""
+    review = await open_review(uow, actor)
+    if review.meeting_started_at is not None:
+        raise ServiceError("review_meeting_started")
+    if key not in {rules.key for rules in rule_sets()}:
+        raise ServiceError("bad_subject")
+    review.rule_set = key
+    uow.audit(now, actor.person_id, review.branch_id, "review.rule_set", review_id=review.id, rule_set=key)
+    await uow.commit()
+    return load_rule_set(key).name

@@ -45,7 +45,7 @@ class Counts:
         return self.approve + self.disapprove + self.other
 
 
-def _voters(members: list[MemberState]) -> list[MemberState]:
+def voters(members: list[MemberState]) -> list[MemberState]:
     """Who votes: full members present (probationary members are reviewed but do not vote)."""
     return [m for m in members if m.status == Status.FULL and m.present is not False and m.exemption != "suspended"]
 
@@ -55,7 +55,7 @@ def facts(members: list[MemberState]) -> BranchFacts:
     return BranchFacts(
         full_members=sum(1 for m in members if m.status == Status.FULL),
         members=len(members),
-        present_voters=len(_voters(members)),
+        present_voters=len(voters(members)),
     )
 
 
@@ -166,7 +166,7 @@ async def record_collective(uow: UnitOfWork, actor: Actor, subject: str, counts:
         result = classify_branch(score, (), True, load_rule_set(review.rule_set))
         proposed = str(result.level)
         outcome = proposed if adopted else None
-        reasons = [_reason_json(r) for r in result.reasons] + reasons
+        reasons = [reason_json(r) for r in result.reasons] + reasons
         review.branch_score = score
     elif subject != COMMITTEE_REPORT:
         raise ServiceError("bad_subject")
@@ -192,10 +192,10 @@ async def record_member(uow: UnitOfWork, actor: Actor, membership_id: int, propo
     _check_counts(counts, branch_facts.present_voters)
     rules = load_rule_set(review.rule_set)
     entries = {e.membership_id: e for e in await reviews(uow).members(review.id)}
-    case = _case(state, entries[membership_id], proposed, counts)
+    case = member_case(state, entries[membership_id], proposed, counts)
     if problems := validate_counts(case, branch_facts, rules):
         raise ServiceError("vote_refused", codes=tuple(p.code for p in problems),
-                           problems=[_reason_json(p) for p in problems])
+                           problems=[reason_json(p) for p in problems])
     await _upsert_vote(uow, review, member_subject(membership_id), str(proposed), counts, now)
     uow.audit(now, actor.person_id, review.branch_id, "review.vote", subject=member_subject(membership_id),
               proposed=str(proposed), approve=counts.approve, disapprove=counts.disapprove, other=counts.other)
@@ -210,17 +210,17 @@ async def _reclassify(uow: UnitOfWork, review: Review, members: list[MemberState
     for m in reviewed_here(members):
         vote = votes.get(member_subject(m.membership_id))
         if vote is not None:
-            cases.append(_case(m, entries[m.membership_id], MemberLevel(vote.proposed),
+            cases.append(member_case(m, entries[m.membership_id], MemberLevel(vote.proposed),
                                Counts(vote.approve, vote.disapprove, vote.other)))
     outcomes = {o.membership_id: o for o in classify_members(cases, branch_facts, load_rule_set(review.rule_set))}
     for membership_id, outcome in outcomes.items():
         vote = votes[member_subject(membership_id)]
         vote.outcome = str(outcome.level) if outcome.level else None
-        vote.reasons = json.dumps([_reason_json(r) for r in outcome.reasons], ensure_ascii=False)
+        vote.reasons = json.dumps([reason_json(r) for r in outcome.reasons], ensure_ascii=False)
     return outcomes
 
 
-def _case(state: MemberState, entry, proposed: MemberLevel, counts: Counts) -> MemberCase:
+def member_case(state: MemberState, entry, proposed: MemberLevel, counts: Counts) -> MemberCase:
     return MemberCase(
         membership_id=state.membership_id, full_name=state.full_name, role=Role(state.role),
         status=Status(state.status), proposed=proposed, approve=counts.approve, disapprove=counts.disapprove,
@@ -229,7 +229,7 @@ def _case(state: MemberState, entry, proposed: MemberLevel, counts: Counts) -> M
     )
 
 
-def _reason_json(reason: Reason) -> dict:
+def reason_json(reason: Reason) -> dict:
     return {"code": reason.code, "params": {k: list(v) if isinstance(v, tuple) else v
                                             for k, v in reason.params.items()}}
 

@@ -9,6 +9,7 @@ import io
 import re
 
 import docx
+from sqlalchemy import text
 
 from tests.e2e.test_onboarding import SECRETARY, create_branch, member_link, paste
 
@@ -167,3 +168,46 @@ async def test_review_from_kiemdiem_to_the_minutes(tg):
     cells = [c.text for t in listing.tables for row in t.rows for c in row.cells]
     assert "Trần Văn Minh" in cells and "Lý Văn Khoa" in cells
     assert any(n.startswith("thong-bao-tiep-thu") for n in papers)
+
+
+async def test_bad_votes_are_refused_and_change_nothing(tg, engine):
+    await create_branch(tg)
+    await paste(tg, ROSTER)
+    await tg.send(SECRETARY, "/kiemdiem")
+    assert "năm 2026" in await tg.last_text(SECRETARY)
+    await tg.click_button(SECRETARY, "Quy định áp dụng")
+    await tg.click_button(SECRETARY, "366")
+    assert "Chi bộ áp dụng:" in await tg.last_text(SECRETARY) and "366" in await tg.last_text(SECRETARY)
+    await tg.click_button(SECRETARY, "Quy định áp dụng")
+    assert "☑️ ⚖️" in next(b for b in buttons(await last(tg)) if "366" in b)
+    await tg.click_button(SECRETARY, "146")
+    await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
+    await tg.send(SECRETARY, "20/12/2026")
+    await open_member(tg, "Lê Thị Hà")
+    await tg.click_button(SECRETARY, "Vắng sinh hoạt trong năm")
+    await tg.send(SECRETARY, "ba")
+    assert "không phải một số" in await tg.last_text(SECRETARY)
+    await tg.send(SECRETARY, "3")
+    assert "vắng sinh hoạt 3 buổi" in await tg.last_text(SECRETARY)
+
+    await tg.send(SECRETARY, "/buoc")
+    await tg.click_button(SECRETARY, "Bắt đầu hội nghị")
+    await until_item(tg, "Bỏ phiếu đánh giá, phân loại đảng viên")
+    await tg.click_button(SECRETARY, "Ghi kết quả biểu quyết")
+    assert "Dương Thị Thảo" not in buttons(await last(tg))
+    # Forged: a level button for the member admitted 4 months ago, who is not classified this year.
+    async with engine.connect() as connection:
+        thao_id = (await connection.execute(text(
+            "SELECT m.id FROM membership m JOIN person p ON p.id = m.person_id WHERE p.full_name = 'Dương Thị Thảo'"
+        ))).scalar_one()
+    await tg.click(SECRETARY, (await last(tg))["message_id"], f"lv:{thao_id}:httnv")
+    await tg.send(SECRETARY, "5 0 0")
+    assert "không được đánh giá, phân loại tại hội nghị này (kết nạp chưa đủ 6 tháng)" in await tg.last_text(SECRETARY)
+
+    await vote_member(tg, "Lê Thị Hà", "Xuất sắc", "9 0 0")
+    refused = await tg.last_text(SECRETARY)
+    assert "Không thể đề xuất mức «Hoàn thành xuất sắc nhiệm vụ»" in refused
+    assert "vắng sinh hoạt chi bộ 3 lần trong năm" in refused
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM review_vote WHERE subject LIKE 'member:%'"))
+                ).scalar_one() == 0
