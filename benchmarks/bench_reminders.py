@@ -206,7 +206,7 @@ async def worker(db_url: str, api_url: str, rate: float, chat_rate: float) -> No
     try:
         await stopped.wait()
     finally:
-        runtime.stop(scheduler)
+        await runtime.stop(scheduler)
         await bot.session.close()
         await engine.dispose()
 

@@ -69,7 +69,7 @@ async def run(settings: Settings) -> None:
                                    allowed_updates=dp.resolve_used_update_types())
     finally:
         if scheduler is not None:
-            reminders.stop(scheduler)
+            await reminders.stop(scheduler)
         await bot.session.close()
         await engine.dispose()
         if sandbox is not None:

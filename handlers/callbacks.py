@@ -126,6 +126,8 @@ class ReviewAction(StrEnum):
     VOTE = "vote"
     RESULTS = "results"
     DOCUMENTS = "docs"
+    ANSWERS = "answers"  # the feedback to answer
+    ANSWER = "answer"  # n: one feedback
 
 
 class ReviewCb(CallbackData, prefix="rv"):

@@ -39,6 +39,7 @@ class ReviewInput(StatesGroup):
     feedback_kind = State()
     feedback_about = State()
     feedback_content = State()
+    answer = State()
 
 
 def parse_meeting(text: str, settings: Settings) -> tuple[datetime, str | None]:
@@ -57,6 +58,8 @@ def next_action(p: Progress) -> tuple[str, ReviewCb] | None:
         return label("review_set_meeting"), ReviewCb(act=ReviewAction.SET_MEETING)
     if p.phase == "meeting":
         return label("review_continue"), ReviewCb(act=ReviewAction.START_MEETING)
+    if p.phase == "report" and any(i.key == "feedback_answered" and not i.complete for i in p.current.items):
+        return label("review_answers"), ReviewCb(act=ReviewAction.ANSWERS)
     if p.phase in ("report", "done"):
         return label("review_documents"), ReviewCb(act=ReviewAction.DOCUMENTS)
     for item in p.current.items:
@@ -88,6 +91,13 @@ def progress_keyboard(p: Progress) -> InlineKeyboardMarkup:
             # The day may come before every preparation is ticked: the meeting can always be opened.
             if action and action[1].act != ReviewAction.START_MEETING:
                 kb.button(text=label("review_start_meeting"), callback_data=ReviewCb(act=ReviewAction.START_MEETING))
+    if p.phase in ("report", "done"):
+        kb.button(text=label("review_documents"), callback_data=ReviewCb(act=ReviewAction.DOCUMENTS))
+        kb.button(text=label("review_answers"), callback_data=ReviewCb(act=ReviewAction.ANSWERS))
+        for item in p.current.items if p.current else ():
+            if item.task_id is not None and not item.complete:
+                kb.button(text=label("review_tick", title=item.title),
+                          callback_data=ReviewCb(act=ReviewAction.TICK, n=item.task_id))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -393,5 +403,34 @@ def setup() -> Router:
             content=message.text, now=clock())
         await state.clear()
         await message.answer(render("review", "feedback_saved", f=feedback))
+
+    # --- answering feedback (thông báo tiếp thu) --------------------------------------------------------
+    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.ANSWERS))
+    async def answers(query: CallbackQuery, uow, actor: Actor) -> None:
+        items = await review_collect.feedback_list(uow, actor)
+        kb = InlineKeyboardBuilder()
+        for f in items:
+            kb.button(text=label("feedback_item", f=f), callback_data=ReviewCb(act=ReviewAction.ANSWER, n=f.id))
+        kb.adjust(1)
+        await query.message.answer(render("review", "answers", items=items), reply_markup=kb.as_markup())
+        await query.answer()
+
+    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.ANSWER))
+    async def ask_answer(query: CallbackQuery, callback_data: ReviewCb, uow, actor: Actor,
+                         state: FSMContext) -> None:
+        feedback = next((f for f in await review_collect.feedback_list(uow, actor) if f.id == callback_data.n), None)
+        if feedback is None:
+            raise AccessDenied("foreign_feedback", feedback_id=callback_data.n)
+        await state.set_state(ReviewInput.answer)
+        await state.update_data(feedback_id=feedback.id)
+        await query.message.answer(render("review", "ask_answer", f=feedback))
+        await query.answer()
+
+    @router.message(ReviewInput.answer, F.text)
+    async def got_answer(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
+        feedback = await review_collect.answer_feedback(uow, actor, (await state.get_data())["feedback_id"],
+                                                        message.text, clock())
+        await state.clear()
+        await message.answer(render("review", "answer_saved", f=feedback))
 
     return router

@@ -69,6 +69,7 @@ class DeliveryWorker:
         self.id = uuid.uuid4().hex  # marks this process's claims
         self.batch = max(1, math.ceil(limits.per_second * CLAIM_AHEAD.total_seconds()))
         self.draining = False
+        self._stopping = False
         self._outcomes: list[tuple[Claimed, Result, datetime]] = []
         self._flushed_at = clock()
 
@@ -91,23 +92,42 @@ class DeliveryWorker:
             await self.recover()
             claim: asyncio.Task | None = asyncio.create_task(self._claim())
             while batch := await claim:
-                claim = None
-                for n, row in enumerate(batch):
-                    if claim is None and n >= len(batch) // 2:
+                claim, started = None, 0
+                for row in batch:
+                    if self._stopping:
+                        break
+                    if claim is None and started >= len(batch) // 2:  # the next batch, before this runs out
                         claim = asyncio.create_task(self._claim())
                     await self._sleep_until(row.slot)
                     task = asyncio.create_task(self._send(row))
                     in_flight.add(task)
                     task.add_done_callback(in_flight.discard)
+                    started += 1
                     if self._outcomes and self.clock() - self._flushed_at >= FLUSH_EVERY:
                         await self._flush(report)
+                if self._stopping:  # claimed but not started: back to the queue, not "in flight"
+                    await self._release(batch[started:] + (await claim if claim else []))
+                    break
             await asyncio.gather(*in_flight)
             await self._flush(report)
         finally:
-            self.draining = False
+            self.draining = self._stopping = False
         if report:
             log.info("reminders: %s", report)
         return report
+
+    async def stop(self) -> None:
+        """Ends a running drain: sends already started finish and are settled, claimed ones go back."""
+        if self.draining:
+            self._stopping = True
+            while self.draining:
+                await asyncio.sleep(0.01)
+
+    async def _release(self, rows: list[Claimed]) -> None:
+        async with self.uows() as uow:
+            await uow.reminders.settle([{"id": row.id, "status": PENDING, "attempts": row.attempts - 1}
+                                        for row in rows])
+            await uow.commit()
 
     async def _claim(self) -> list[Claimed]:
         now = self.clock()

@@ -89,7 +89,9 @@ async def start(settings: Settings, sessionmaker: async_sessionmaker[AsyncSessio
     return scheduler
 
 
-def stop(scheduler: AsyncIOScheduler) -> None:
+async def stop(scheduler: AsyncIOScheduler) -> None:
+    """Lets a running drain settle its sends (unsent claims go back to the queue), then stops the jobs."""
+    scheduler.pause()
+    await current().worker.stop()
     scheduler.shutdown(wait=False)
-    if _current:
-        uninstall(_current[-1])
+    uninstall(current())

@@ -106,10 +106,12 @@ def demo(as_json: bool) -> None:
     from storage.migrate import upgrade as upgrade_db
     from storage.uow import UnitOfWork
 
+    settings = load_settings()
+
     async def action(engine):
         await upgrade_db(engine)
         async with UnitOfWork(create_sessionmaker(engine)) as uow:
-            return await load_demo(uow, utc_now())
+            return await load_demo(uow, utc_now(), settings.tz)
 
     people = asyncio.run(_with_engine(action))
     if as_json:
@@ -122,7 +124,8 @@ def demo(as_json: bool) -> None:
         flags = ", ".join(f for f, on in (("exempt", m.exempt), ("suspended", m.suspended)) if on)
         click.echo(f"  user {m.user_id}: {m.full_name} — {m.role}, {m.status}{', ' + flags if flags else ''}")
     click.echo(f"  user {people.supervisor}: {people.supervisor_name} — supervisor")
-    click.echo("Talk to the bot as any of them in the sandbox page (`uv run chibo run`).")
+    click.echo("Talk to the bot as any of them in the sandbox page (`uv run chibo run`): as the secretary try")
+    click.echo("/buoc (this year's review, halfway through collecting), /thangnay, /doanvien; as a member /tukiemdiem.")
 
 
 main.add_command(plan)

@@ -1,11 +1,13 @@
-"""The demo branch: a roster linked to sandbox users, so a newcomer can talk to the bot as anyone."""
+"""The demo branch: a roster linked to sandbox users, a plan dated around today and this year's review halfway
+through its first step, so a newcomer can talk to the bot as anyone and see every step."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.domain.plans.structure import split_lines
 from bot.domain.roster import Role, Status
-from bot.services import plan_import
+from bot.services import plan_import, review, review_collect
 from bot.services.actor import load_actor
 from bot.texts import render_document
 from storage.models import Branch, Membership, Person, SupervisorLink
@@ -77,7 +79,35 @@ def _years_before(today: date, years: float) -> date:
     return today - timedelta(days=round(years * 365.25))
 
 
-async def load_demo(uow: UnitOfWork, now: datetime) -> DemoPeople:
+DEMO_SELF_REVIEW = ("Bản tự kiểm điểm năm {year}: thực hiện đầy đủ nhiệm vụ đảng viên, sinh hoạt chi bộ đều đặn, "
+                    "giữ mối liên hệ với cấp ủy nơi cư trú; hạn chế: chưa chủ động góp ý trong sinh hoạt.")
+
+
+async def _review_in_progress(uow: UnitOfWork, now: datetime, tz: ZoneInfo) -> None:
+    """This year's review, halfway through step 1: some self-reviews and residence comments in, one feedback."""
+    secretary = await load_actor(uow, ROSTER[0].user_id)
+    local = now.astimezone(tz)
+    await review.start_review(uow, secretary, local.year, now)
+    meeting = datetime.combine(local.date() + timedelta(days=8), time(8, 0), tzinfo=tz)
+    await review.set_meeting(uow, secretary, at=meeting, place="Hội trường khu phố 3", now=now)
+    for user_id in (1002, 1003, 1004):
+        await review_collect.submit_self_review(uow, await load_actor(uow, user_id),
+                                                text=DEMO_SELF_REVIEW.format(year=local.year), file_name=None, now=now)
+    by_user = {m.user_id: m for m in ROSTER}
+    roster = {m.person.telegram_user_id: m.id for m in await uow.branches.roster(secretary.home.branch_id)}
+    await review_collect.mark(uow, secretary, roster[1005], review_collect.Mark.PAPER, now)
+    for user_id in by_user:
+        if not (by_user[user_id].exempt or by_user[user_id].suspended):
+            await review_collect.mark(uow, secretary, roster[user_id], review_collect.Mark.RESIDENCE_REQUESTED, now)
+    for user_id in (1002, 1004):
+        await review_collect.mark(uow, secretary, roster[user_id], review_collect.Mark.RESIDENCE_RECEIVED, now,
+                                  comment="Gương mẫu chấp hành quy định nơi cư trú, tham gia tốt sinh hoạt tổ dân phố.")
+    await review_collect.add_feedback(uow, secretary, source="Hội Liên hiệp Phụ nữ khu phố 3",
+                                      kind=review_collect.FeedbackKind.ORGANISATION, about_membership_id=None,
+                                      content="Đề nghị chi ủy thông báo lịch sinh hoạt sớm hơn.", now=now)
+
+
+async def load_demo(uow: UnitOfWork, now: datetime, tz: ZoneInfo) -> DemoPeople:
     """Idempotent: a second run finds the demo branch by its sandbox users and changes nothing."""
     created = await uow.people.by_telegram_id(ROSTER[0].user_id) is None
     if created:
@@ -100,6 +130,7 @@ async def load_demo(uow: UnitOfWork, now: datetime) -> DemoPeople:
         draft = await plan_import.read_plan(uow, secretary, lines=split_lines(demo_plan_text(now.date())),
                                             source_name="ke-hoach-27.txt", now=now)
         await plan_import.confirm(uow, secretary, draft.id, now)
+        await _review_in_progress(uow, now, tz)
     by_role = {m.role: m.user_id for m in ROSTER if m.role in (Role.SECRETARY, Role.DEPUTY)}
     return DemoPeople(
         branch=DEMO_BRANCH,

@@ -215,3 +215,8 @@ async def set_facts(uow: UnitOfWork, actor: Actor, membership_id: int, now: date
               disciplined=entry.disciplined)
     await uow.commit()
     return entry
+
+
+async def feedback_list(uow: UnitOfWork, actor: Actor) -> list[ReviewFeedback]:
+    review = await open_review(uow, actor)
+    return await reviews(uow).feedback(review.id)

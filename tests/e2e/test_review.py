@@ -154,6 +154,14 @@ async def test_review_from_kiemdiem_to_the_minutes(tg):
     await tg.click_button(SECRETARY, "Kết thúc hội nghị")
     assert "Hội nghị đã kết thúc" in await tg.last_text(SECRETARY)
 
+    await tg.send(SECRETARY, "/buoc")
+    assert "👉 Bước 3" in await tg.last_text(SECRETARY)
+    await tg.click_button(SECRETARY, "Trả lời góp ý")
+    await tg.click_button(SECRETARY, "Hội Cựu chiến binh khu phố 7")
+    await tg.send(SECRETARY, "Chi ủy tiếp thu, từ tháng 1 sinh hoạt đúng 19 giờ.")
+    assert "Đã ghi câu trả lời" in await tg.last_text(SECRETARY)
+
+    await tg.send(SECRETARY, "/buoc")
     await tg.click_button(SECRETARY, "Biên bản, danh sách, báo cáo")
     papers = {m["document"]["file_name"]: m["document"] for m in await tg.messages(SECRETARY) if m["document"]}
     minutes = docx.Document(io.BytesIO(base64.b64decode(
@@ -167,7 +175,11 @@ async def test_review_from_kiemdiem_to_the_minutes(tg):
         next(d for n, d in papers.items() if n.startswith("danh-sach"))["content_base64"])))
     cells = [c.text for t in listing.tables for row in t.rows for c in row.cells]
     assert "Trần Văn Minh" in cells and "Lý Văn Khoa" in cells
-    assert any(n.startswith("thong-bao-tiep-thu") for n in papers)
+    notice = docx.Document(io.BytesIO(base64.b64decode(
+        next(d for n, d in papers.items() if n.startswith("thong-bao-tiep-thu"))["content_base64"])))
+    notice_text = "\n".join([p.text for p in notice.paragraphs] +
+                             [c.text for t in notice.tables for row in t.rows for c in row.cells])
+    assert "Hội Cựu chiến binh khu phố 7" in notice_text and "sinh hoạt đúng 19 giờ" in notice_text
 
 
 async def test_bad_votes_are_refused_and_change_nothing(tg, engine):

@@ -12,6 +12,7 @@ from bot.domain.calendar.periods import next_month, this_month
 from bot.domain.roster import Role, Status
 from bot.services.actor import load_actor
 from bot.services.calendar import agenda
+from bot.services.review_progress import progress
 from bot.services.roster import roster
 
 COMMANDS = [[], ["run"], ["sandbox"], ["db"], ["db", "upgrade"], ["db", "downgrade"], ["demo"], ["plan"],
@@ -63,3 +64,17 @@ async def test_the_demo_calendar_has_overdue_current_and_coming_tasks(db_url, uo
         later = await agenda(uow, secretary, next_month(today), today, only_branch=True)
     assert now.overdue and now.due and now.standing and now.waiting
     assert later.due or later.open_windows
+
+
+async def test_the_demo_has_a_review_halfway_through_collecting(db_url, uow_factory, monkeypatch):
+    monkeypatch.setenv("CHIBO_DATABASE_URL", db_url)
+    people = json.loads((await asyncio.to_thread(CliRunner().invoke, main, ["demo", "--json"])).output)
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, people["secretary"])
+        p = await progress(uow, secretary, manage=True)
+    assert p.phase == "prepare" and p.meeting_at is not None
+    items = {i.key: i for i in p.current.items}
+    assert (items["self_reviews"].done, items["self_reviews"].total) == (4, 9)
+    assert (items["residence_comments_in"].done, items["named_feedback"].done) == (2, 1)
+    assert {m.full_name: m.exemption for m in p.members if not m.reviews} == {
+        "Bùi Văn Tuấn": "exempt", "Ngô Văn Phúc": "suspended", "Dương Thị Thảo": "new_member"}

@@ -231,3 +231,20 @@ async def test_two_delivery_processes_share_the_queue_without_duplicates(sandbox
     assert sum(r.sent for r in reports) == len(chats)
     assert sorted(len(received(sandbox, chat)) for chat in (MEMBER_A, MEMBER_B, SECRETARY)) == [10, 10, 10]
     assert {r.status for r in (await stored(uow_factory)).values()} == {SENT}
+
+
+async def test_a_stop_settles_started_sends_and_puts_claimed_ones_back(sandbox, bot, sessionmaker, uow_factory,
+                                                                      branch):
+    clock = FakeTime()
+    await enqueue(uow_factory, branch, [MEMBER_A, MEMBER_B, SECRETARY] * 4)
+    deliver, sender = worker(sessionmaker, bot, clock, send_rate=10, chat_rate=10)
+    draining = asyncio.create_task(deliver.drain())
+    while len(sender.sends) < 3:
+        await asyncio.sleep(0.01)
+    await deliver.stop()
+    first = await draining
+    statuses = sorted(r.status for r in (await stored(uow_factory)).values())
+    assert SENDING not in statuses and statuses.count(SENT) == first.sent >= 3
+    clock.now += timedelta(seconds=2)  # the chats' pace, reserved for the claims given back
+    assert (await deliver.drain()).sent == 12 - first.sent
+    assert sum(len(received(sandbox, chat)) for chat in (MEMBER_A, MEMBER_B, SECRETARY)) == 12

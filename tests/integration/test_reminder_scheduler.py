@@ -22,7 +22,7 @@ async def test_jobs_are_referenced_by_import_path_under_fixed_ids(engine, db_url
                 jobs = {job.id: (job.func_ref, job.trigger.interval, job.args, job.kwargs)
                         for job in scheduler.get_jobs()}
             finally:
-                runtime.stop(scheduler)
+                await runtime.stop(scheduler)
             assert jobs == {
                 "reminders.deliver": ("scheduling.jobs:deliver", timedelta(seconds=1), (), {}),
                 "reminders.replan": ("scheduling.jobs:replan_requested", timedelta(seconds=2), (), {}),
