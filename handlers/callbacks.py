@@ -126,6 +126,7 @@ class ReviewAction(StrEnum):
     VOTE = "vote"
     RESULTS = "results"
     DOCUMENTS = "docs"
+    PLANNED_MEETING = "planned"  # n: the day the imported plan gives, as yyyymmdd
     ANSWERS = "answers"  # the feedback to answer
     ANSWER = "answer"  # n: one feedback
 

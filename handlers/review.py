@@ -181,9 +181,24 @@ def setup() -> Router:
     # --- the meeting date ------------------------------------------------------------------------------
     @router.callback_query(ReviewCb.filter(F.act == ReviewAction.SET_MEETING))
     async def ask_meeting(query: CallbackQuery, uow, actor: Actor, state: FSMContext) -> None:
-        await review_service.open_review(uow, actor)
+        planned = await review_service.planned_meeting_day(uow, actor)
         await state.set_state(ReviewInput.meeting)
-        await query.message.answer(render("review", "ask_meeting"))
+        markup = None
+        if planned is not None:
+            markup = keyboards.single(label("planned_meeting", day=planned),
+                                      ReviewCb(act=ReviewAction.PLANNED_MEETING, n=int(planned.strftime("%Y%m%d"))))
+        await query.message.answer(render("review", "ask_meeting"), reply_markup=markup)
+        await query.answer()
+
+    @router.callback_query(ReviewInput.meeting, ReviewCb.filter(F.act == ReviewAction.PLANNED_MEETING))
+    async def planned_meeting(query: CallbackQuery, callback_data: ReviewCb, uow, actor: Actor, clock,
+                              settings: Settings, state: FSMContext) -> None:
+        day = await review_service.planned_meeting_day(uow, actor)
+        if day is None or int(day.strftime("%Y%m%d")) != callback_data.n:
+            await query.answer(render("common", "stale_button"), show_alert=True)
+            return
+        await save_meeting(query.message, datetime.combine(day, DEFAULT_MEETING_TIME, tzinfo=settings.tz), None,
+                           uow, actor, clock, settings, state)
         await query.answer()
 
     @router.message(ReviewInput.meeting, F.text)
@@ -194,10 +209,14 @@ def setup() -> Router:
         except ValueError:
             await message.answer(render("review", "bad_meeting", text=message.text[:100]))
             return
+        await save_meeting(message, at, place, uow, actor, clock, settings, state)
+
+    async def save_meeting(target: Message, at: datetime, place: str | None, uow, actor: Actor, clock,
+                           settings: Settings, state: FSMContext) -> None:
         result = await review_service.set_meeting(uow, actor, at=at, place=place, now=clock())
         await state.clear()
-        await message.answer(render("review", "meeting_set", m=result))
-        await show_progress(message, uow, actor, clock, settings)
+        await target.answer(render("review", "meeting_set", m=result))
+        await show_progress(target, uow, actor, clock, settings)
 
     # --- the rule set -----------------------------------------------------------------------------------
     @router.callback_query(RuleSetCb.filter(F.key == ""))

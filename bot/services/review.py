@@ -1,11 +1,11 @@
 """The annual review of a branch: starting it, its meeting date, and where it stands (the walkthrough)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.domain.review.procedure import dated_tasks, load_procedure
 from bot.domain.review.rules import DEFAULT_RULE_SET, load_rule_set, rule_sets
-from bot.domain.text import squeeze
+from bot.domain.text import fold, squeeze
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
 from bot.texts import plain
@@ -122,3 +122,19 @@ async def set_rule_set(uow: UnitOfWork, actor: Actor, key: str, now: datetime) -
     uow.audit(now, actor.person_id, review.branch_id, "review.rule_set", review_id=review.id, rule_set=key)
     await uow.commit()
     return load_rule_set(key).name
+
+
+_MEETING_WORDS = ("hop chi bo", "hoi nghi kiem diem", "to chuc kiem diem", "tien hanh kiem diem")
+
+
+async def planned_meeting_day(uow: UnitOfWork, actor: Actor) -> date | None:
+    """The first day of the meeting window an imported plan gives the branch for this review, if any
+    ("Bí thư chi bộ tổ chức họp chi bộ tiến hành kiểm điểm…, từ ngày 20/11 đến 28/11")."""
+    review = await open_review(uow, actor)
+    linked = {rt.task_id for rt in await reviews(uow).tasks(review.id)}
+    for task in await uow.calendar.tasks(review.branch_id):
+        day = task.start or task.due
+        if (task.id not in linked and task.is_branch_task and day and day.year == review.year
+                and any(words in fold(task.text) for words in _MEETING_WORDS)):
+            return day
+    return None

@@ -122,3 +122,14 @@ async def test_members_cannot_import_plans_or_mark_tasks(tg):
     assert (await tg.last_text(STRANGER)).startswith("⛔️")
     await tg.send(STRANGER, "/nhapkehoach")
     assert (await tg.last_text(STRANGER)).startswith("⛔️")
+
+
+async def test_the_review_meeting_date_can_come_from_the_imported_plan(tg):
+    text = reference_plan("003").read_text(encoding="utf-8")
+    await create_branch(tg)
+    await tg.upload(SECRETARY, "ke-hoach-146.txt", text.encode())
+    await tg.click_button(SECRETARY, "✅ Lưu")
+    await tg.send(SECRETARY, "/kiemdiem 2014")
+    await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
+    await tg.click_button(SECRETARY, "Theo kế hoạch: 08:00 ngày 20/11/2014")
+    assert "Hội nghị: 08:00 ngày 20/11/2014" in await tg.last_text(SECRETARY)
