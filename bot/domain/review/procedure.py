@@ -5,8 +5,6 @@ Read from templates/procedures/<key>.toml with `tomllib` and validated on load: 
 the secretary has set the anchors (the meeting date; the start of the review defaults from it).
 """
 
-import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -14,10 +12,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bot.domain.review.data_files import KEY, load_file, load_keyed
+
 PROCEDURES_DIR = Path(__file__).resolve().parents[3] / "templates" / "procedures"
 DEFAULT_PROCEDURE = "annual_review"
 
-_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class Who(StrEnum):
@@ -142,21 +141,11 @@ def dated_tasks(procedure: Procedure, anchors: dict[str, date]) -> list[DatedTas
 
 @cache
 def load_procedure(key: str = DEFAULT_PROCEDURE) -> Procedure:
-    path = PROCEDURES_DIR / f"{key}.toml"
-    if not _KEY.match(key) or not path.is_file():
-        raise ProcedureError(f"{key}.toml", "key", f"no procedure {key!r} in templates/procedures/")
-    procedure = load_procedure_file(path)
-    if procedure.key != key:
-        raise ProcedureError(path.name, "key", f"{procedure.key!r} does not match the file name")
-    return procedure
+    return load_keyed(PROCEDURES_DIR, key, "procedure", ProcedureError, parse_procedure)
 
 
 def load_procedure_file(path: Path) -> Procedure:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ProcedureError(path.name, "(toml)", str(error)) from None
-    return parse_procedure(data, file=path.name)
+    return load_file(path, ProcedureError, parse_procedure)
 
 
 def parse_procedure(data: dict[str, Any], *, file: str) -> Procedure:
@@ -183,7 +172,7 @@ def parse_procedure(data: dict[str, Any], *, file: str) -> Procedure:
 
     def key_of(table: dict[str, Any], where: str) -> str:
         value = get(table, "key", where, str)
-        if not _KEY.match(value):
+        if not KEY.match(value):
             fail(f"{where}.key" if where else "key", f"{value!r} is not a key (lower case letters, digits, _)")
         return value
 
@@ -192,7 +181,7 @@ def parse_procedure(data: dict[str, Any], *, file: str) -> Procedure:
     anchors = []
     for name, spec in anchors_table.items():
         where = f"anchors.{name}"
-        if not _KEY.match(name):
+        if not KEY.match(name):
             fail(where, "is not a key")
         if not isinstance(spec, dict):
             fail(where, "expected a table")

@@ -8,7 +8,6 @@ sentence); a rule set that leaves out vote thresholds, the quota or the exclusio
 """
 
 import re
-import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
@@ -16,6 +15,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from bot.domain.review.data_files import KEY, load_file, load_keyed
 from bot.domain.review.levels import BRANCH_LEVELS, MEMBER_LEVELS, BranchLevel, MemberLevel
 
 RULES_DIR = Path(__file__).resolve().parents[3] / "templates" / "rules"
@@ -32,7 +32,6 @@ UNSETTLED_QUOTA = "htxsnv_quota"
 UNSETTLED_EXCLUSIONS = "exclusions"
 
 _FRACTION = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
-_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class RuleSetError(ValueError):
@@ -176,21 +175,11 @@ def rule_sets() -> list[RuleSet]:
 
 @cache
 def load_rule_set(key: str) -> RuleSet:
-    path = RULES_DIR / f"{key}.toml"
-    if not _KEY.match(key) or not path.is_file():
-        raise RuleSetError(f"{key}.toml", "key", f"no rule set {key!r} in templates/rules/")
-    rule_set = load_rule_set_file(path)
-    if rule_set.key != key:
-        raise RuleSetError(path.name, "key", f"{rule_set.key!r} does not match the file name")
-    return rule_set
+    return load_keyed(RULES_DIR, key, "rule set", RuleSetError, parse_rule_set)
 
 
 def load_rule_set_file(path: Path) -> RuleSet:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise RuleSetError(path.name, "(toml)", str(error)) from None
-    return parse_rule_set(data, file=path.name)
+    return load_file(path, RuleSetError, parse_rule_set)
 
 
 def parse_rule_set(data: dict[str, Any], *, file: str) -> RuleSet:
@@ -284,7 +273,7 @@ class _Reader:
 
     def key(self, table: dict[str, Any], key: str, where: str = "") -> str:
         value = self.text(table, key, where)
-        if not _KEY.match(value):
+        if not KEY.match(value):
             self.fail(self._name(where, key), f"{value!r} is not a key (lower case letters, digits, _)")
         return value
 
@@ -441,7 +430,7 @@ def _labels(r: _Reader, table: Any, where: str) -> tuple[tuple[str, str], ...]:
         r.fail(where, "expected a table of key = \"text\"")
     found = []
     for key in table:
-        if not _KEY.match(key):
+        if not KEY.match(key):
             r.fail(f"{where}.{key}", "is not a key (lower case letters, digits, _)")
         found.append((key, r.text(table, key, where)))
     return tuple(found)
