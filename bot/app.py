@@ -22,8 +22,8 @@ from handlers.middlewares import UnitOfWorkMiddleware
 log = logging.getLogger(__name__)
 
 # The command menu, in the order Telegram shows it; descriptions come from templates/messages/menu.j2.
-MENU = ("start", "thangnay", "thangsau", "lich", "nhapkehoach", "themviec", "xuatlich", "nhacviec", "doanvien",
-        "themdv", "nhapds", "moigiamsat", "toi", "huy", "help")
+MENU = ("start", "buoc", "thangnay", "thangsau", "lich", "kiemdiem", "tukiemdiem", "nhapkehoach", "themviec",
+        "xuatlich", "nhacviec", "doanvien", "themdv", "nhapds", "moigiamsat", "toi", "huy", "help")
 SANDBOX_TOKEN = "100000001:sandbox-token-not-a-secret"
 
 
