@@ -116,6 +116,7 @@ class ReviewAction(StrEnum):
     ABSENT = "absent"
     PRESENT = "present"
     REMIND = "remind"
+    READ = "read"  # n: the member whose self-review to read
     MISSED = "missed"
     SICK = "sick"
     DISCIPLINE = "discipline"

@@ -113,6 +113,9 @@ def members_keyboard(p: Progress) -> InlineKeyboardMarkup:
 
 def member_keyboard(m: MemberState) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
+    if m.self_review == "bot":
+        kb.button(text=label("review_read_self_review"),
+                  callback_data=ReviewCb(act=ReviewAction.READ, n=m.membership_id))
     if m.reviews:
         for act, macro in ((ReviewAction.PAPER, "review_paper"), (ReviewAction.RESIDENCE_OUT, "review_residence_out"),
                            (ReviewAction.RESIDENCE_IN, "review_residence_in")):
@@ -332,6 +335,16 @@ def setup() -> Router:
         m = await member_of(uow, actor, data["membership_id"])
         await message.answer(render("review", "member_card", m=m), reply_markup=member_keyboard(m))
 
+    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.READ))
+    async def read_self_review(query: CallbackQuery, callback_data: ReviewCb, uow, actor: Actor) -> None:
+        handed_in = await review_collect.self_review(uow, actor, callback_data.n)
+        caption = render("review", "self_review_of", s=handed_in)
+        if handed_in.file_id:
+            await query.message.answer_document(handed_in.file_id, caption=caption)
+        else:
+            await query.message.answer(caption + "\n\n" + render("review", "self_review_text", s=handed_in))
+        await query.answer()
+
     # --- reminding exactly those who miss something ------------------------------------------------------
     @router.callback_query(ReviewCb.filter(F.act == ReviewAction.REMIND))
     async def remind(query: CallbackQuery, uow, actor: Actor, bot: Bot) -> None:
@@ -363,7 +376,9 @@ def setup() -> Router:
     @router.message(ReviewInput.self_review, F.document | F.photo)
     async def self_review_file(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
         name = message.document.file_name if message.document else "anh-chup.jpg"
-        m = await review_collect.submit_self_review(uow, actor, text=message.caption, file_name=name, now=clock())
+        file_id = message.document.file_id if message.document else message.photo[-1].file_id
+        m = await review_collect.submit_self_review(uow, actor, text=message.caption, file_name=name,
+                                                    file_id=file_id, now=clock())
         await state.clear()
         await message.answer(render("review", "self_review_received", m=m))
 

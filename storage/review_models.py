@@ -46,6 +46,7 @@ class ReviewMember(Base):
     self_review: Mapped[str | None] = mapped_column(String(10))  # "bot" or "paper" once received
     self_review_text: Mapped[str | None] = mapped_column(Text)
     self_review_file: Mapped[str | None] = mapped_column(String(200))
+    self_review_file_id: Mapped[str | None] = mapped_column(String(200))  # Telegram's id: the bot can resend it
     self_review_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     residence_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     residence_received_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

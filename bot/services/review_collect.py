@@ -99,7 +99,7 @@ def _before_meeting(review: Review) -> None:
 
 
 async def submit_self_review(uow: UnitOfWork, actor: Actor, *, text: str | None, file_name: str | None,
-                             now: datetime) -> MemberState:
+                             now: datetime, file_id: str | None = None) -> MemberState:
     """A member hands in their own self-review, as text or as a file; a new one replaces the old."""
     if actor.home is None:
         raise AccessDenied("no_branch")
@@ -115,8 +115,9 @@ async def submit_self_review(uow: UnitOfWork, actor: Actor, *, text: str | None,
     state = member_state(review, entry)
     if not state.reviews:
         raise ServiceError("member_exempt", code=state.exemption)
-    entry.self_review, entry.self_review_text, entry.self_review_file, entry.self_review_at = (
-        "bot", text, file_name, now)
+    entry.self_review, entry.self_review_text, entry.self_review_file, entry.self_review_file_id = (
+        "bot", text, file_name, file_id)
+    entry.self_review_at = now
     uow.audit(now, actor.person_id, review.branch_id, "review.self_review", review_id=review.id,
               membership_id=entry.membership_id, file_name=file_name)
     await uow.commit()
@@ -220,3 +221,21 @@ async def set_facts(uow: UnitOfWork, actor: Actor, membership_id: int, now: date
 async def feedback_list(uow: UnitOfWork, actor: Actor) -> list[ReviewFeedback]:
     review = await open_review(uow, actor)
     return await reviews(uow).feedback(review.id)
+
+
+@dataclass(frozen=True)
+class SelfReview:
+    full_name: str
+    text: str | None
+    file_name: str | None
+    file_id: str | None
+
+
+async def self_review(uow: UnitOfWork, actor: Actor, membership_id: int) -> SelfReview:
+    """What a member handed in, for the secretary to read before the meeting."""
+    review = await open_review(uow, actor)
+    entry = await _entry(uow, review, membership_id)
+    if entry.self_review != "bot":
+        raise ServiceError("no_self_review")
+    return SelfReview(entry.membership.person.full_name, entry.self_review_text, entry.self_review_file,
+                      entry.self_review_file_id)
