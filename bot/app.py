@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 # The command menu, in the order Telegram shows it; descriptions come from templates/messages/menu.j2.
 MENU = ("start", "buoc", "thangnay", "thangsau", "lich", "kiemdiem", "tukiemdiem", "nhapkehoach", "themviec",
-        "xuatlich", "nhacviec", "doanvien", "themdv", "nhapds", "moigiamsat", "toi", "huy", "help")
+        "xuatlich", "nhacviec", "doanvien", "themdv", "nhapds", "moigiamsat", "tinhhinh", "donvi", "toi", "huy",
+        "help")
 SANDBOX_TOKEN = "100000001:sandbox-token-not-a-secret"
 
 

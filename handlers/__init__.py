@@ -2,7 +2,18 @@
 
 from aiogram import Router
 
-from handlers import calendar, common, onboarding, plans, reminders, review, review_ballot, review_meeting, roster
+from handlers import (
+    calendar,
+    common,
+    onboarding,
+    plans,
+    reminders,
+    review,
+    review_ballot,
+    review_meeting,
+    roster,
+    supervisor,
+)
 
 
 def setup_routers() -> list[Router]:
@@ -17,5 +28,6 @@ def setup_routers() -> list[Router]:
         plans.setup(),
         calendar.setup(),
         reminders.setup(),
+        supervisor.setup(),
         common.setup_last(),
     ]

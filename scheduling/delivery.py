@@ -4,8 +4,9 @@ A row is committed as "sending" before its send and as "sent" right after (outco
 FLUSH_EVERY), so after a crash the only rows whose fate is unknown are those still "sending": they are sent
 again and counted, and a duplicate can only come from them — the sends in flight at the crash.
 Claims are made ahead, half a batch before the current one runs out, so the pace never waits for the
-database. On PostgreSQL several processes deliver at once (chats are claimed with SKIP LOCKED, the overall
-pace is one locked row); on SQLite one process delivers.
+database; a process that falls behind its slots gives them back rather than catch up in a burst.
+On PostgreSQL several processes deliver at once (chats are claimed with SKIP LOCKED, the overall pace is
+one locked row); on SQLite one process delivers.
 """
 
 import asyncio
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 CLAIM_AHEAD = timedelta(milliseconds=200)  # one claim covers this much of the overall pace
 FLUSH_EVERY = timedelta(milliseconds=50)
+LATE_AFTER = CLAIM_AHEAD / 2  # a send this far behind its slot is not made late, but re-slotted
 ORPHAN_AFTER = timedelta(minutes=2)  # far longer than a claim waits plus a send's timeout
 
 
@@ -70,13 +72,16 @@ class DeliveryWorker:
         self.batch = max(1, math.ceil(limits.per_second * CLAIM_AHEAD.total_seconds()))
         self.draining = False
         self._stopping = False
+        # One write transaction at a time per process: two would make SQLite's busy handler sleep in steps
+        # of milliseconds, and the pace with it.
+        self._writing = asyncio.Lock()
         self._outcomes: list[tuple[Claimed, Result, datetime]] = []
         self._flushed_at = clock()
 
     async def recover(self, *, everything: bool = False) -> int:
         """Puts rows orphaned "sending" by a dead process back to pending. `everything`: all such rows —
         right at start-up on SQLite, where no other process delivers."""
-        async with self.uows() as uow:
+        async with self._writing, self.uows() as uow:
             count = await uow.reminders.recover(None if everything else self.clock() - ORPHAN_AFTER)
             await uow.commit()
         if count:
@@ -99,6 +104,11 @@ class DeliveryWorker:
                     if claim is None and started >= len(batch) // 2:  # the next batch, before this runs out
                         claim = asyncio.create_task(self._claim())
                     await self._sleep_until(row.slot)
+                    if self.clock() - row.slot > LATE_AFTER:
+                        # This process fell behind (a busy CPU): sending the backlog now would burst past the
+                        # limit, so it goes back to the queue and the next claim takes fresh slots.
+                        await self._release(batch[started:])
+                        break
                     task = asyncio.create_task(self._send(row))
                     in_flight.add(task)
                     task.add_done_callback(in_flight.discard)
@@ -108,6 +118,7 @@ class DeliveryWorker:
                 if self._stopping:  # claimed but not started: back to the queue, not "in flight"
                     await self._release(batch[started:] + (await claim if claim else []))
                     break
+                claim = claim or asyncio.create_task(self._claim())
             await asyncio.gather(*in_flight)
             await self._flush(report)
         finally:
@@ -124,14 +135,14 @@ class DeliveryWorker:
                 await asyncio.sleep(0.01)
 
     async def _release(self, rows: list[Claimed]) -> None:
-        async with self.uows() as uow:
+        async with self._writing, self.uows() as uow:
             await uow.reminders.settle([{"id": row.id, "status": PENDING, "attempts": row.attempts - 1}
                                         for row in rows])
             await uow.commit()
 
     async def _claim(self) -> list[Claimed]:
         now = self.clock()
-        async with self.uows() as uow:
+        async with self._writing, self.uows() as uow:
             rows = await uow.reminders.claim(now, self.batch, self.id)
             if not rows:
                 return []
@@ -176,7 +187,7 @@ class DeliveryWorker:
             else:
                 changes.append({"id": row.id, "status": FAILED, "last_error": result.error[:200]})
                 report.rejected += 1
-        async with self.uows() as uow:
+        async with self._writing, self.uows() as uow:
             await uow.reminders.mark_sent(sent, now, self.id)
             await uow.reminders.settle(changes)
             await uow.reminders.pace_chats(paused)

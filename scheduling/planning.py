@@ -82,7 +82,7 @@ class Rules:
 @dataclass(frozen=True)
 class Planned:
     key: str
-    kind: Kind
+    kind: Kind | str  # notices (not planned) bring their own kinds
     source: str
     source_id: int
     branch_id: int

@@ -47,6 +47,9 @@ class BotSender:
         except TelegramForbiddenError as error:
             return Result(Outcome.BLOCKED, error=error.message)
         except (TelegramBadRequest, TelegramNotFound) as error:
+            if "chat not found" in error.message:
+                # The person has not opened the bot (yet): it did not arrive, so trying later is safe.
+                return Result(Outcome.UNKNOWN, error=error.message)
             return Result(Outcome.REJECTED, error=error.message)
         except TelegramAPIError as error:  # network errors and timeouts included (TelegramNetworkError)
             return Result(Outcome.UNKNOWN, error=f"{type(error).__name__}: {error.message}")

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Row, and_, delete, func, or_, select, update
+from sqlalchemy import Row, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -154,7 +154,7 @@ class ReminderRepo:
         """Inserts the rows whose key is not taken; a concurrent planner's rows win silently."""
         if rows:
             await self.session.execute(self._insert(Reminder).on_conflict_do_nothing(index_elements=["key"]), rows)
-            await self.ensure_chats({row["chat_id"] for row in rows}, min(row["send_at"] for row in rows))
+            await self.ensure_chats({row["chat_id"] for row in rows}, min(row["created_at"] for row in rows))
 
     async def ensure_chats(self, chat_ids: Iterable[int], ready_at: datetime) -> None:
         rows = [{"chat_id": chat_id, "next_at": ready_at} for chat_id in sorted(chat_ids)]
@@ -270,8 +270,11 @@ class ReminderRepo:
 
     async def pace_chats(self, next_at: dict[int, datetime]) -> None:
         if next_at:
-            await self.session.execute(update(ReminderChat),
-                                       [{"chat_id": chat, "next_at": at} for chat, at in next_at.items()])
+            chats = ReminderChat.__table__  # a plain executemany: the ORM's bulk path costs more per row
+            await self.session.execute(
+                update(chats).where(chats.c.chat_id == bindparam("chat")).values(next_at=bindparam("at")),
+                [{"chat": chat, "at": at} for chat, at in next_at.items()],
+            )
 
     async def mark_sent(self, ids: list[int], now: datetime, worker: str) -> None:
         await self.session.execute(

@@ -10,6 +10,7 @@ import sys
 import click
 from pydantic import ValidationError
 
+from bot.cli.admin import admin
 from bot.cli.plan import plan
 from bot.config import Settings, describe_error
 
@@ -101,7 +102,7 @@ def downgrade(revision: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the sandbox user ids as JSON.")
 def demo(as_json: bool) -> None:
     from bot.app import utc_now
-    from bot.services.demo import load_demo
+    from bot.services.demo import load_demo, queue_demo_reminders
     from storage.db import create_sessionmaker
     from storage.migrate import upgrade as upgrade_db
     from storage.uow import UnitOfWork
@@ -111,9 +112,11 @@ def demo(as_json: bool) -> None:
     async def action(engine):
         await upgrade_db(engine)
         async with UnitOfWork(create_sessionmaker(engine)) as uow:
-            return await load_demo(uow, utc_now(), settings.tz)
+            people = await load_demo(uow, utc_now(), settings.tz)
+        async with UnitOfWork(create_sessionmaker(engine)) as uow:
+            return people, await queue_demo_reminders(uow, utc_now(), settings)
 
-    people = asyncio.run(_with_engine(action))
+    people, digests = asyncio.run(_with_engine(action))
     if as_json:
         click.echo(json.dumps({"branch": people.branch, "secretary": people.secretary, "deputy": people.deputy,
                                "members": people.members, "supervisor": people.supervisor},
@@ -124,8 +127,13 @@ def demo(as_json: bool) -> None:
         flags = ", ".join(f for f, on in (("exempt", m.exempt), ("suspended", m.suspended)) if on)
         click.echo(f"  user {m.user_id}: {m.full_name} — {m.role}, {m.status}{', ' + flags if flags else ''}")
     click.echo(f"  user {people.supervisor}: {people.supervisor_name} — supervisor")
+    if digests:
+        at = max(digests).astimezone(settings.tz).strftime("%H:%M")
+        click.echo(f"Reminders: this month's digest is queued for users {people.secretary} and {people.deputy} "
+                   f"at {at}; it arrives while `uv run chibo run` runs, and /nhacviec lists the next ones.")
     click.echo("Talk to the bot as any of them in the sandbox page (`uv run chibo run`): as the secretary try")
     click.echo("/buoc (this year's review, halfway through collecting), /thangnay, /doanvien; as a member /tukiemdiem.")
 
 
 main.add_command(plan)
+main.add_command(admin)

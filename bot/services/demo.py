@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.config import Settings
 from bot.domain.plans.structure import split_lines
 from bot.domain.roster import Role, Status
-from bot.services import plan_import, review, review_collect
+from bot.services import demo_supervision, plan_import, reminders, review, review_collect
 from bot.services.actor import load_actor
 from bot.texts import render_document
 from storage.models import Branch, Membership, Person, SupervisorLink
@@ -131,6 +132,7 @@ async def load_demo(uow: UnitOfWork, now: datetime, tz: ZoneInfo) -> DemoPeople:
                                             source_name="ke-hoach-27.txt", now=now)
         await plan_import.confirm(uow, secretary, draft.id, now)
         await _review_in_progress(uow, now, tz)
+        await demo_supervision.load(uow, branch.id, SUPERVISOR[0], DEMO_SUPERIOR, now, tz)
     by_role = {m.role: m.user_id for m in ROSTER if m.role in (Role.SECRETARY, Role.DEPUTY)}
     return DemoPeople(
         branch=DEMO_BRANCH,
@@ -142,3 +144,11 @@ async def load_demo(uow: UnitOfWork, now: datetime, tz: ZoneInfo) -> DemoPeople:
         supervisor_name=SUPERVISOR[1],
         created=created,
     )
+
+
+async def queue_demo_reminders(uow: UnitOfWork, now: datetime, settings: Settings) -> list[datetime]:
+    """Plans the demo branch's reminders and queues this month's digest for its secretary and deputy now,
+    so the sandbox shows reminders arriving as soon as `chibo run` delivers. Returns when the digests go."""
+    branch_id = (await load_actor(uow, ROSTER[0].user_id)).home.branch_id
+    await reminders.plan_branch(uow, branch_id, now, settings)
+    return await reminders.digest_now(uow, branch_id, now, settings)

@@ -1,21 +1,23 @@
-"""One-time deep-link invitations: a roster entry or a supervisor role, claimed by whoever opens it."""
+"""One-time deep-link invitations: a roster entry, a supervisor role, or a new branch's secretary, claimed by
+whoever opens it."""
 
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.roster import parse_name
+from bot.domain.roster import Role, Status, parse_name
 from bot.services.actor import Actor
 from bot.services.errors import ServiceError
 from bot.services.roster import own_membership
-from storage.models import Invitation, Person, SupervisorLink
+from storage.models import Invitation, Membership, Person, SupervisorLink
 from storage.uow import UnitOfWork
 
 
 class InvitationKind(StrEnum):
     MEMBER = "member"
     SUPERVISOR = "supervisor"
+    SECRETARY = "secretary"  # issued by the superior unit for a branch it created: the opener runs the branch
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,41 @@ async def invite_supervisor(uow: UnitOfWork, actor: Actor, now: datetime, ttl: t
     return Invite(invitation.token, InvitationKind.SUPERVISOR, None, invitation.expires_at)
 
 
+async def invite_secretary(uow: UnitOfWork, branch_id: int, created_by: int | None, now: datetime,
+                           ttl: timedelta) -> Invite:
+    """A link whose opener becomes the secretary of a branch that has none; who may issue it (the superior
+    unit's administrator) is the caller's to check. Committed by the caller."""
+    invitation = Invitation(token=_new_token(), branch_id=branch_id, kind=InvitationKind.SECRETARY,
+                            created_by=created_by, created_at=now, expires_at=now + ttl)
+    uow.invitations.add(invitation)
+    uow.audit(now, created_by, branch_id, "invite.secretary")
+    return Invite(invitation.token, InvitationKind.SECRETARY, None, invitation.expires_at)
+
+
+async def _opener(uow: UnitOfWork, person: Person | None, telegram_user_id: int, display_name: str,
+                  now: datetime) -> Person:
+    """The person who opened a link that names nobody: known already, or new under their Telegram name."""
+    if person is None:
+        try:
+            name = parse_name(display_name)
+        except ValueError:
+            name = f"Người dùng {telegram_user_id}"
+        person = Person(full_name=name, telegram_user_id=telegram_user_id, created_at=now)
+        uow.people.add(person)
+        await uow.flush()
+    return person
+
+
+async def _become_secretary(uow: UnitOfWork, branch_id: int, person: Person, now: datetime) -> None:
+    roster = await uow.branches.roster(branch_id)
+    if any(m.role == Role.SECRETARY for m in roster):
+        raise ServiceError("secretary_taken")
+    if any(m.person_id == person.id for m in roster):
+        raise ServiceError("already_in_roster", name=person.full_name)
+    uow.branches.add(Membership(branch_id=branch_id, person_id=person.id, role=Role.SECRETARY, status=Status.FULL,
+                                created_at=now))
+
+
 async def accept(
     uow: UnitOfWork, *, telegram_user_id: int, display_name: str, token: str, now: datetime
 ) -> Accepted:
@@ -91,15 +128,12 @@ async def accept(
             raise ServiceError("invite_used")
         membership.person.telegram_user_id = telegram_user_id
         person, full_name = membership.person, membership.person.full_name
+    elif invitation.kind == InvitationKind.SECRETARY:
+        person = await _opener(uow, person, telegram_user_id, display_name, now)
+        await _become_secretary(uow, branch.id, person, now)
+        full_name = person.full_name
     else:
-        if person is None:
-            try:
-                name = parse_name(display_name)
-            except ValueError:
-                name = f"Người dùng {telegram_user_id}"
-            person = Person(full_name=name, telegram_user_id=telegram_user_id, created_at=now)
-            uow.people.add(person)
-            await uow.flush()
+        person = await _opener(uow, person, telegram_user_id, display_name, now)
         if await uow.branches.supervisor_link(branch.id, person.id) is None:
             uow.branches.add(SupervisorLink(branch_id=branch.id, person_id=person.id, created_at=now))
         full_name = person.full_name

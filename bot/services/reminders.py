@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.config import Settings
+from bot.domain.calendar.agenda import build_agenda
 from bot.domain.calendar.model import CalendarTask
+from bot.domain.calendar.periods import this_month
 from bot.domain.roster import Role
 from bot.services.actor import Actor
 from bot.services.calendar import calendar_task
@@ -114,28 +116,40 @@ def _texts(p: Planned, branch_name: str) -> tuple[str, str]:
     return render("reminders", "message", p=p, branch_name=branch_name), subject
 
 
-async def plan_branch(uow: UnitOfWork, branch_id: int, now: datetime, settings: Settings) -> Replanned:
+def _row(p: Planned, text: str, subject: str, now: datetime) -> dict:
+    return {"key": p.key, "source": p.source, "kind": p.kind, "branch_id": p.branch_id,
+            "person_id": p.recipient.person_id, "chat_id": p.recipient.chat_id, "send_at": p.send_at,
+            "status": PENDING, "subject": subject, "text": text, "attempts": 0, "created_at": now}
+
+
+async def _load_branch(uow: UnitOfWork, branch_id: int,
+                       settings: Settings) -> tuple[BranchContext, dict[int, Recipient]] | None:
+    """The branch as planning sees it, and those of its people the bot can write to."""
     branch = await uow.branches.get(branch_id)
     if branch is None:
-        return Replanned()
+        return None
     roster = tuple(await uow.branches.roster(branch_id))
     ctx = BranchContext(branch.id, branch.name, roster,
                         tuple(calendar_task(t) for t in await uow.calendar.tasks(branch_id)))
-    sources = [s for p in PROVIDERS for s in await p.collect(uow, ctx)]
     people = {m.person_id: m.person for m in roster}
     prefs = await uow.reminders.prefs(people)
-    recipients = {pid: r for pid, person in people.items() if (r := recipient(person, prefs.get(pid), settings))}
-    planned = plan(sources, [DigestSource(branch.id, ctx.tasks, ctx.leaders)], recipients, now, rules(settings))
-    existing = await uow.reminders.planned(branch.id, PLANNED_SOURCES, (p.key for p in planned))
+    return ctx, {pid: r for pid, person in people.items() if (r := recipient(person, prefs.get(pid), settings))}
+
+
+async def plan_branch(uow: UnitOfWork, branch_id: int, now: datetime, settings: Settings) -> Replanned:
+    loaded = await _load_branch(uow, branch_id, settings)
+    if loaded is None:
+        return Replanned()
+    ctx, recipients = loaded
+    sources = [s for p in PROVIDERS for s in await p.collect(uow, ctx)]
+    planned = plan(sources, [DigestSource(ctx.branch_id, ctx.tasks, ctx.leaders)], recipients, now, rules(settings))
+    existing = await uow.reminders.planned(ctx.branch_id, PLANNED_SOURCES, (p.key for p in planned))
     new_rows, updated = [], 0
     for p in planned:
         row = existing.get(p.key)
-        text, subject = _texts(p, branch.name)
+        text, subject = _texts(p, ctx.branch_name)
         if row is None and not p.late:
-            new_rows.append({"key": p.key, "source": p.source, "kind": p.kind, "branch_id": p.branch_id,
-                             "person_id": p.recipient.person_id, "chat_id": p.recipient.chat_id,
-                             "send_at": p.send_at, "status": PENDING, "subject": subject, "text": text,
-                             "attempts": 0, "created_at": now})
+            new_rows.append(_row(p, text, subject, now))
         elif row is not None and _refresh(row, p, text, subject):
             updated += 1
     wanted = {p.key for p in planned}
@@ -145,6 +159,25 @@ async def plan_branch(uow: UnitOfWork, branch_id: int, now: datetime, settings: 
     await uow.reminders.add_new(new_rows)
     await uow.commit()
     return Replanned(len(new_rows), updated, len(cancelled))
+
+
+async def digest_now(uow: UnitOfWork, branch_id: int, now: datetime, settings: Settings) -> list[datetime]:
+    """This month's digest for the branch leaders now (or when their quiet hours end), as the 1st of the
+    month would bring it — at most once a day each. Returns when each will go out."""
+    loaded = await _load_branch(uow, branch_id, settings)
+    if loaded is None:
+        return []
+    ctx, recipients = loaded
+    rows = []
+    for r in (recipients[pid] for pid in ctx.leaders if pid in recipients):
+        today = now.astimezone(r.tz).date()
+        p = Planned(f"{Kind.DIGEST}:now:{ctx.branch_id}:{r.person_id}:{today:%Y%m%d}", Kind.DIGEST, NOTICE_SOURCE,
+                    ctx.branch_id, ctx.branch_id, r, soonest(r, now), False, today,
+                    agenda=build_agenda(ctx.tasks, this_month(today), today))
+        rows.append(_row(p, *_texts(p, ctx.branch_name), now))
+    await uow.reminders.add_new(rows)
+    await uow.commit()
+    return [row["send_at"] for row in rows]
 
 
 def _refresh(row: Reminder, p: Planned, text: str, subject: str) -> bool:
@@ -215,15 +248,13 @@ async def _tell_leader(uow: UnitOfWork, branch_id: int, blocked_person_id: int, 
     reachable = [r for m in leaders if (r := recipient(m.person, prefs.get(m.person_id), settings))]
     if not reachable:
         return
-    leader, branch = reachable[0], (await uow.branches.get(branch_id))
-    stamp = now.strftime("%Y%m%d%H%M%S")
-    await uow.reminders.add_new([{
-        "key": f"{UNREACHABLE}:{branch_id}:{blocked.id}:{stamp}", "source": NOTICE_SOURCE, "kind": UNREACHABLE,
-        "branch_id": branch_id, "person_id": leader.person_id, "chat_id": leader.chat_id,
-        "send_at": soonest(leader, now), "status": PENDING, "attempts": 0, "created_at": now,
-        "subject": plain("reminders", "unreachable_subject", name=blocked.full_name),
-        "text": render("reminders", "unreachable", name=blocked.full_name, branch_name=branch.name),
-    }])
+    leader, branch = reachable[0], await uow.branches.get(branch_id)
+    notice = Planned(f"{UNREACHABLE}:{branch_id}:{blocked.id}:{now:%Y%m%d%H%M%S}", UNREACHABLE, NOTICE_SOURCE,
+                     blocked.id, branch_id, leader, soonest(leader, now), False, now.date())
+    await uow.reminders.add_new([_row(
+        notice, render("reminders", "unreachable", name=blocked.full_name, branch_name=branch.name),
+        plain("reminders", "unreachable_subject", name=blocked.full_name), now,
+    )])
 
 
 # -- /nhacviec -------------------------------------------------------------------------------------

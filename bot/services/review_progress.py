@@ -4,8 +4,10 @@ Progress is derived from the stored facts (self-reviews received, votes recorded
 kept as a separate counter that could drift.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from bot.domain.review.procedure import DatedTask, Procedure, dated_tasks, load_procedure
 from bot.services.actor import Actor
@@ -82,11 +84,30 @@ def _phase(review: Review, steps: tuple[StepView, ...]) -> str:
     return "done" if all(i.complete or i.optional for i in report.items) else "report"
 
 
-async def _counts(uow: UnitOfWork, review: Review, members: list[MemberState]) -> dict[str, tuple[int, int]]:
-    reviewing = [m for m in members if m.reviews]
+class Tick(NamedTuple):
+    """A procedure step's calendar task: its id and whether it is ticked."""
+
+    task_id: int
+    done: bool
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """What a review's progress is derived from. /buoc loads it for one review; a supervisor's summary loads
+    it for many reviews at once (bot/services/supervision.py), so both show the same numbers."""
+
+    review: Review
+    branch_name: str
+    members: tuple[MemberState, ...]
+    voted: frozenset[str]  # subjects with a recorded vote
+    feedback_answered: tuple[bool, ...]  # one per named feedback
+    ticks: Mapping[str, Tick]  # procedure key → its calendar task
+
+
+def _counts(facts: ReviewFacts) -> dict[str, tuple[int, int]]:
+    review, votes, feedback = facts.review, facts.voted, facts.feedback_answered
+    reviewing = [m for m in facts.members if m.reviews]
     present = [m for m in reviewing if m.present is not False]
-    votes = await reviews(uow).votes(review.id)
-    feedback = await reviews(uow).feedback(review.id)
     ballots_done = sum(1 for m in present if f"member:{m.membership_id}" in votes)
     presented = len(present) if review.meeting_ended_at else ballots_done
     return {
@@ -98,36 +119,47 @@ async def _counts(uow: UnitOfWork, review: Review, members: list[MemberState]) -
         "branch_ballot": (int("branch" in votes), 1),
         "self_reviews_presented": (presented, len(present)),
         "member_ballots": (ballots_done, len(present)),
-        "feedback_answered": (sum(1 for f in feedback if f.answer), len(feedback)),
+        "feedback_answered": (sum(feedback), len(feedback)),
     }
+
+
+def assemble(facts: ReviewFacts) -> Progress:
+    """The walkthrough of one review from its facts; pure."""
+    review = facts.review
+    procedure: Procedure = load_procedure()
+    dated: dict[str, DatedTask] = (
+        {t.key: t for t in dated_tasks(procedure, {"meeting": review.meeting_on})} if review.meeting_on else {}
+    )
+    counts = _counts(facts)
+    steps = []
+    for step in procedure.steps:
+        items = []
+        for task in step.tasks:
+            tick = facts.ticks.get(task.key)
+            done, total = counts.get(task.key) or (int(tick is not None and tick.done), 1)
+            items.append(ChecklistItem(
+                key=task.key, title=task.title, done=done, total=total,
+                due=dated[task.key].due if task.key in dated else None,
+                task_id=tick.task_id if tick is not None and task.key not in COUNTED else None,
+                optional=task.optional,
+            ))
+        steps.append(StepView(step.key, step.title, tuple(items)))
+    steps_t = tuple(steps)
+    return Progress(
+        review_id=review.id, year=review.year, branch_name=facts.branch_name, meeting_at=review.meeting_at,
+        meeting_place=review.meeting_place, rule_set=review.rule_set, secret_ballot=review.secret_ballot,
+        phase=_phase(review, steps_t), steps=steps_t, members=facts.members,
+    )
 
 
 async def progress(uow: UnitOfWork, actor: Actor, *, manage: bool = False) -> Progress:
     review = await open_review(uow, actor, manage=manage)
     members = await member_states(uow, review)
-    procedure: Procedure = load_procedure()
-    dated: dict[str, DatedTask] = (
-        {t.key: t for t in dated_tasks(procedure, {"meeting": review.meeting_on})} if review.meeting_on else {}
-    )
-    ticks = {rt.procedure_key: rt.task for rt in await reviews(uow).tasks(review.id)}
-    counts = await _counts(uow, review, members)
-    steps = []
-    for step in procedure.steps:
-        items = []
-        for task in step.tasks:
-            tick = ticks.get(task.key)
-            done, total = counts.get(task.key) or (int(tick is not None and tick.done_at is not None), 1)
-            items.append(ChecklistItem(
-                key=task.key, title=task.title, done=done, total=total,
-                due=dated[task.key].due if task.key in dated else None,
-                task_id=tick.id if tick is not None and task.key not in COUNTED else None,
-                optional=task.optional,
-            ))
-        steps.append(StepView(step.key, step.title, tuple(items)))
-    steps_t = tuple(steps)
+    repo = reviews(uow)
     branch = await uow.branches.get(review.branch_id)
-    return Progress(
-        review_id=review.id, year=review.year, branch_name=branch.name, meeting_at=review.meeting_at,
-        meeting_place=review.meeting_place, rule_set=review.rule_set, secret_ballot=review.secret_ballot,
-        phase=_phase(review, steps_t), steps=steps_t, members=tuple(members),
-    )
+    return assemble(ReviewFacts(
+        review=review, branch_name=branch.name, members=tuple(members),
+        voted=frozenset(await repo.votes(review.id)),
+        feedback_answered=tuple(bool(f.answer) for f in await repo.feedback(review.id)),
+        ticks={rt.procedure_key: Tick(rt.task.id, rt.task.done_at is not None) for rt in await repo.tasks(review.id)},
+    ))

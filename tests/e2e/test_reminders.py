@@ -52,7 +52,7 @@ async def test_a_task_is_reminded_of_and_the_secretary_tunes_her_reminders(tg, c
     assert f"24/11 08:00 — Ngày mai: {TASK}" in overview
     assert f"25/11 08:00 — Hôm nay: {TASK}" in overview
     assert f"26/11 08:00 — Quá hạn 1 ngày: {TASK}" in overview
-    assert "Giờ yên tĩnh: 21:00–07:00 (nhắc việc rơi vào giờ này được gửi lúc 07:00) (mặc định)" in overview
+    assert "Giờ yên tĩnh: 21:00–07:00 (mặc định) — nhắc việc rơi vào giờ này được gửi lúc 07:00" in overview
     assert "✅ Sắp đến hạn (trước 7, 3, 1 ngày)" in buttons((await tg.messages(SECRETARY))[-1])
 
     await tg.click_button(SECRETARY, "✅ Sắp đến hạn")
@@ -68,7 +68,7 @@ async def test_a_task_is_reminded_of_and_the_secretary_tunes_her_reminders(tg, c
     assert "«25:00-7» không phải một khoảng giờ hợp lệ" in await tg.last_text(SECRETARY)
     await tg.send(SECRETARY, "06:00-09:30")
     overview = await tg.last_text(SECRETARY)
-    assert "Giờ yên tĩnh: 06:00–09:30" in overview and "(mặc định)" not in overview
+    assert "Giờ yên tĩnh: 06:00–09:30 — nhắc việc rơi vào giờ này được gửi lúc 09:30" in overview
     assert f"24/11 09:30 — Ngày mai: {TASK}" in overview
 
     # Forged buttons are refused in Vietnamese and change nothing.
@@ -94,6 +94,25 @@ async def test_a_task_is_reminded_of_and_the_secretary_tunes_her_reminders(tg, c
     assert not any("Hôm nay là hạn cuối" in t or "Đã quá hạn" in t for t in await texts(tg))
     await tg.send(SECRETARY, "/nhacviec")
     assert "Chưa có nhắc việc nào trong 8 ngày tới." in await tg.last_text(SECRETARY)
+
+
+async def test_a_secretary_abroad_sets_her_time_zone(tg, reminders_running):
+    await create_branch(tg)
+    await tg.send(SECRETARY, "/themviec")
+    await tg.send(SECRETARY, TASK)
+    await tg.send(SECRETARY, "25/11/2026")
+    await jobs.replan_requested()
+    await tg.send(SECRETARY, "/nhacviec")
+    await tg.click_button(SECRETARY, "🌐 Múi giờ")
+    assert "Múi giờ hiện tại: Asia/Ho_Chi_Minh" in await tg.last_text(SECRETARY)
+    await tg.send(SECRETARY, "Sao Hỏa")
+    assert "Không có múi giờ «Sao Hỏa»" in await tg.last_text(SECRETARY)
+    await tg.send(SECRETARY, "europe/berlin")
+    overview = await tg.last_text(SECRETARY)
+    assert "Múi giờ: Europe/Berlin" in overview and f"24/11 08:00 — Ngày mai: {TASK}" in overview
+    await tg.click_button(SECRETARY, "🌐 Múi giờ")
+    await tg.click_button(SECRETARY, "🏠 Asia/Ho_Chi_Minh")
+    assert "Múi giờ: Asia/Ho_Chi_Minh" in await tg.last_text(SECRETARY)
 
 
 async def test_strangers_have_no_reminders(tg, reminders_running):

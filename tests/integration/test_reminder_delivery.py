@@ -4,6 +4,7 @@ two delivery processes. SQLite and PostgreSQL."""
 import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from bot.config import Settings
 from bot.sandbox.server import start_sandbox
 from bot.sandbox.traffic import Fault
 from scheduling import runtime
+from scheduling.limits import BACKOFF_MAX, MAX_ATTEMPTS
 from scheduling.sender import BotSender, Result
 from storage.models import Branch, Membership, Person
 from storage.reminder_models import CANCELLED, FAILED, PENDING, SENDING, SENT, Reminder, ReminderPrefs
@@ -85,14 +87,14 @@ def worker(sessionmaker, bot, clock: FakeTime, *, timeout=5.0, **limits):
     return built.worker, sender
 
 
-async def enqueue(uow_factory, branch_id: int, chats: list[int], *, at=NOW) -> None:
+async def enqueue(uow_factory, branch_id: int, chats: list[int], *, at=NOW, first=0) -> None:
     async with uow_factory() as uow:
         people = {p.telegram_user_id: p.id for p in await uow.session.scalars(select(Person))}
         await uow.reminders.add_new([
             {"key": f"test:{n}", "source": "test", "kind": "due_soon", "branch_id": branch_id,
              "person_id": people[chat], "chat_id": chat, "send_at": at, "status": PENDING,
              "subject": f"Việc {n}", "text": f"Nhắc việc số {n}", "attempts": 0, "created_at": NOW}
-            for n, chat in enumerate(chats)
+            for n, chat in enumerate(chats, start=first)
         ])
         await uow.commit()
 
@@ -119,7 +121,7 @@ async def test_due_reminders_go_out_once_within_the_overall_and_per_chat_pace(sa
     assert received(sandbox, MEMBER_A) == ["Nhắc việc số 0", "Nhắc việc số 1"]
     assert received(sandbox, SECRETARY) == ["Nhắc việc số 4", "Nhắc việc số 5"]
     times = [t for t, _ in sender.sends]
-    assert all(b - a >= 0.5 for a, b in zip(times, times[1:], strict=False))  # 2 per second overall
+    assert all(b - a >= 0.5 for a, b in pairwise(times))  # 2 per second overall
     for chat in (MEMBER_A, MEMBER_B, SECRETARY):
         first, second = [t for t, c in sender.sends if c == chat]
         assert second - first >= 1  # 1 per second per chat
@@ -132,8 +134,11 @@ async def test_a_reminder_not_yet_due_waits(sandbox, bot, sessionmaker, uow_fact
     await enqueue(uow_factory, branch, [MEMBER_A], at=NOW + timedelta(hours=1))
     deliver, _ = worker(sessionmaker, bot, clock)
     assert (await deliver.drain()).sent == 0
+    await enqueue(uow_factory, branch, [MEMBER_A], first=1)  # due now, for a chat planned for later
+    assert (await deliver.drain()).sent == 1
     clock.now += timedelta(hours=1)
     assert (await deliver.drain()).sent == 1
+    assert received(sandbox, MEMBER_A) == ["Nhắc việc số 1", "Nhắc việc số 0"]
 
 
 async def test_429_delays_that_chat_only(sandbox, bot, sessionmaker, uow_factory, branch):
@@ -193,14 +198,29 @@ async def test_a_send_that_times_out_is_retried_and_may_arrive_twice(sandbox, bo
     assert {(r.status, r.attempts) for r in (await stored(uow_factory)).values()} == {(SENT, 2)}
 
 
-async def test_a_chat_that_never_started_the_bot_fails_without_retries(sandbox, bot, sessionmaker, uow_factory,
-                                                                      branch):
+async def test_a_reminder_to_someone_who_never_opened_the_bot_waits_for_them(sandbox, bot, sessionmaker,
+                                                                          uow_factory, branch):
     clock = FakeTime()
     await enqueue(uow_factory, branch, [NEVER_STARTED])
     deliver, _ = worker(sessionmaker, bot, clock)
-    assert (await deliver.drain()).rejected == 1
+    assert (await deliver.drain()).unknown == 1
     row = (await stored(uow_factory))["test:0"]
-    assert (row.status, row.last_error) == (FAILED, "Bad Request: chat not found")
+    assert (row.status, row.last_error) == (PENDING, "Bad Request: chat not found")
+    sandbox.state.open_chat(sandbox.state.user(NEVER_STARTED))  # opens the bot
+    clock.now = row.send_at
+    assert (await deliver.drain()).sent == 1
+    assert received(sandbox, NEVER_STARTED) == ["Nhắc việc số 0"]
+
+
+async def test_retries_end_in_failure(sandbox, bot, sessionmaker, uow_factory, branch):
+    clock = FakeTime()
+    await enqueue(uow_factory, branch, [NEVER_STARTED])
+    deliver, _ = worker(sessionmaker, bot, clock)
+    for _ in range(MAX_ATTEMPTS):
+        await deliver.drain()
+        clock.now += BACKOFF_MAX
+    row = (await stored(uow_factory))["test:0"]
+    assert (row.status, row.attempts, row.last_error) == (FAILED, MAX_ATTEMPTS, "Bad Request: chat not found")
 
 
 async def test_sends_in_flight_at_a_crash_are_sent_again(sandbox, bot, sessionmaker, uow_factory, branch):
@@ -222,9 +242,9 @@ async def test_two_delivery_processes_share_the_queue_without_duplicates(sandbox
     clock = FakeTime()
     chats = [MEMBER_A, MEMBER_B, SECRETARY] * 10
     await enqueue(uow_factory, branch, chats)
-    one, first = worker(sessionmaker, bot, clock, send_rate=1000, chat_rate=1000)
-    two, second = worker(sessionmaker, bot, clock, send_rate=1000, chat_rate=1000)
-    reports = await asyncio.gather(one.drain(), two.drain(), one.drain(), two.drain())
+    one, _ = worker(sessionmaker, bot, clock, send_rate=1000, chat_rate=1000)
+    two, _ = worker(sessionmaker, bot, clock, send_rate=1000, chat_rate=1000)
+    reports = list(await asyncio.gather(one.drain(), two.drain()))
     while sum(r.sent for r in reports) < len(chats):  # a chat paced by the other process may wait a round
         clock.now += timedelta(seconds=1)
         reports += await asyncio.gather(one.drain(), two.drain())
@@ -248,3 +268,25 @@ async def test_a_stop_settles_started_sends_and_puts_claimed_ones_back(sandbox, 
     clock.now += timedelta(seconds=2)  # the chats' pace, reserved for the claims given back
     assert (await deliver.drain()).sent == 12 - first.sent
     assert sum(len(received(sandbox, chat)) for chat in (MEMBER_A, MEMBER_B, SECRETARY)) == 12
+
+
+async def test_a_process_that_falls_behind_does_not_catch_up_in_a_burst(sandbox, bot, sessionmaker, uow_factory,
+                                                                       branch):
+    clock = FakeTime()
+    await enqueue(uow_factory, branch, [MEMBER_A, MEMBER_B, SECRETARY] * 3)
+    deliver, sender = worker(sessionmaker, bot, clock, send_rate=10, chat_rate=10)
+    inner = sender.inner.send
+
+    async def stalls_once(chat_id: int, text: str) -> Result:
+        if len(sender.sends) == 1:
+            clock.now += timedelta(seconds=2)  # the process is starved of CPU for two seconds
+        return await inner(chat_id, text)
+
+    sender.inner.send = stalls_once
+    sent = 0
+    while sent < 9:
+        sent += (await deliver.drain()).sent
+        clock.now += timedelta(seconds=1)
+    times = [t for t, _ in sender.sends]
+    assert all(b - a >= 0.1 - 1e-6 for a, b in pairwise(times))  # never faster than 10 a second
+    assert {r.status for r in (await stored(uow_factory)).values()} == {SENT}

@@ -136,7 +136,7 @@ async def test_a_person_opts_out_and_moves_quiet_hours(uow_factory):
         uow.session.expunge(prefs)
     assert (prefs.opted_out, prefs.quiet_start, prefs.quiet_end, prefs.timezone) == ("due_soon", 360, 540,
                                                                                        "Europe/Berlin")
-    assert [u.at.strftime("%d/%m %H:%M") for u in view.upcoming][0] == "30/11 09:00"
+    assert view.upcoming[0].at.strftime("%d/%m %H:%M") == "30/11 09:00"
     assert view.upcoming[0].at.utcoffset() == timedelta(hours=1)
     # The deputy's reminders are untouched.
     assert len(await rows(uow_factory, Reminder.chat_id == DEPUTY, Reminder.status == PENDING)) == 5
@@ -187,3 +187,28 @@ async def test_only_branch_tasks_with_a_date_are_reminded_of(uow_factory):
                                   created_at=NOW, **kwargs))
         await uow.commit()
     assert (await plan(uow_factory, actor)).added == 0
+
+
+async def test_the_hourly_pass_plans_branches_with_something_due(uow_factory):
+    actor = await branch_with_leaders(uow_factory)
+    assert await reminders.plan_all(uow_factory, NOW, SETTINGS) == 0  # nothing due: nothing to plan
+    await add_task(uow_factory, actor, date(2027, 3, 1))  # far off
+    assert await reminders.plan_all(uow_factory, NOW, SETTINGS) == 0
+    await add_task(uow_factory, actor, date(2026, 11, 30))
+    assert await reminders.plan_all(uow_factory, NOW, SETTINGS) == 1
+    assert len(await rows(uow_factory, Reminder.status == PENDING)) == 10
+    # Near the 1st every branch with a task is planned, for its digest.
+    assert await reminders.plan_all(uow_factory, datetime(2026, 11, 29, 3, tzinfo=UTC), SETTINGS) == 1
+
+
+async def test_a_digest_can_be_queued_now(uow_factory):
+    actor = await branch_with_leaders(uow_factory)
+    await add_task(uow_factory, actor, date(2026, 11, 28), "Họp chi bộ")
+    async with uow_factory() as uow:
+        assert await reminders.digest_now(uow, actor.home.branch_id, NOW, SETTINGS) == [NOW, NOW]
+    async with uow_factory() as uow:  # once a day
+        await reminders.digest_now(uow, actor.home.branch_id, NOW + timedelta(hours=1), SETTINGS)
+    digests = await rows(uow_factory, Reminder.kind == "digest")
+    assert [(r.chat_id, r.subject) for r in digests] == [(SECRETARY, "Việc tháng 11/2026"),
+                                                         (DEPUTY, "Việc tháng 11/2026")]
+    assert "• Họp chi bộ — hạn 28/11/2026" in digests[0].text

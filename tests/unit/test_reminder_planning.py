@@ -73,7 +73,8 @@ def test_time_zones_put_8_o_clock_where_the_person_is():
     now = datetime(2026, 11, 20, tzinfo=UTC)
     berlin = ZoneInfo("Europe/Berlin")
     planned = plan([TASK], [], {1: person(tz=berlin)}, now, RULES)
-    assert [p.send_at for p in planned] == [datetime(2026, 11, 23, 7, tzinfo=UTC), datetime(2026, 11, 27, 7, tzinfo=UTC)]
+    assert [p.send_at for p in planned] == [datetime(2026, 11, 23, 7, tzinfo=UTC),
+                                            datetime(2026, 11, 27, 7, tzinfo=UTC)]
     assert [local(p.send_at, berlin) for p in planned] == ["23/11 08:00", "27/11 08:00"]
 
 

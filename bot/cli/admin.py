@@ -1,0 +1,161 @@
+"""`chibo admin`: the superior unit's office from the command line — units and their administrators, branches
+created with their secretary's invitation link, supervisors linked to branches, and a listing."""
+
+import asyncio
+import json
+import sys
+from datetime import timedelta
+
+import click
+
+from bot.services.errors import ServiceError
+from bot.texts import plain
+
+UNIT_HELP = "The unit's id or exact name (see `chibo admin list`)."
+
+
+def _run(action):
+    """Runs `action(uow, now, settings)` on a migrated database; a refused request prints one line, exit 1."""
+    from bot.app import utc_now
+    from bot.cli import _with_engine, load_settings
+    from storage.db import create_sessionmaker
+    from storage.migrate import upgrade
+    from storage.uow import UnitOfWork
+
+    settings = load_settings()
+
+    async def run(engine):
+        await upgrade(engine)
+        async with UnitOfWork(create_sessionmaker(engine)) as uow:
+            return await action(uow, utc_now(), settings)
+
+    try:
+        return asyncio.run(_with_engine(run))
+    except ServiceError as error:
+        click.echo(f"chibo admin: {plain('errors', 'error', code=error.code, params=error.params)}", err=True)
+        sys.exit(1)
+    except ValueError as error:  # a name that is not a name
+        click.echo(f"chibo admin: {error}", err=True)
+        sys.exit(1)
+
+
+def _link(bot_username: str | None, token: str) -> str:
+    from bot.sandbox.state import BOT_USERNAME
+
+    return f"https://t.me/{bot_username or BOT_USERNAME}?start={token}"
+
+
+def _username_option(command):
+    return click.option("--bot-username", default=None,
+                        help="The bot's @username for the link (default: the sandbox bot, chibo_sandbox_bot).")(command)
+
+
+@click.group(help="The superior unit's office: units, branches and their secretaries, supervisors.")
+def admin() -> None:
+    pass
+
+
+@admin.command("add-unit", help="Create a superior unit (đảng ủy cơ sở) named NAME, or find it; optionally make a "
+                                "Telegram user its administrator (who then uses /donvi and /tinhhinh in the bot).")
+@click.argument("name")
+@click.option("--admin-telegram-id", type=int, default=None, help="The administrator's Telegram user id.")
+@click.option("--admin-name", default=None, help="The administrator's full name, when new to the bot.")
+def add_unit(name: str, admin_telegram_id: int | None, admin_name: str | None) -> None:
+    from bot.services import supervision_admin
+
+    async def action(uow, now, settings):
+        unit, created = await supervision_admin.add_unit(uow, name, now)
+        person = None
+        if admin_telegram_id is not None:
+            person = await supervision_admin.add_admin(uow, unit, admin_telegram_id, admin_name, now)
+        return unit.id, unit.name, created, person.full_name if person else None
+
+    unit_id, unit_name, created, admin_person = _run(action)
+    click.echo(f"unit {unit_id}: {unit_name} — {'created' if created else 'already there'}")
+    if admin_person:
+        click.echo(f"  administrator: {admin_person} (Telegram user {admin_telegram_id})")
+
+
+@admin.command("add-branch", help="Create branch NAME under UNIT and print its secretary's one-time invitation link "
+                                  "(whoever opens it becomes the branch's secretary).")
+@click.argument("unit")
+@click.argument("name")
+@_username_option
+def add_branch(unit: str, name: str, bot_username: str | None) -> None:
+    from bot.services import supervision_admin
+
+    async def action(uow, now, settings):
+        found = await supervision_admin.find_unit(uow, unit)
+        return await supervision_admin.create_branch(uow, found, name, now, timedelta(days=settings.invite_ttl_days))
+
+    created = _run(action)
+    click.echo(f"branch {created.branch_id}: {created.branch_name} ({created.unit_name})")
+    click.echo(f"secretary's link (one use, until {created.invite.expires_at:%d/%m/%Y}): "
+               f"{_link(bot_username, created.invite.token)}")
+
+
+@admin.command("invite-secretary", help="A new secretary's link for BRANCH_ID, a unit's branch with no secretary "
+                                        "yet (when the first link was lost or expired).")
+@click.argument("branch_id", type=int)
+@_username_option
+def invite_secretary(branch_id: int, bot_username: str | None) -> None:
+    from bot.services import supervision_admin
+
+    async def action(uow, now, settings):
+        return await supervision_admin.secretary_invitation(uow, branch_id, now,
+                                                            timedelta(days=settings.invite_ttl_days))
+
+    issued = _run(action)
+    click.echo(f"secretary's link for {issued.branch_name} (one use, until {issued.invite.expires_at:%d/%m/%Y}): "
+               f"{_link(bot_username, issued.invite.token)}")
+
+
+@admin.command("link-supervisor", help="Make the Telegram user TELEGRAM_ID the supervisor (read-only) of the "
+                                       "branches BRANCH_ID… and/or of every branch of a unit.")
+@click.argument("telegram_id", type=int)
+@click.argument("branch_ids", type=int, nargs=-1)
+@click.option("--unit", default=None, help=f"Every branch of this unit. {UNIT_HELP}")
+@click.option("--name", default=None, help="The supervisor's full name, when new to the bot.")
+def link_supervisor(telegram_id: int, branch_ids: tuple[int, ...], unit: str | None, name: str | None) -> None:
+    from bot.services import supervision_admin
+
+    if not branch_ids and unit is None:
+        raise click.UsageError("give BRANCH_ID… or --unit")
+
+    async def action(uow, now, settings):
+        ids = list(branch_ids)
+        if unit is not None:
+            found = await supervision_admin.find_unit(uow, unit)
+            ids += [b.id for b in await supervision_admin.repo(uow).unit_branches(found.id) if b.id not in ids]
+        person = await supervision_admin.person_by_telegram(uow, telegram_id, name, now)
+        return person.full_name, await supervision_admin.link_supervisor(uow, person, ids, now)
+
+    person_name, names = _run(action)
+    click.echo(f"{person_name} (Telegram user {telegram_id}) supervises {len(names)} branch(es):")
+    for branch_name in names:
+        click.echo(f"  {branch_name}")
+
+
+@admin.command("list", help="Every unit with its administrators and branches: secretary, supervisors.")
+@click.option("--json", "as_json", is_flag=True, help="Print it as JSON.")
+def list_units(as_json: bool) -> None:
+    from dataclasses import asdict
+
+    from bot.services import supervision_admin
+
+    async def action(uow, now, settings):
+        return await supervision_admin.listing(uow)
+
+    units = _run(action)
+    if as_json:
+        click.echo(json.dumps([asdict(u) for u in units], ensure_ascii=False))
+        return
+    if not units:
+        click.echo("no units yet: `chibo admin add-unit NAME`")
+    for u in units:
+        click.echo(f"unit {u.unit_id}: {u.name}" + (f" — administrators: {', '.join(u.admins)}" if u.admins else ""))
+        for b in u.branches:
+            secretary = (f"secretary {b.secretary}" + ("" if b.secretary_linked else " (not in the bot)")
+                         if b.secretary else "no secretary yet")
+            supervisors = f"; supervisors: {', '.join(b.supervisors)}" if b.supervisors else ""
+            click.echo(f"  branch {b.branch_id}: {b.name} — {secretary}{supervisors}")

@@ -1,0 +1,246 @@
+"""A supervisor's read-only view of their branches: /tinhhinh's summary, one branch's drill-down, the nudge to a
+secretary (once a day per branch), and the weekly summary with what changed since the last one.
+
+Who reads what: a supervisor reads the branches linked to them (SupervisorLink); a superior unit's
+administrator reads every branch of the unit. Nothing here changes a branch's data. The numbers come from
+the same derivation as the secretary's /buoc (`review_progress.assemble`), loaded for all branches at once.
+"""
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.calendar.agenda import Agenda, build_agenda
+from bot.domain.calendar.periods import this_month
+from bot.domain.supervision import BranchStatus, Totals, changes, snapshot, totals, worst_first
+from bot.services.actor import Actor
+from bot.services.calendar import calendar_task
+from bot.services.errors import AccessDenied, ServiceError
+from bot.services.review_collect import member_state
+from bot.services.review_progress import Progress, ReviewFacts, Tick, assemble
+from bot.texts import render
+from storage.models import Branch, Membership
+from storage.review_models import Review, ReviewMember
+from storage.supervision_models import SupervisorSnapshot
+from storage.supervision_repositories import SupervisionRepo
+from storage.uow import UnitOfWork
+
+MEMBER_SUBJECT = "member:"
+WORST_IN_WEEKLY = 5
+
+
+def repo(uow: UnitOfWork) -> SupervisionRepo:
+    return SupervisionRepo(uow.session)
+
+
+async def readable_ids(uow: UnitOfWork, person_id: int) -> set[int]:
+    """The branches a person reads as a supervisor or as an administrator of their superior unit."""
+    supervision = repo(uow)
+    units = await supervision.admin_units(person_id)
+    return await supervision.supervised_ids(person_id) | await supervision.unit_branch_ids(u.id for u in units)
+
+
+async def _scope(uow: UnitOfWork, actor: Actor) -> set[int]:
+    ids = await readable_ids(uow, actor.person_id) if actor.person_id is not None else set()
+    if not ids:
+        raise AccessDenied("not_supervisor")
+    return ids
+
+
+async def _readable(uow: UnitOfWork, actor: Actor, branch_id: int) -> None:
+    """A branch outside the actor's scope is refused — forged button data included."""
+    if branch_id not in await _scope(uow, actor):
+        raise AccessDenied("foreign_branch", branch_id=branch_id)
+
+
+# -- where many branches stand, loaded at once ------------------------------------------------------------
+
+
+def _unsynced(review: Review, synced: set[int], roster: list[Membership]) -> list[ReviewMember]:
+    """Roster entries added after the review started that /buoc has not yet joined to it: they count as it
+    would count them (nothing handed in yet), without writing anything."""
+    return [ReviewMember(review_id=review.id, membership_id=m.id, membership=m, meetings_missed=0,
+                         sick_leave_months=0, disciplined=False)
+            for m in roster if m.id not in synced]
+
+
+Outcomes = dict[str, str | None]  # a review's votes: subject → outcome
+
+
+async def _progress(supervision: SupervisionRepo, reviews: list[Review], names: dict[int, str],
+                    rosters: dict[int, list[Membership]]) -> tuple[dict[int, Progress], dict[int, Outcomes]]:
+    """Each review's walkthrough, and its votes' outcomes by subject."""
+    ids = [r.id for r in reviews]
+    entries: dict[int, list[ReviewMember]] = defaultdict(list)
+    for entry in await supervision.review_members(ids):
+        entries[entry.review_id].append(entry)
+    votes: dict[int, Outcomes] = defaultdict(dict)
+    for review_id, subject, outcome in await supervision.votes(ids):
+        votes[review_id][subject] = outcome
+    answered: dict[int, list[bool]] = defaultdict(list)
+    for review_id, answer in await supervision.feedback(ids):
+        answered[review_id].append(bool(answer))
+    ticks: dict[int, dict[str, Tick]] = defaultdict(dict)
+    for review_id, key, task_id, done_at in await supervision.ticks(ids):
+        ticks[review_id][key] = Tick(task_id, done_at is not None)
+    found = {}
+    for review in reviews:
+        own = entries[review.id]
+        own += _unsynced(review, {e.membership_id for e in own}, rosters.get(review.branch_id, []))
+        found[review.id] = assemble(ReviewFacts(
+            review=review, branch_name=names[review.branch_id],
+            members=tuple(member_state(review, e) for e in own), voted=frozenset(votes[review.id]),
+            feedback_answered=tuple(answered[review.id]), ticks=ticks[review.id],
+        ))
+    return found, votes
+
+
+def _item(p: Progress, key: str) -> tuple[int, int]:
+    item = next(i for s in p.steps for i in s.items if i.key == key)
+    return item.done, item.total
+
+
+def _status(branch: Branch, review: Review | None, p: Progress | None, votes: Outcomes,
+            overdue: int, secretary: str | None, today: date) -> BranchStatus:
+    if review is None or p is None:
+        return BranchStatus(branch.id, branch.name, "no_review", overdue_tasks=overdue, secretary=secretary)
+    required = [i for s in p.steps for i in s.items if not i.optional]
+    report = next(i for s in p.steps for i in s.items if i.key == "report_superior")
+    return BranchStatus(
+        branch_id=branch.id, name=branch.name, phase=p.phase, year=review.year,
+        self_reviews=_item(p, "self_reviews"),
+        meeting_on=review.meeting_on,
+        meeting_held=review.meeting_started_at is not None,
+        votes=_item(p, "member_ballots"),
+        report_filed=report.complete,
+        overdue_tasks=overdue,
+        late_items=tuple(i.title for i in p.late(today)),
+        checklist=(sum(1 for i in required if i.complete), len(required)),
+        member_levels=dict(Counter(outcome for subject, outcome in votes.items()
+                                   if subject.startswith(MEMBER_SUBJECT) and outcome)),
+        branch_level=votes.get("branch"),
+        branch_score=review.branch_score,
+        secretary=secretary,
+    )
+
+
+async def _load(uow: UnitOfWork, branch_ids: Iterable[int], today: date) -> list[tuple[BranchStatus, Progress | None]]:
+    """Each branch's status and review walkthrough, from a fixed number of queries whatever their number."""
+    ids = sorted(set(branch_ids))
+    supervision = repo(uow)
+    branches = await supervision.branches(ids)
+    names = {b.id: b.name for b in branches}
+    reviews = {r.branch_id: r for r in await supervision.latest_reviews(ids)}
+    rosters: dict[int, list[Membership]] = defaultdict(list)
+    if reviews:
+        for membership in await supervision.rosters(reviews):
+            rosters[membership.branch_id].append(membership)
+    progress, votes = await _progress(supervision, list(reviews.values()), names, rosters)
+    overdue = await supervision.overdue_counts(ids, today)
+    secretaries = await supervision.secretaries(ids)
+    found = []
+    for branch in branches:
+        review = reviews.get(branch.id)
+        p = progress.get(review.id) if review else None
+        secretary = secretaries.get(branch.id)
+        status = _status(branch, review, p, votes.get(review.id, {}) if review else {}, overdue.get(branch.id, 0),
+                         secretary.full_name if secretary else None, today)
+        found.append((status, p))
+    return found
+
+
+async def statuses(uow: UnitOfWork, branch_ids: Iterable[int], today: date) -> list[BranchStatus]:
+    return [status for status, _ in await _load(uow, branch_ids, today)]
+
+
+# -- /tinhhinh ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overview:
+    branches: tuple[BranchStatus, ...]  # worst first
+    totals: Totals
+
+
+async def overview(uow: UnitOfWork, actor: Actor, today: date) -> Overview:
+    ranked = worst_first(await statuses(uow, await _scope(uow, actor), today))
+    return Overview(tuple(ranked), totals(ranked))
+
+
+@dataclass(frozen=True)
+class BranchView:
+    status: BranchStatus
+    progress: Progress | None  # None before the branch starts its review
+    agenda: Agenda  # this month's calendar: overdue and due
+    supervisors: tuple[str, ...]
+
+
+async def branch_view(uow: UnitOfWork, actor: Actor, branch_id: int, today: date) -> BranchView:
+    """One branch, read-only: its review walkthrough and this month's calendar."""
+    await _readable(uow, actor, branch_id)
+    [(status, progress)] = await _load(uow, [branch_id], today)
+    tasks = [calendar_task(t) for t in await uow.calendar.tasks(branch_id)]
+    agenda = build_agenda(tasks, this_month(today), today, only_branch=True)
+    supervisors = (await repo(uow).supervisors_of([branch_id])).get(branch_id, [])
+    return BranchView(status, progress, agenda, tuple(supervisors))
+
+
+# -- the nudge ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Nudge:
+    status: BranchStatus
+    secretary_chat: int
+    secretary_name: str
+    supervisor_name: str
+
+
+async def nudge(uow: UnitOfWork, actor: Actor, branch_id: int, now: datetime, tz: ZoneInfo) -> Nudge:
+    """Records a nudge to the branch's secretary — at most one a day per branch, whoever sends it — and
+    returns what to tell her; the caller sends it."""
+    await _readable(uow, actor, branch_id)
+    today = now.astimezone(tz).date()
+    [status] = await statuses(uow, [branch_id], today)
+    secretary = (await repo(uow).secretaries([branch_id])).get(branch_id)
+    if secretary is None or secretary.telegram_user_id is None:
+        raise ServiceError("secretary_unreachable", name=status.name)
+    if not await repo(uow).add_nudge(branch_id, actor.person_id, today, now):
+        raise ServiceError("already_nudged", name=status.name)
+    uow.audit(now, actor.person_id, branch_id, "supervision.nudge")
+    await uow.commit()
+    return Nudge(status, secretary.telegram_user_id, secretary.full_name, actor.full_name or "")
+
+
+# -- the weekly summary ------------------------------------------------------------------------------------
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+async def weekly_summary(uow: UnitOfWork, supervisor_person_id: int, now: datetime, tz: ZoneInfo) -> str | None:
+    """This week's summary for one supervisor, with what changed since the last one; None when they read no
+    branch or already had this week's. The new snapshot is added to the session, not committed: the caller
+    commits it together with the outbox row that carries the text, so a summary is never lost between them."""
+    ids = await readable_ids(uow, supervisor_person_id)
+    if not ids:
+        return None
+    today = now.astimezone(tz).date()
+    stored = await repo(uow).snapshot(supervisor_person_id)
+    if stored is not None and stored.week == iso_week(today):
+        return None
+    ranked = worst_first(await statuses(uow, ids, today))
+    current = snapshot(ranked)
+    previous, since = (None, None) if stored is None else (json.loads(stored.data), stored.taken_at.astimezone(tz))
+    if stored is None:
+        stored = SupervisorSnapshot(person_id=supervisor_person_id)
+        repo(uow).add(stored)
+    stored.week, stored.taken_at, stored.data = iso_week(today), now, json.dumps(current, ensure_ascii=False)
+    await uow.flush()
+    return render("supervisor", "weekly", t=totals(ranked), changes=changes(previous, current), since=since,
+                  worst=ranked[:WORST_IN_WEEKLY])

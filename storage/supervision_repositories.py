@@ -1,0 +1,154 @@
+"""Queries of supervision: who reads which branches, and the facts of many branches' reviews loaded at once
+(a handful of queries for 300 branches, never one round of queries per branch)."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import Row, and_, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Branch, Membership, Person, SupervisorLink, Task
+from storage.review_models import Review, ReviewFeedback, ReviewMember, ReviewTask, ReviewVote
+from storage.supervision_models import BranchNudge, SuperiorUnit, SupervisorSnapshot, UnitAdmin, UnitBranch
+
+
+class SupervisionRepo:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    def add(self, item: object) -> None:
+        self.session.add(item)
+
+    # -- who reads what ----------------------------------------------------------------------------------
+
+    async def supervised_ids(self, person_id: int) -> set[int]:
+        return set(await self.session.scalars(
+            select(SupervisorLink.branch_id).where(SupervisorLink.person_id == person_id)))
+
+    async def admin_units(self, person_id: int) -> list[SuperiorUnit]:
+        rows = await self.session.scalars(
+            select(SuperiorUnit).join(UnitAdmin, UnitAdmin.unit_id == SuperiorUnit.id)
+            .where(UnitAdmin.person_id == person_id).order_by(SuperiorUnit.name))
+        return list(rows)
+
+    async def unit_branch_ids(self, unit_ids: Iterable[int]) -> set[int]:
+        return set(await self.session.scalars(
+            select(UnitBranch.branch_id).where(UnitBranch.unit_id.in_(list(unit_ids)))))
+
+    async def readers(self) -> list[int]:
+        """Everyone who gets a weekly summary: supervisors and unit administrators."""
+        found = await self.session.scalars(
+            select(SupervisorLink.person_id).union(select(UnitAdmin.person_id)))
+        return sorted(set(found))
+
+    # -- superior units ----------------------------------------------------------------------------------
+
+    async def unit(self, unit_id: int) -> SuperiorUnit | None:
+        return await self.session.get(SuperiorUnit, unit_id)
+
+    async def unit_by_name(self, name: str) -> SuperiorUnit | None:
+        return await self.session.scalar(select(SuperiorUnit).where(SuperiorUnit.name == name))
+
+    async def units(self) -> list[SuperiorUnit]:
+        return list(await self.session.scalars(select(SuperiorUnit).order_by(SuperiorUnit.name)))
+
+    async def unit_of(self, branch_id: int) -> UnitBranch | None:
+        return await self.session.get(UnitBranch, branch_id)
+
+    async def unit_admin(self, unit_id: int, person_id: int) -> UnitAdmin | None:
+        return await self.session.scalar(
+            select(UnitAdmin).where(UnitAdmin.unit_id == unit_id, UnitAdmin.person_id == person_id))
+
+    async def unit_admins(self, unit_id: int) -> list[Person]:
+        rows = await self.session.scalars(
+            select(Person).join(UnitAdmin, UnitAdmin.person_id == Person.id).where(UnitAdmin.unit_id == unit_id)
+            .order_by(Person.full_name))
+        return list(rows)
+
+    async def unit_branches(self, unit_id: int) -> list[Branch]:
+        rows = await self.session.scalars(
+            select(Branch).join(UnitBranch, UnitBranch.branch_id == Branch.id).where(UnitBranch.unit_id == unit_id)
+            .order_by(Branch.name, Branch.id))
+        return list(rows)
+
+    # -- many branches at once ---------------------------------------------------------------------------
+
+    async def branches(self, ids: Iterable[int]) -> list[Branch]:
+        return list(await self.session.scalars(select(Branch).where(Branch.id.in_(list(ids)))))
+
+    async def secretaries(self, branch_ids: Iterable[int]) -> dict[int, Person]:
+        rows = await self.session.execute(
+            select(Membership.branch_id, Person).join(Person, Person.id == Membership.person_id)
+            .where(Membership.branch_id.in_(list(branch_ids)), Membership.role == "secretary"))
+        return {branch_id: person for branch_id, person in rows}
+
+    async def supervisors_of(self, branch_ids: Iterable[int]) -> dict[int, list[str]]:
+        rows = await self.session.execute(
+            select(SupervisorLink.branch_id, Person.full_name).join(Person, Person.id == SupervisorLink.person_id)
+            .where(SupervisorLink.branch_id.in_(list(branch_ids))).order_by(Person.full_name))
+        found: dict[int, list[str]] = defaultdict(list)
+        for branch_id, name in rows:
+            found[branch_id].append(name)
+        return found
+
+    async def latest_reviews(self, branch_ids: Iterable[int]) -> list[Review]:
+        latest = (select(Review.branch_id, func.max(Review.year).label("year"))
+                  .where(Review.branch_id.in_(list(branch_ids))).group_by(Review.branch_id).subquery())
+        rows = await self.session.scalars(
+            select(Review).join(latest, and_(Review.branch_id == latest.c.branch_id, Review.year == latest.c.year)))
+        return list(rows)
+
+    async def review_members(self, review_ids: Iterable[int]) -> list[ReviewMember]:
+        """With each entry's roster row and person (joined)."""
+        rows = await self.session.scalars(
+            select(ReviewMember).where(ReviewMember.review_id.in_(list(review_ids))).order_by(ReviewMember.id))
+        return list(rows)
+
+    async def rosters(self, branch_ids: Iterable[int]) -> list[Membership]:
+        rows = await self.session.scalars(
+            select(Membership).where(Membership.branch_id.in_(list(branch_ids))).order_by(Membership.id))
+        return list(rows)
+
+    async def votes(self, review_ids: Iterable[int]) -> list[Row]:
+        """(review_id, subject, outcome) of every recorded vote."""
+        return list(await self.session.execute(
+            select(ReviewVote.review_id, ReviewVote.subject, ReviewVote.outcome)
+            .where(ReviewVote.review_id.in_(list(review_ids)))))
+
+    async def feedback(self, review_ids: Iterable[int]) -> list[Row]:
+        """(review_id, answer) of every named feedback, in the order received."""
+        return list(await self.session.execute(
+            select(ReviewFeedback.review_id, ReviewFeedback.answer)
+            .where(ReviewFeedback.review_id.in_(list(review_ids))).order_by(ReviewFeedback.id)))
+
+    async def ticks(self, review_ids: Iterable[int]) -> list[Row]:
+        """(review_id, procedure_key, task_id, done_at) of the review's calendar tasks."""
+        return list(await self.session.execute(
+            select(ReviewTask.review_id, ReviewTask.procedure_key, Task.id, Task.done_at)
+            .join(Task, Task.id == ReviewTask.task_id).where(ReviewTask.review_id.in_(list(review_ids)))))
+
+    async def overdue_counts(self, branch_ids: Iterable[int], today: date) -> dict[int, int]:
+        """The branch's own one-off tasks not done and due before today — the calendar's "overdue" group
+        (bot/domain/calendar/agenda.py), counted in the database — leaving out the review's own steps, which
+        the review's checklist tells better (a step done by counts is never ticked in the calendar)."""
+        rows = await self.session.execute(
+            select(Task.branch_id, func.count(Task.id))
+            .where(Task.branch_id.in_(list(branch_ids)), Task.is_branch_task.is_(True), Task.done_at.is_(None),
+                   Task.recurrence.is_(None), Task.due < today, Task.id.not_in(select(ReviewTask.task_id)))
+            .group_by(Task.branch_id))
+        return dict(rows.all())
+
+    # -- nudges and snapshots ----------------------------------------------------------------------------
+
+    async def add_nudge(self, branch_id: int, person_id: int, day: date, sent_at: datetime) -> bool:
+        """False when the branch was already nudged that day (by anyone, even concurrently)."""
+        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+        result = await self.session.execute(
+            dialect.insert(BranchNudge).values(branch_id=branch_id, person_id=person_id, day=day, sent_at=sent_at)
+            .on_conflict_do_nothing(index_elements=["branch_id", "day"]))
+        return result.rowcount == 1
+
+    async def snapshot(self, person_id: int) -> SupervisorSnapshot | None:
+        return await self.session.get(SupervisorSnapshot, person_id)
