@@ -12,6 +12,7 @@ dies right after the commit: the scheduler's re-plan job picks the request up wi
 from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.models import Base, Membership, Task
@@ -84,6 +85,11 @@ class ReplanRequest(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+def request_replan(session: AsyncSession, branch_id: int, now: datetime) -> None:
+    """Asks for the branch's reminders to be planned again, in the caller's transaction."""
+    session.add(ReplanRequest(branch_id=branch_id, requested_at=now))
 
 
 # What a branch's reminders are planned from; a feature whose rows change reminders adds its model here.

@@ -18,6 +18,7 @@ from bot.domain.calendar.agenda import build_agenda
 from bot.domain.calendar.model import CalendarTask
 from bot.domain.calendar.periods import this_month
 from bot.domain.roster import Role
+from bot.services import review_reminders
 from bot.services.actor import Actor
 from bot.services.calendar import calendar_task
 from bot.services.errors import AccessDenied, ServiceError
@@ -77,7 +78,11 @@ async def task_sources(uow: UnitOfWork, ctx: BranchContext) -> list[ReminderSour
     ]
 
 
-PROVIDERS: tuple[Provider, ...] = (Provider("task", task_sources),)
+PROVIDERS: tuple[Provider, ...] = (
+    Provider("task", task_sources),
+    Provider("review", lambda uow, ctx: review_reminders.self_review_sources(uow, ctx.branch_id, ctx.roster)),
+    Provider("ballot", lambda uow, ctx: review_reminders.ballot_sources(uow, ctx.branch_id, ctx.roster)),
+)
 PLANNED_SOURCES = (*(p.namespace for p in PROVIDERS), DIGEST_SOURCE)
 
 

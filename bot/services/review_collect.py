@@ -10,6 +10,7 @@ from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review import open_review, reviews, sync_roster
 from storage.models import Membership
+from storage.reminder_models import request_replan
 from storage.review_models import Review, ReviewFeedback, ReviewMember
 from storage.uow import UnitOfWork
 
@@ -120,6 +121,7 @@ async def submit_self_review(uow: UnitOfWork, actor: Actor, *, text: str | None,
     entry.self_review_at = now
     uow.audit(now, actor.person_id, review.branch_id, "review.self_review", review_id=review.id,
               membership_id=entry.membership_id, file_name=file_name)
+    request_replan(uow.session, review.branch_id, now)  # the "closing soon" nudge is no longer due to this member
     await uow.commit()
     return member_state(review, entry)
 
@@ -150,6 +152,7 @@ async def mark(uow: UnitOfWork, actor: Actor, membership_id: int, what: Mark, no
             entry.residence_comment = squeeze(comment)[:MAX_FEEDBACK_CHARS]
     uow.audit(now, actor.person_id, review.branch_id, f"review.mark.{what}", review_id=review.id,
               membership_id=membership_id)
+    request_replan(uow.session, review.branch_id, now)
     await uow.commit()
     return member_state(review, entry)
 

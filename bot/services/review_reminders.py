@@ -1,0 +1,53 @@
+"""What the annual review asks the reminder planner for: "closing soon" nudges to exactly those who have not
+acted — members without a self-review before its deadline, full members who have not cast an open secret
+ballot that closes at a set time."""
+
+from bot.services.review import reviews
+from bot.services.review_collect import member_states
+from bot.services.review_meeting import voters
+from bot.texts import plain
+from scheduling.planning import ReminderSource
+from storage.models import Membership
+from storage.review_models import Review
+from storage.uow import UnitOfWork
+
+SELF_REVIEW_TASK = "self_reviews"
+
+
+async def _open_review(uow: UnitOfWork, branch_id: int) -> Review | None:
+    review = await reviews(uow).latest(branch_id)
+    return None if review is None or review.meeting_ended_at is not None else review
+
+
+async def self_review_sources(uow: UnitOfWork, branch_id: int,
+                              roster: tuple[Membership, ...]) -> list[ReminderSource]:
+    review = await _open_review(uow, branch_id)
+    if review is None or review.meeting_started_at is not None:
+        return []
+    deadline = next((rt.task for rt in await reviews(uow).tasks(review.id) if rt.procedure_key == SELF_REVIEW_TASK),
+                    None)
+    person_of = {m.id: m.person_id for m in roster}
+    missing = tuple(person_of[m.membership_id] for m in await member_states(uow, review)
+                    if m.reviews and m.self_review is None and m.membership_id in person_of)
+    if deadline is None or deadline.due is None or not missing:
+        return []
+    return [ReminderSource("review", review.id, branch_id, plain("review", "closing_self_review"), deadline.due,
+                           missing, "closing")]
+
+
+async def ballot_sources(uow: UnitOfWork, branch_id: int, roster: tuple[Membership, ...]) -> list[ReminderSource]:
+    review = await _open_review(uow, branch_id)
+    if review is None:
+        return []
+    person_of = {m.id: m.person_id for m in roster}
+    eligible = [person_of[m.membership_id] for m in voters(await member_states(uow, review))
+                if m.membership_id in person_of]
+    sources = []
+    for ballot in await reviews(uow).ballots(review.id):
+        if ballot.closed_at is not None or ballot.closes_at is None:
+            continue
+        voted = await reviews(uow).voters(ballot.id)
+        if waiting := tuple(p for p in eligible if p not in voted):
+            sources.append(ReminderSource("ballot", ballot.id, branch_id, plain("review", "closing_ballot"),
+                                          ballot.closes_at.date(), waiting, "closing"))
+    return sources

@@ -1,0 +1,41 @@
+"""The review feeds the reminder outbox: "closing soon" to exactly those without a self-review, and the
+procedure's own steps as the leaders' deadlines. SQLite and PostgreSQL."""
+
+from datetime import datetime, timedelta
+
+from bot.services import review, review_collect
+from bot.services.actor import load_actor
+from storage.reminder_models import CANCELLED, PENDING, Reminder
+from tests.integration.test_reminder_outbox import DEPUTY, MEMBER, NOW, SETTINGS, branch_with_leaders, plan, rows
+
+
+async def test_closing_soon_goes_only_to_members_without_a_self_review(uow_factory):
+    secretary = await branch_with_leaders(uow_factory)
+    async with uow_factory() as uow:
+        await review.start_review(uow, secretary, 2026, NOW)
+        await review.set_meeting(uow, secretary, at=datetime(2026, 12, 20, 8, tzinfo=SETTINGS.tz), place=None,
+                                 now=NOW)
+    week_before = NOW + timedelta(days=15)  # 10/12: the planner looks 8 days ahead
+    await plan(uow_factory, secretary, week_before)
+    closing = await rows(uow_factory, Reminder.source == "review", Reminder.status == PENDING)
+    # Due 7 days before the meeting (13/12): the day before and on the day, to everyone linked who owes one.
+    assert {(r.person_id, r.kind, r.send_at.astimezone(SETTINGS.tz).strftime("%d/%m %H:%M")) for r in closing} == {
+        (p, "closing", day) for p in {r.person_id for r in closing} for day in ("12/12 08:00", "13/12 08:00")}
+    assert len({r.person_id for r in closing}) == 3
+    assert "Nộp bản tự kiểm điểm" in closing[0].text
+
+    async with uow_factory() as uow:
+        member = await load_actor(uow, MEMBER)
+        await review_collect.submit_self_review(uow, member, text="Bản tự kiểm điểm " * 10, file_name=None, now=NOW)
+    await plan(uow_factory, secretary, week_before)
+    async with uow_factory() as uow:
+        member_person = (await load_actor(uow, MEMBER)).person_id
+        deputy_person = (await load_actor(uow, DEPUTY)).person_id
+    left = await rows(uow_factory, Reminder.source == "review", Reminder.status == PENDING)
+    assert member_person not in {r.person_id for r in left} and deputy_person in {r.person_id for r in left}
+    assert {r.person_id for r in await rows(uow_factory, Reminder.source == "review", Reminder.status == CANCELLED)
+            } == {member_person}
+
+    steps = await rows(uow_factory, Reminder.source == "task", Reminder.status == PENDING)
+    assert any("bản tự kiểm điểm" in r.text for r in steps)
+    assert {r.person_id for r in steps} <= {secretary.person_id, deputy_person}
