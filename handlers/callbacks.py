@@ -166,6 +166,7 @@ class BallotAction(StrEnum):
 
 class BallotAdmin(CallbackData, prefix="ba"):
     act: BallotAction
+    minutes: int = 0  # for OPEN: close by itself after this many minutes; 0: only by the secretary's button
 
 
 class BallotCb(CallbackData, prefix="bv"):

@@ -1,5 +1,7 @@
 """The secret e-ballot on the phones: the secretary opens and closes it; each voter gets a private ballot."""
 
+from datetime import timedelta
+
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.context import FSMContext
@@ -14,6 +16,8 @@ from bot.texts import label, render
 from handlers.callbacks import BallotAction, BallotAdmin, BallotCb, ProposeCb
 
 DEFAULT_PROPOSAL = MemberLevel.HTTNV
+BALLOT_MINUTES = 10
+MAX_BALLOT_MINUTES = 24 * 60
 
 
 def ticket_keyboard(t: Ticket) -> InlineKeyboardMarkup:
@@ -40,7 +44,9 @@ def setup() -> Router:
         for membership_id, name, _level in items:
             kb.button(text=name, callback_data=ProposeCb(membership_id=membership_id))
         kb.button(text=label("open_ballot"), callback_data=BallotAdmin(act=BallotAction.OPEN))
-        kb.adjust(*([2] * (-(-len(items) // 2))), 1)
+        kb.button(text=label("open_ballot_for", minutes=BALLOT_MINUTES),
+                  callback_data=BallotAdmin(act=BallotAction.OPEN, minutes=BALLOT_MINUTES))
+        kb.adjust(*([2] * (-(-len(items) // 2))), 1, 1)
         text = render("ballot", "proposals", items=[(name, level) for _, name, level in items])
         if edit:
             await target.edit_text(text, reply_markup=kb.as_markup())
@@ -74,10 +80,13 @@ def setup() -> Router:
         await query.answer()
 
     @router.callback_query(BallotAdmin.filter(F.act == BallotAction.OPEN))
-    async def open_ballot(query: CallbackQuery, uow, actor: Actor, clock, bot: Bot, state: FSMContext) -> None:
+    async def open_ballot(query: CallbackQuery, callback_data: BallotAdmin, uow, actor: Actor, clock, bot: Bot,
+                          state: FSMContext) -> None:
         items = await proposals(uow, actor, state)
+        now = clock()
+        minutes = callback_data.minutes if 0 < callback_data.minutes <= MAX_BALLOT_MINUTES else 0
         opened = await review_ballot.open_ballots(uow, actor, {m: MemberLevel(level) for m, _, level in items},
-                                                  clock())
+                                                  now, closes_at=now + timedelta(minutes=minutes) if minutes else None)
         await state.update_data(proposals={})
         reached: set[int] = set()
         for user_id, ticket in opened.tickets:
@@ -90,8 +99,8 @@ def setup() -> Router:
         kb = InlineKeyboardBuilder()
         kb.button(text=label("close_ballot"), callback_data=BallotAdmin(act=BallotAction.CLOSE))
         await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(render("ballot", "opened", sent=len(reached), unreachable=opened.unreachable),
-                                   reply_markup=kb.as_markup())
+        await query.message.answer(render("ballot", "opened", sent=len(reached), unreachable=opened.unreachable,
+                                          minutes=minutes), reply_markup=kb.as_markup())
         await query.answer()
 
     @router.callback_query(BallotCb.filter())

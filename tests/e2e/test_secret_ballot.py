@@ -106,3 +106,18 @@ async def test_secret_ballot_counts_only_and_changeable_until_closed(tg, engine,
             "SELECT approve, disapprove, other FROM review_vote WHERE subject LIKE 'member:%' AND proposed = 'htxsnv'"
         ))).one()
     assert tuple(counts) == (2, 1, 0)
+
+
+async def test_a_ballot_opened_for_ten_minutes_refuses_votes_after_its_time(tg, clock):
+    await meeting_at_member_ballot(tg)
+    await tg.click_button(SECRETARY, "Bỏ phiếu kín trên bot")
+    await tg.click_button(SECRETARY, "tự đóng sau 10 phút")
+    assert "Phiếu tự đóng sau 10 phút" in await tg.last_text(SECRETARY)
+    ha = VOTERS["Lê Thị Hà"]
+    assert "Đồng chí đã chọn: Tán thành" in (await vote(tg, ha, "Phạm Văn Đức", "Tán thành"))["text"]
+    clock.advance(minutes=11)
+    await vote(tg, ha, "Phạm Văn Đức", "Không tán thành")
+    assert "Phiếu đã đóng" in (await tg.callback_answers(ha))[-1]["text"]
+    await tg.click_button(SECRETARY, "Đóng phiếu")
+    assert "Phạm Văn Đức — mức «Hoàn thành tốt nhiệm vụ»: 1 tán thành, 0 không tán thành" in \
+        await tg.last_text(SECRETARY)
