@@ -22,10 +22,10 @@ from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review_collect import member_state
 from bot.services.review_progress import Progress, ReviewFacts, Tick, assemble
 from bot.texts import render
-from storage.models import Branch, Membership
-from storage.review_models import Review, ReviewMember
+from storage.models import Branch
+from storage.review_models import Review
 from storage.supervision_models import SupervisorSnapshot
-from storage.supervision_repositories import SupervisionRepo
+from storage.supervision_repositories import EntryRow, SupervisionRepo
 from storage.uow import UnitOfWork
 
 MEMBER_SUBJECT = "member:"
@@ -59,23 +59,15 @@ async def _readable(uow: UnitOfWork, actor: Actor, branch_id: int) -> None:
 # -- where many branches stand, loaded at once ------------------------------------------------------------
 
 
-def _unsynced(review: Review, synced: set[int], roster: list[Membership]) -> list[ReviewMember]:
-    """Roster entries added after the review started that /buoc has not yet joined to it: they count as it
-    would count them (nothing handed in yet), without writing anything."""
-    return [ReviewMember(review_id=review.id, membership_id=m.id, membership=m, meetings_missed=0,
-                         sick_leave_months=0, disciplined=False)
-            for m in roster if m.id not in synced]
-
-
 Outcomes = dict[str, str | None]  # a review's votes: subject → outcome
 
 
-async def _progress(supervision: SupervisionRepo, reviews: list[Review], names: dict[int, str],
-                    rosters: dict[int, list[Membership]]) -> tuple[dict[int, Progress], dict[int, Outcomes]]:
+async def _progress(supervision: SupervisionRepo, reviews: list[Review],
+                    names: dict[int, str]) -> tuple[dict[int, Progress], dict[int, Outcomes]]:
     """Each review's walkthrough, and its votes' outcomes by subject."""
     ids = [r.id for r in reviews]
-    entries: dict[int, list[ReviewMember]] = defaultdict(list)
-    for entry in await supervision.review_members(ids):
+    entries: dict[int, list[EntryRow]] = defaultdict(list)
+    for entry in await supervision.review_entries({r.branch_id: r.id for r in reviews}):
         entries[entry.review_id].append(entry)
     votes: dict[int, Outcomes] = defaultdict(dict)
     for review_id, subject, outcome in await supervision.votes(ids):
@@ -88,11 +80,9 @@ async def _progress(supervision: SupervisionRepo, reviews: list[Review], names: 
         ticks[review_id][key] = Tick(task_id, done_at is not None)
     found = {}
     for review in reviews:
-        own = entries[review.id]
-        own += _unsynced(review, {e.membership_id for e in own}, rosters.get(review.branch_id, []))
         found[review.id] = assemble(ReviewFacts(
             review=review, branch_name=names[review.branch_id],
-            members=tuple(member_state(review, e) for e in own), voted=frozenset(votes[review.id]),
+            members=tuple(member_state(review, e) for e in entries[review.id]), voted=frozenset(votes[review.id]),
             feedback_answered=tuple(answered[review.id]), ticks=ticks[review.id],
         ))
     return found, votes
@@ -134,11 +124,7 @@ async def _load(uow: UnitOfWork, branch_ids: Iterable[int], today: date) -> list
     branches = await supervision.branches(ids)
     names = {b.id: b.name for b in branches}
     reviews = {r.branch_id: r for r in await supervision.latest_reviews(ids)}
-    rosters: dict[int, list[Membership]] = defaultdict(list)
-    if reviews:
-        for membership in await supervision.rosters(reviews):
-            rosters[membership.branch_id].append(membership)
-    progress, votes = await _progress(supervision, list(reviews.values()), names, rosters)
+    progress, votes = await _progress(supervision, list(reviews.values()), names)
     overdue = await supervision.overdue_counts(ids, today)
     secretaries = await supervision.secretaries(ids)
     found = []

@@ -47,8 +47,11 @@ def _progress_panel(ax, shown: Sequence[BranchStatus], total: int) -> None:
 
 
 def _levels_panel(ax, title: str, labels: list[str], counts: list[int], colour: str) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     bars = ax.bar(range(len(labels)), counts, color=colour)
-    ax.set_xticks(range(len(labels)), labels, fontsize=8)
+    ax.set_xticks(range(len(labels)), labels, fontsize=8, rotation=20, ha="right")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title, fontsize=11)
     ax.bar_label(bars, fontsize=8)
     ax.set_ylim(0, max([*counts, 1]) * 1.2)
@@ -61,9 +64,12 @@ def chart_png(branches: Sequence[BranchStatus], t: Totals) -> bytes:
 
     shown = list(branches[:CHART_BRANCHES])
     height = max(5.0, 0.26 * len(shown) + 1.8)
-    figure = Figure(figsize=(11, height), dpi=CHART_DPI, layout="constrained")
+    figure = Figure(figsize=(11, height), dpi=CHART_DPI)
     FigureCanvasAgg(figure)
-    grid = figure.add_gridspec(2, 2, width_ratios=(3, 2))
+    # Fixed margins (room for the branch names on the left): a layout engine would draw the figure twice.
+    margin = 0.7 / height  # inches for the titles and the axis labels, as a fraction of the height
+    grid = figure.add_gridspec(2, 2, width_ratios=(3, 2), left=0.21, right=0.98, top=1 - 1.4 * margin,
+                               bottom=margin, wspace=0.22, hspace=0.7)
     _progress_panel(figure.add_subplot(grid[:, 0]), shown, len(branches))
     member_counts = [t.member_levels.get(level, 0) for level in MEMBER_LEVELS]
     _levels_panel(figure.add_subplot(grid[0, 1]), _text("chart_members_title", n=sum(member_counts)),

@@ -76,7 +76,7 @@ async def test_review_from_kiemdiem_to_the_minutes(tg):
     await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
     await tg.send(SECRETARY, "20/12/2026 08:00, Hội trường khu phố 7")
     progress = await tg.last_text(SECRETARY)
-    assert "Hội nghị: 08:00 ngày 20/12/2026, Hội trường khu phố 7" in progress
+    assert "Hội nghị: 08:00 ngày 20/12/2026, Hội trường khu phố 7\nQuy định áp dụng: Kế hoạch 146-KH/ĐU" in progress
     assert "Dương Thị Thảo — kết nạp chưa đủ 6 tháng" in progress
     assert "Đảng viên viết và nộp bản tự kiểm điểm (theo mẫu): 0/11" in progress
 

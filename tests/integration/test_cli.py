@@ -51,7 +51,7 @@ async def test_the_demo_roster_mixes_roles_and_statuses(db_url, uow_factory, mon
     assert {m.role for m in view.members} == set(Role)
     assert sum(m.status == Status.PROBATIONARY for m in view.members) == 2
     assert any(m.exempt for m in view.members) and any(m.suspended for m in view.members)
-    assert [s.branch_name for s in supervisor.supervised] == [people["branch"]]
+    assert people["branch"] in [s.branch_name for s in supervisor.supervised]  # among the demo unit's branches
 
 
 async def test_the_demo_calendar_has_overdue_current_and_coming_tasks(db_url, uow_factory, monkeypatch):

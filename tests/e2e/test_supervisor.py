@@ -1,0 +1,192 @@
+"""The supervisor through the sandbox: three branches in different states → the summary worst first, a branch
+read-only, the nudge, the chart (a PNG) and the workbook (right numbers); what a supervisor and a secretary
+may not do, forged buttons included; the superior unit's office creating a branch for its secretary."""
+
+import base64
+import io
+
+import aiohttp
+import openpyxl
+from PIL import Image
+from sqlalchemy import text
+
+from bot.services import supervision_admin
+from bot.services.demo_supervision import build_branch, link
+from handlers.callbacks import ReviewAction, ReviewCb, TaskDone
+from handlers.supervisor import SupervisorAction, SupervisorCb
+from tests.conftest import NOW
+from tests.e2e.test_onboarding import LINK, SECRETARY, create_branch, paste
+from tests.integration.test_supervision import DONE, NO_DATE, OTHER, TZ
+
+SUPERVISOR = 900
+ROSTER = """Trần Văn Minh, chính thức, 01/02/2011, phó bí thư
+Lê Thị Hà, chính thức, 03/04/2012
+Phạm Văn Đức, chính thức, 05/06/1996"""
+
+
+def buttons(message: dict) -> dict[str, str]:
+    return {b["text"]: b["data"] for row in message["buttons"] for b in row if "data" in b}
+
+
+async def last_answer(tg, user: int) -> str:
+    return (await tg.callback_answers(user))[-1]["text"]
+
+
+async def forge(tg, user: int, data: str) -> str:
+    """Presses a button that was never shown to `user`, on their last message; returns the alert."""
+    await tg.click(user, (await tg.messages(user))[-1]["message_id"], data)
+    return await last_answer(tg, user)
+
+
+async def three_branches(tg, uow_factory) -> dict[str, int]:
+    """Khu phố 7 made in the bot (review started, meeting set), the supervisor joining through its secretary's
+    link; An Phú done and Cửu Long without a meeting date built by the same use cases; Đồng Tâm not hers."""
+    await create_branch(tg)
+    await paste(tg, ROSTER)
+    await tg.send(SECRETARY, "/kiemdiem 2026")
+    await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
+    await tg.send(SECRETARY, "20/12/2026 08:00, Hội trường khu phố 7")
+    await tg.send(SECRETARY, "/moigiamsat")
+    token = LINK.search(await tg.last_text(SECRETARY)).group(1)
+    await tg.send(SUPERVISOR, f"/start {token}", first_name="Phan Văn Quang")
+    assert "đảng ủy viên phụ trách Chi bộ Khu phố 7" in await tg.last_text(SUPERVISOR)
+    ids = {}
+    for spec in (DONE, NO_DATE, OTHER):
+        async with uow_factory() as uow:
+            ids[spec.name] = await build_branch(uow, spec, None, NOW, TZ)
+        await tg.send(spec.secretary[0], "/start")  # the secretaries have opened the bot
+    async with uow_factory() as uow:
+        await link(uow, SUPERVISOR, [ids[DONE.name], ids[NO_DATE.name]], NOW)
+    return ids
+
+
+async def scalar(engine, sql: str):
+    async with engine.connect() as connection:
+        return (await connection.execute(text(sql))).scalar_one()
+
+
+async def test_the_supervisor_reads_three_branches_and_nudges_one(tg, sandbox, engine, uow_factory):
+    await three_branches(tg, uow_factory)
+
+    await tg.send(SUPERVISOR, "/tinhhinh")
+    summary = await tg.last_text(SUPERVISOR)
+    assert "Tình hình kiểm điểm năm 2026 — 3 chi bộ" in summary
+    assert "Có việc trễ hạn: 1/3 chi bộ" in summary and "Đã họp: 1/3" in summary and "Đã báo cáo: 1/3" in summary
+    order = [summary.index(name) for name in ("1. ⚠️ Chi bộ Cửu Long", "2. Chi bộ Khu phố 7", "3. Chi bộ An Phú")]
+    assert order == sorted(order)  # worst first
+    assert "📄 0/4 · 🎙 họp dự kiến 20/12/2026 · 🗳 0/4 · 📨 chưa báo cáo" in summary
+    assert "📄 5/5 · 🎙 đã họp 16/11/2026 · 🗳 5/5 · 📨 đã báo cáo" in summary
+    assert "Chi bộ Đồng Tâm" not in summary and "Đồng Tâm" not in str(buttons((await tg.messages(SUPERVISOR))[-1]))
+
+    # Drill-down: the review as its secretary sees it in /buoc, and the calendar; nothing to change.
+    await tg.click_button(SUPERVISOR, "🔎 1. Chi bộ Cửu Long")
+    review, calendar = (await tg.messages(SUPERVISOR))[-2:]
+    assert "Chi bộ Cửu Long</b> — chỉ xem" in review["html"] and "Bí thư: Lạc Thị Phương" in review["text"]
+    assert "Kiểm điểm năm 2026 — Chi bộ Cửu Long" in review["text"] and "Chưa đặt ngày hội nghị" in review["text"]
+    assert not review["buttons"]
+    assert "Quá hạn (2)" in calendar["text"] and "Nộp báo cáo chuyên đề số 1" in calendar["text"]
+    assert set(buttons(calendar)) == {"🔔 Nhắc bí thư", "⬅️ Tình hình chung"}
+
+    await tg.click_button(SUPERVISOR, "🔔 Nhắc bí thư")
+    assert "Đã nhắc bí thư Lạc Thị Phương (Chi bộ Cửu Long)" in await tg.last_text(SUPERVISOR)
+    nudge = await tg.last_text(NO_DATE.secretary[0])
+    assert "Nhắc việc từ đảng ủy viên phụ trách" in nudge and "Đồng chí Phan Văn Quang" in nudge and "/buoc" in nudge
+    await tg.click_button(SUPERVISOR, "🔔 Nhắc bí thư")
+    assert "Hôm nay Chi bộ Cửu Long đã được nhắc rồi" in await last_answer(tg, SUPERVISOR)
+    assert len([m for m in await tg.messages(NO_DATE.secretary[0]) if "Nhắc việc" in m["text"]]) == 1
+
+    # The chart: a PNG Telegram takes as a photo.
+    await tg.click_button(SUPERVISOR, "⬅️ Tình hình chung")
+    await tg.click_button(SUPERVISOR, "📈 Biểu đồ")
+    photo = (await tg.messages(SUPERVISOR))[-1]
+    assert photo["photo"] and "Biểu đồ tiến độ và xếp loại năm 2026 — 3 chi bộ" in photo["caption"]
+    async with aiohttp.ClientSession() as http, http.get(sandbox.url.rstrip("/") + photo["photo_url"]) as response:
+        png = await response.read()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.format == "PNG" and image.size[0] >= 800 and image.size[1] >= 400
+
+    # The workbook: the superior's three tables, worst branch first.
+    await tg.click_button(SUPERVISOR, "📥 Excel")
+    document = (await tg.messages(SUPERVISOR))[-1]["document"]
+    assert document["file_name"] == "tinh-hinh-20261122.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(document["content_base64"])))
+    progress = [list(r) for r in book["Tiến độ"].iter_rows(values_only=True)]
+    assert [r[1] for r in progress[1:4]] == ["Chi bộ Cửu Long", "Chi bộ Khu phố 7", "Chi bộ An Phú"]
+    assert progress[2][2:6] == ["Nguyễn Thị Lan", "Bước 1: chuẩn bị", 0, 4]
+    assert progress[3][4:6] == [5, 5] and progress[3][7] == "Có" and progress[3][10] == "Có"
+    assert progress[1][11] == 2 and progress[4][1] == "Tổng cộng (3 chi bộ)" and progress[4][4:6] == [5, 13]
+    members = {r[1]: r[2:] for r in book["Xếp loại đảng viên"].iter_rows(min_row=2, values_only=True)}
+    assert members["Chi bộ An Phú"] == (5, 0, 3, 1, 1, 0)
+    assert members["Tổng cộng (3 chi bộ)"] == (13, 0, 3, 1, 1, 8)
+    levels = {r[1]: r[2:4] for r in book["Xếp loại chi bộ"].iter_rows(min_row=2, max_row=4, values_only=True)}
+    assert levels["Chi bộ An Phú"] == (93, "Trong sạch vững mạnh") and levels["Chi bộ Cửu Long"] == (None, None)
+
+
+async def test_neither_a_supervisor_nor_a_secretary_reaches_past_their_branches(tg, engine, uow_factory):
+    ids = await three_branches(tg, uow_factory)
+    other, done = ids[OTHER.name], ids[DONE.name]
+    before = await scalar(engine, "SELECT count(*) FROM task WHERE done_at IS NOT NULL")
+    audit = await scalar(engine, "SELECT count(*) FROM audit_log")
+    cuu_long_task = await scalar(engine, f"SELECT min(id) FROM task WHERE branch_id = {ids[NO_DATE.name]}")
+    an_phu_task = await scalar(engine, f"SELECT min(id) FROM task WHERE branch_id = {done} AND done_at IS NULL")
+
+    # The supervisor: another branch is refused, forged or not; a supervised branch cannot be changed.
+    await tg.send(SUPERVISOR, "/tinhhinh")
+    for act in (SupervisorAction.OPEN, SupervisorAction.NUDGE):
+        answer = await forge(tg, SUPERVISOR, SupervisorCb(act=act, b=other).pack())
+        assert "không thuộc các chi bộ đồng chí phụ trách" in answer
+    for command in ("/kiemdiem", "/themviec", "/nhapds"):
+        await tg.send(SUPERVISOR, command)
+        assert "Chỉ bí thư chi bộ mới làm được việc này" in await tg.last_text(SUPERVISOR), command
+    tick = TaskDone(id=cuu_long_task, done=True, kind="month", start="20261101", end="20261130").pack()
+    assert "Chỉ bí thư chi bộ" in await forge(tg, SUPERVISOR, tick)
+    assert "Chỉ bí thư chi bộ" in await forge(tg, SUPERVISOR, ReviewCb(act=ReviewAction.TICK, n=cuu_long_task).pack())
+
+    # A secretary: no summary, no other branch, forged buttons refused.
+    await tg.send(SECRETARY, "/tinhhinh")
+    assert "Chỉ đảng ủy viên phụ trách" in await tg.last_text(SECRETARY)
+    for act in (SupervisorAction.OPEN, SupervisorAction.NUDGE, SupervisorAction.WORKBOOK):
+        assert "⛔️ Chỉ đảng ủy viên phụ trách" in await forge(tg, SECRETARY, SupervisorCb(act=act, b=done).pack())
+    tick = TaskDone(id=an_phu_task, done=True, kind="month", start="20261101", end="20261130").pack()
+    assert "Việc này không thuộc lịch chi bộ của bạn" in await forge(tg, SECRETARY, tick)
+    forged_tick = ReviewCb(act=ReviewAction.TICK, n=an_phu_task).pack()
+    assert "không thuộc lịch chi bộ" in await forge(tg, SECRETARY, forged_tick)
+    await tg.send(SECRETARY, "/thangnay")
+    assert "Chi bộ An Phú" not in await tg.last_text(SECRETARY)
+
+    assert await scalar(engine, "SELECT count(*) FROM task WHERE done_at IS NOT NULL") == before
+    assert await scalar(engine, "SELECT count(*) FROM audit_log") == audit
+    assert await scalar(engine, "SELECT count(*) FROM branch_nudge") == 0
+
+
+async def test_the_unit_office_creates_a_branch_and_its_secretary_takes_it_over(tg, uow_factory):
+    async with uow_factory() as uow:
+        unit, _ = await supervision_admin.add_unit(uow, "Đảng ủy phường Bến Thành", NOW)
+        await supervision_admin.add_admin(uow, unit, 950, "Lê Văn Tâm", NOW)
+    await tg.send(SECRETARY, "/donvi")
+    assert "Chỉ văn phòng cấp ủy cấp trên" in await tg.last_text(SECRETARY)
+
+    await tg.send(950, "/donvi")
+    assert "Đảng ủy phường Bến Thành</b> — 0 chi bộ" in (await tg.messages(950))[-1]["html"]
+    await tg.click_button(950, "➕ Thêm chi bộ")
+    assert "Tên chi bộ mới thuộc Đảng ủy phường Bến Thành" in await tg.last_text(950)
+    await tg.send(950, "Chi bộ Khu phố 8")
+    token = LINK.search(await tg.last_text(950)).group(1)
+
+    await tg.send(960, f"/start {token}", first_name="Nguyễn Thị Hoa")
+    assert "Đồng chí là bí thư của Chi bộ Khu phố 8" in await tg.last_text(960)
+    assert "Bí thư chi bộ Nguyễn Thị Hoa đã mở link mời" in await tg.last_text(950)
+    await tg.send(960, "/nhapds")
+    await tg.send(960, ROSTER)
+    assert "Đã thêm 3 đảng viên" in await tg.last_text(960)
+    await tg.send(961, f"/start {token}", first_name="Trần Văn Lạ")
+    assert "đã được dùng" in await tg.last_text(961)
+
+    await tg.send(950, "/donvi")
+    assert "Chi bộ Khu phố 8 — bí thư Nguyễn Thị Hoa" in await tg.last_text(950)
+    await tg.send(950, "/tinhhinh")
+    overview = await tg.last_text(950)
+    assert "1 chi bộ" in overview and "Chi bộ Khu phố 8 — Chưa bắt đầu kiểm điểm" in overview
+    async with uow_factory() as uow:
+        assert (await supervision_admin.listing(uow))[0].branches[0].secretary_linked
