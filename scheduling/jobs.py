@@ -1,7 +1,7 @@
 """The scheduler's jobs, referenced by import path ("scheduling.jobs:deliver"): no arguments, everything
 they need comes from the installed runtime."""
 
-from bot.services import reminders
+from bot.services import reminders, weekly
 from scheduling.runtime import current
 
 
@@ -19,3 +19,4 @@ async def replan_requested() -> None:
 async def plan_all() -> None:
     runtime = current()
     await reminders.plan_all(runtime.uows, runtime.clock(), runtime.settings)
+    await weekly.plan_weekly(runtime.uows, runtime.clock(), runtime.settings)

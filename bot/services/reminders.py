@@ -121,7 +121,7 @@ def _texts(p: Planned, branch_name: str) -> tuple[str, str]:
     return render("reminders", "message", p=p, branch_name=branch_name), subject
 
 
-def _row(p: Planned, text: str, subject: str, now: datetime) -> dict:
+def outbox_row(p: Planned, text: str, subject: str, now: datetime) -> dict:
     return {"key": p.key, "source": p.source, "kind": p.kind, "branch_id": p.branch_id,
             "person_id": p.recipient.person_id, "chat_id": p.recipient.chat_id, "send_at": p.send_at,
             "status": PENDING, "subject": subject, "text": text, "attempts": 0, "created_at": now}
@@ -154,7 +154,7 @@ async def plan_branch(uow: UnitOfWork, branch_id: int, now: datetime, settings: 
         row = existing.get(p.key)
         text, subject = _texts(p, ctx.branch_name)
         if row is None and not p.late:
-            new_rows.append(_row(p, text, subject, now))
+            new_rows.append(outbox_row(p, text, subject, now))
         elif row is not None and _refresh(row, p, text, subject):
             updated += 1
     wanted = {p.key for p in planned}
@@ -179,7 +179,7 @@ async def digest_now(uow: UnitOfWork, branch_id: int, now: datetime, settings: S
         p = Planned(f"{Kind.DIGEST}:now:{ctx.branch_id}:{r.person_id}:{today:%Y%m%d}", Kind.DIGEST, NOTICE_SOURCE,
                     ctx.branch_id, ctx.branch_id, r, soonest(r, now), False, today,
                     agenda=build_agenda(ctx.tasks, this_month(today), today))
-        rows.append(_row(p, *_texts(p, ctx.branch_name), now))
+        rows.append(outbox_row(p, *_texts(p, ctx.branch_name), now))
     await uow.reminders.add_new(rows)
     await uow.commit()
     return [row["send_at"] for row in rows]
@@ -256,7 +256,7 @@ async def _tell_leader(uow: UnitOfWork, branch_id: int, blocked_person_id: int, 
     leader, branch = reachable[0], await uow.branches.get(branch_id)
     notice = Planned(f"{UNREACHABLE}:{branch_id}:{blocked.id}:{now:%Y%m%d%H%M%S}", UNREACHABLE, NOTICE_SOURCE,
                      blocked.id, branch_id, leader, soonest(leader, now), False, now.date())
-    await uow.reminders.add_new([_row(
+    await uow.reminders.add_new([outbox_row(
         notice, render("reminders", "unreachable", name=blocked.full_name, branch_name=branch.name),
         plain("reminders", "unreachable_subject", name=blocked.full_name), now,
     )])
