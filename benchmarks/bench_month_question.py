@@ -14,14 +14,14 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from harness import fresh_engine, timed
 from sqlalchemy import insert, text
 
 from bot.domain.calendar.periods import this_month
 from bot.services.actor import load_actor
 from bot.services.calendar import agenda
-from storage.db import create_engine, create_sessionmaker
-from storage.migrate import upgrade
-from storage.models import Base, Branch, Membership, Person, Task
+from storage.db import create_sessionmaker
+from storage.models import Branch, Membership, Person, Task
 from storage.uow import UnitOfWork
 
 TODAY = date(2026, 11, 22)
@@ -80,26 +80,13 @@ async def select_one(sessionmaker) -> None:
         await session.execute(text("SELECT 1"))
 
 
-async def timed(samples: int, call) -> list[float]:
-    times = []
-    for _ in range(samples):
-        started = time.perf_counter()
-        await call()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
 def summary(times: list[float]) -> tuple[float, float, float]:
     ordered = sorted(times)
     return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1], ordered[-1]
 
 
 async def run(url: str, label: str, branches: int, tasks: int) -> None:
-    engine = create_engine(url)
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.drop_all)
-        await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    await upgrade(engine)
+    engine = await fresh_engine(url)
     started = time.perf_counter()
     await populate(engine, branches, tasks)
     loaded = time.perf_counter() - started

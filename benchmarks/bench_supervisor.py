@@ -19,6 +19,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from harness import fresh_engine, timed
 from sqlalchemy import insert, text
 
 from bot.domain.review.procedure import dated_tasks, load_procedure
@@ -27,9 +28,8 @@ from bot.services.review_progress import progress
 from bot.services.supervision import overview
 from bot.services.supervision_files import CHART_DPI, chart_png
 from handlers.supervisor import overview_text
-from storage.db import create_engine, create_sessionmaker
-from storage.migrate import upgrade
-from storage.models import Base, Branch, Membership, Person, SupervisorLink, Task
+from storage.db import create_sessionmaker
+from storage.models import Branch, Membership, Person, SupervisorLink, Task
 from storage.review_models import Review, ReviewFeedback, ReviewMember, ReviewTask, ReviewVote
 from storage.uow import UnitOfWork
 
@@ -132,15 +132,6 @@ async def one_buoc(sessionmaker, secretary: int) -> None:
         await progress(uow, await load_actor(uow, secretary))
 
 
-async def timed(samples: int, call) -> list[float]:
-    times = []
-    for _ in range(samples):
-        started = time.perf_counter()
-        await call()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
 def p95(times: list[float]) -> float:
     ordered = sorted(times)
     return ordered[max(0, int(len(ordered) * 0.95) - 1)]
@@ -177,11 +168,7 @@ def chart_times(o, samples: int) -> tuple[float, list[float], list[float], int]:
 
 
 async def run(url: str, label: str, branches: int, members: int, samples: int) -> None:
-    engine = create_engine(url)
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.drop_all)
-        await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    await upgrade(engine)
+    engine = await fresh_engine(url)
     started = time.perf_counter()
     await populate(engine, branches, members)
     loaded = time.perf_counter() - started

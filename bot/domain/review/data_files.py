@@ -12,6 +12,16 @@ from typing import Any, Protocol, TypeVar
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+class DataFileError(ValueError):
+    """A data file that cannot be used: which file, which field, what is wrong."""
+
+    def __init__(self, file: str, field: str, message: str):
+        super().__init__(f"{file}: {field}: {message}")
+        self.file = file
+        self.field = field
+        self.message = message
+
+
 class Keyed(Protocol):
     key: str
 

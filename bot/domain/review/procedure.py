@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.domain.review.data_files import KEY, load_file, load_keyed
+from bot.domain.review.data_files import KEY, DataFileError, load_file, load_keyed
 
 PROCEDURES_DIR = Path(__file__).resolve().parents[3] / "templates" / "procedures"
 DEFAULT_PROCEDURE = "annual_review"
@@ -27,12 +27,8 @@ class Who(StrEnum):
     RESIDENCE_COMMITTEE = "residence_committee"  # cấp ủy nơi cư trú
 
 
-class ProcedureError(ValueError):
-    def __init__(self, file: str, field: str, message: str):
-        super().__init__(f"{file}: {field}: {message}")
-        self.file = file
-        self.field = field
-        self.message = message
+class ProcedureError(DataFileError):
+    """A procedure file that cannot be used."""
 
 
 @dataclass(frozen=True)

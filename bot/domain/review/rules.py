@@ -15,7 +15,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from bot.domain.review.data_files import KEY, load_file, load_keyed
+from bot.domain.review.data_files import KEY, DataFileError, load_file, load_keyed
 from bot.domain.review.levels import BRANCH_LEVELS, MEMBER_LEVELS, BranchLevel, MemberLevel
 
 RULES_DIR = Path(__file__).resolve().parents[3] / "templates" / "rules"
@@ -34,14 +34,8 @@ UNSETTLED_EXCLUSIONS = "exclusions"
 _FRACTION = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
 
-class RuleSetError(ValueError):
-    """A rule-set file that cannot be used: which file, which field, what is wrong."""
-
-    def __init__(self, file: str, field: str, message: str):
-        super().__init__(f"{file}: {field}: {message}")
-        self.file = file
-        self.field = field
-        self.message = message
+class RuleSetError(DataFileError):
+    """A rule-set file that cannot be used."""
 
 
 @dataclass(frozen=True)
