@@ -7,7 +7,6 @@ Beside it, in the same run: the interpreter alone, and `import aiogram` alone (t
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -15,11 +14,7 @@ import tempfile
 import time
 import urllib.request
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from harness import free_port
 
 
 def post(url: str, body: dict) -> dict:

@@ -1,6 +1,7 @@
 """What the benchmark scripts share: a wiped, migrated database and a timer. Imported as `harness` (each
 script's own folder is on sys.path when it runs)."""
 
+import socket
 import time
 
 from sqlalchemy import text
@@ -28,3 +29,9 @@ async def timed(samples: int, call) -> list[float]:
         await call()
         times.append((time.perf_counter() - started) * 1000)
     return times
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

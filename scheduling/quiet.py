@@ -62,7 +62,3 @@ def parse_quiet_hours(text: str) -> QuietHours:
 
 def _clock(hours: str, minutes: str | None) -> time:
     return time(int(hours), int(minutes or 0))  # ValueError for 24:00, 7:75…
-
-
-def format_minutes(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -11,7 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.domain.dates import looks_like_date, parse_date
-from bot.domain.text import fold, squeeze
+from bot.domain.text import fold, squeeze, vietnamese_key
 
 MAX_NAME_LENGTH = 80
 MAX_LINES = 100
@@ -60,6 +60,12 @@ _FLAG_WORDS = {
     "tam dinh chi": "suspended",
     "tam dinh chi sinh hoat": "suspended",
 }
+
+
+def name_order(full_name: str) -> tuple:
+    """Vietnamese lists sort by given name (the last word), then the whole name, in the Vietnamese alphabet."""
+    words = full_name.split()
+    return vietnamese_key(words[-1] if words else ""), vietnamese_key(full_name)
 
 
 @dataclass(frozen=True)

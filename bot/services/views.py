@@ -3,8 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from bot.domain.roster import ROLE_ORDER, Role, Status
-from bot.domain.text import fold
+from bot.domain.roster import ROLE_ORDER, Role, Status, name_order
 from storage.models import Membership
 
 
@@ -35,7 +34,7 @@ class MemberView:
 
 def roster_order(members: list[MemberView]) -> list[MemberView]:
     """Leaders first, then members by given name as Vietnamese lists are sorted (last word first)."""
-    return sorted(members, key=lambda m: (ROLE_ORDER[m.role], fold(m.full_name.split()[-1]), fold(m.full_name)))
+    return sorted(members, key=lambda m: (ROLE_ORDER[m.role], *name_order(m.full_name)))
 
 
 @dataclass(frozen=True)

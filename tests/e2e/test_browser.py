@@ -4,7 +4,6 @@ then headless Chromium opens the sandbox page, sees that conversation, sends /st
 import asyncio
 import os
 import shutil
-import socket
 import sys
 import time
 from pathlib import Path
@@ -12,16 +11,13 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox.client import SandboxClient
+from tests.e2e.chat import free_port
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import docx
 from icalendar import Calendar
 
 from tests.corpus import reference_plan
+from tests.e2e.chat import buttons
 from tests.e2e.test_onboarding import SECRETARY, STRANGER, create_branch, member_link, paste
 
 FIVE = "Trần Văn Minh, chính thức, 01/02/2011, phó bí thư\nLê Thị Hà, chính thức"
@@ -21,8 +22,6 @@ def as_docx(text: str) -> bytes:
     return out.getvalue()
 
 
-def buttons(message: dict) -> list[str]:
-    return [b["text"] for row in message["buttons"] for b in row]
 
 
 async def test_plan_003_as_docx_then_as_text_and_the_month_question(tg):

@@ -11,6 +11,7 @@ from bot.config import Settings
 from scheduling import jobs, runtime
 from scheduling.sender import BotSender
 from storage.db import create_sessionmaker
+from tests.e2e.chat import buttons
 from tests.e2e.test_onboarding import SECRETARY, STRANGER, create_branch
 
 TASK = "Nộp báo cáo kiểm điểm cho Đảng ủy"
@@ -32,8 +33,6 @@ async def reminders_running(sandbox, engine, db_url, clock):
     await bot.session.close()
 
 
-def buttons(message: dict) -> list[str]:
-    return [b["text"] for row in message["buttons"] for b in row]
 
 
 async def texts(tg) -> list[str]:

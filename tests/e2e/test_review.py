@@ -11,6 +11,7 @@ import re
 import docx
 from sqlalchemy import text
 
+from tests.e2e.chat import buttons
 from tests.e2e.test_onboarding import SECRETARY, create_branch, member_link, paste
 
 MINH = 601
@@ -28,8 +29,6 @@ Lý Văn Khoa, dự bị, 10/03/2026"""
 SELF_REVIEW = "Bản tự kiểm điểm năm 2026: hoàn thành nhiệm vụ được giao, giữ mối liên hệ với nơi cư trú."
 
 
-def buttons(message: dict) -> dict[str, str]:
-    return {b["text"]: b["data"] for row in message["buttons"] for b in row if "data" in b}
 
 
 async def last(tg) -> dict:

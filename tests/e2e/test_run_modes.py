@@ -2,18 +2,12 @@
 
 import asyncio
 import contextlib
-import socket
 
 from bot.app import SANDBOX_TOKEN
 from bot.config import Settings
 from bot.runner import run
 from bot.sandbox.client import SandboxClient
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.e2e.chat import free_port
 
 
 async def test_webhook_mode_answers_through_the_sandbox(sandbox, tmp_path):

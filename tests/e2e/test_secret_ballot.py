@@ -4,6 +4,7 @@ import logging
 
 from sqlalchemy import inspect, text
 
+from tests.e2e.chat import buttons
 from tests.e2e.test_onboarding import SECRETARY, create_branch, member_link, paste
 
 VOTERS = {"Trần Văn Minh": 611, "Lê Thị Hà": 612, "Phạm Văn Đức": 613}
@@ -14,8 +15,6 @@ Phạm Văn Đức, chính thức, 05/06/1996
 Vũ Thị Lụa, dự bị, 05/01/2026"""
 
 
-def buttons(message: dict) -> dict[str, str]:
-    return {b["text"]: b["data"] for row in message["buttons"] for b in row if "data" in b}
 
 
 async def ballot_about(tg, user: int, name: str) -> dict:

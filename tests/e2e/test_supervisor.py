@@ -15,6 +15,7 @@ from bot.services.demo_supervision import build_branch, link
 from handlers.callbacks import ReviewAction, ReviewCb, TaskDone
 from handlers.supervisor import SupervisorAction, SupervisorCb
 from tests.conftest import NOW
+from tests.e2e.chat import buttons
 from tests.e2e.test_onboarding import LINK, SECRETARY, create_branch, paste
 from tests.integration.test_supervision import DONE, NO_DATE, OTHER, TZ
 
@@ -24,8 +25,6 @@ Lê Thị Hà, chính thức, 03/04/2012
 Phạm Văn Đức, chính thức, 05/06/1996"""
 
 
-def buttons(message: dict) -> dict[str, str]:
-    return {b["text"]: b["data"] for row in message["buttons"] for b in row if "data" in b}
 
 
 async def last_answer(tg, user: int) -> str:

@@ -16,9 +16,9 @@ from bot.domain.review.meeting import (
     meeting_order,
     precedence,
     schedule,
-    vietnamese_key,
 )
 from bot.domain.roster import Role, Status
+from bot.domain.text import vietnamese_key
 
 MEETING = date(2026, 12, 20)
 F, P = Status.FULL, Status.PROBATIONARY

@@ -18,13 +18,12 @@ its next meeting. Without the secretary the deputy chairs the meeting; without a
 items are chaired by the first committee member present (the plan names only the deputy).
 """
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.roster import ROLE_ORDER, Role, Status
+from bot.domain.roster import ROLE_ORDER, Role, Status, name_order
 
 
 class ItemKind(StrEnum):
@@ -171,41 +170,10 @@ def meeting_end(items: Sequence[AgendaItem], start: datetime) -> datetime:
 
 def precedence(member: Attendee) -> tuple:
     """Secretary, deputy, committee members, members; within a role by given name, Vietnamese order."""
-    words = member.full_name.split()
-    return (ROLE_ORDER[member.role], vietnamese_key(words[-1] if words else ""), vietnamese_key(member.full_name),
-            member.membership_id)
+    return (ROLE_ORDER[member.role], *name_order(member.full_name), member.membership_id)
 
 
 def _meeting_chair(ordered: Sequence[Attendee]) -> int | None:
     """The secretary; without her the deputy, then the first committee member present."""
     leaders = [m for m in ordered if m.role != Role.MEMBER]
     return leaders[0].membership_id if leaders else None
-
-
-# --- Vietnamese alphabetical order -----------------------------------------------------------------------------
-# Letters: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y (f j w z placed as in Latin). Tone marks
-# only break ties, in the dictionary order (Hoàng Phê): none, huyền, hỏi, ngã, sắc, nặng.
-
-_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
-_RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
-_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
-_SHAPES = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
-
-
-def vietnamese_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    letters: list[int] = []
-    tones: list[int] = []
-    for char in text.lower():
-        decomposed = unicodedata.normalize("NFD", char)
-        base = "".join(c for c in decomposed if c not in _TONES)
-        tone = next((_TONES[c] for c in decomposed if c in _TONES), 0)
-        letter = unicodedata.normalize("NFC", base)
-        if letter in _RANK:
-            letters.append(_RANK[letter])
-        elif letter.isspace():
-            letters.append(-1)
-        else:
-            bare = "".join(c for c in unicodedata.normalize("NFD", letter) if c not in _SHAPES)
-            letters.append(_RANK.get(bare, len(_ALPHABET) + ord(bare[:1] or " ")))
-        tones.append(tone)
-    return tuple(letters), tuple(tones)
