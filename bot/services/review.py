@@ -67,12 +67,16 @@ async def start_review(uow: UnitOfWork, actor: Actor, year: int, now: datetime) 
 async def sync_roster(uow: UnitOfWork, review: Review) -> list[ReviewMember]:
     """Members added to the roster after the review started join it; removed ones left by cascade."""
     repo = reviews(uow)
-    known = {m.membership_id for m in await repo.members(review.id)}
+    entries = await repo.members(review.id)
+    known = {e.membership_id for e in entries}
     missing = [m for m in await uow.branches.roster(review.branch_id) if m.id not in known]
+    if not missing:
+        return entries
     for membership in missing:
         repo.add(ReviewMember(review_id=review.id, membership_id=membership.id))
-    if missing:
-        await uow.flush()
+    # Kept at once, even when reached from a read: otherwise each later read would add them again.
+    # Callers sync before they change anything, so nothing half-done is committed with them.
+    await uow.commit()
     return await repo.members(review.id)
 
 
