@@ -26,6 +26,7 @@ from bot.services import calendar
 from bot.services.actor import Actor
 from bot.services.errors import ServiceError
 from bot.texts import label, render
+from handlers import keyboards
 from handlers.callbacks import CalendarGo, CalendarNav, PeriodCb, TaskDone
 
 # Telegram caps a message at 4096 characters: long groups are cut to this many lines, then fewer.
@@ -122,10 +123,7 @@ def setup() -> Router:
         _, branch_name = calendar.readable_branch(actor)
         text = agenda_text(a, branch_name, only_branch)
         markup = agenda_keyboard(a, numbering(a), only_branch)
-        if edit:
-            await target.edit_text(text, reply_markup=markup)
-        else:
-            await target.answer(text, reply_markup=markup)
+        await keyboards.show(target, text, markup, edit=edit)
 
     @router.message(Command("thangnay"))
     async def this_month_command(message: Message, uow, actor: Actor, clock, settings: Settings) -> None:

@@ -1,6 +1,6 @@
 """Inline keyboards, labels from templates/messages/buttons.j2."""
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.roster import Role, Status
@@ -96,3 +96,11 @@ def new_role(taken: set[Role]) -> InlineKeyboardMarkup:
         if role not in taken:
             kb.button(text=label("role", value=role), callback_data=NewRole(role=role))
     return kb.as_markup()
+
+
+async def show(target: Message, text: str, markup: InlineKeyboardMarkup | None, *, edit: bool) -> None:
+    """A screen either replaces the message its button was on, or comes as a new message."""
+    if edit:
+        await target.edit_text(text, reply_markup=markup)
+    else:
+        await target.answer(text, reply_markup=markup)

@@ -14,6 +14,7 @@ from bot.services import plan_import
 from bot.services.actor import Actor
 from bot.services.plan_import import DraftView
 from bot.texts import label, render
+from handlers import keyboards
 from handlers.callbacks import DraftAction, DraftCb
 
 PAGE_SIZE = 10
@@ -64,10 +65,7 @@ def setup() -> Router:
 
     async def show_preview(target: Message, d: DraftView, page: int = 0, *, edit: bool = False) -> None:
         text = render("plans", "preview", d=d, page=page, page_size=PAGE_SIZE)
-        if edit:
-            await target.edit_text(text, reply_markup=preview_keyboard(d, page))
-        else:
-            await target.answer(text, reply_markup=preview_keyboard(d, page))
+        await keyboards.show(target, text, preview_keyboard(d, page), edit=edit)
 
     async def read(message: Message, lines: list[str], source_name: str | None, uow, actor: Actor, clock,
                    state: FSMContext) -> None:

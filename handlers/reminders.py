@@ -15,6 +15,7 @@ from bot.services import reminders
 from bot.services.actor import Actor
 from bot.services.errors import ServiceError
 from bot.texts import plain, render
+from handlers import keyboards
 from scheduling.planning import Kind
 from scheduling.quiet import QuietHours, parse_quiet_hours
 
@@ -89,10 +90,7 @@ def setup() -> Router:
 
     async def show(target: Message, o: reminders.Overview, *, edit: bool) -> None:
         text, markup = render("reminders", "overview", o=o), overview_keyboard(o)
-        if edit:
-            await target.edit_text(text, reply_markup=markup)
-        else:
-            await target.answer(text, reply_markup=markup)
+        await keyboards.show(target, text, markup, edit=edit)
 
     @router.message(Command("nhacviec"), StateFilter("*"))
     async def open_overview(message: Message, uow, actor: Actor, clock, settings: Settings,

@@ -152,10 +152,7 @@ def setup() -> Router:
                       rule_set_name=load_rule_set(p.rule_set).name)
         is_secretary = actor.home is not None and actor.home.role == "secretary"
         markup = progress_keyboard(p) if is_secretary else None
-        if edit:
-            await target.edit_text(text, reply_markup=markup)
-        else:
-            await target.answer(text, reply_markup=markup)
+        await keyboards.show(target, text, markup, edit=edit)
 
     @router.message(Command("kiemdiem"))
     async def start(message: Message, command: CommandObject, uow, actor: Actor, clock, settings: Settings,
@@ -251,10 +248,7 @@ def setup() -> Router:
     async def show_members(target: Message, uow, actor: Actor, *, edit: bool) -> None:
         p = await review_progress.progress(uow, actor, manage=True)
         text, markup = render("review", "members", p=p), members_keyboard(p)
-        if edit:
-            await target.edit_text(text, reply_markup=markup)
-        else:
-            await target.answer(text, reply_markup=markup)
+        await keyboards.show(target, text, markup, edit=edit)
 
     @router.callback_query(ReviewCb.filter(F.act == ReviewAction.MEMBERS))
     async def members(query: CallbackQuery, uow, actor: Actor) -> None:

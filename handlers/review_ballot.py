@@ -13,6 +13,7 @@ from bot.services import review_ballot, review_meeting, review_progress
 from bot.services.actor import Actor
 from bot.services.review_ballot import Choice, Ticket
 from bot.texts import label, render
+from handlers import keyboards
 from handlers.callbacks import BallotAction, BallotAdmin, BallotCb, ProposeCb
 
 DEFAULT_PROPOSAL = MemberLevel.HTTNV
@@ -48,10 +49,7 @@ def setup() -> Router:
                   callback_data=BallotAdmin(act=BallotAction.OPEN, minutes=BALLOT_MINUTES))
         kb.adjust(*([2] * (-(-len(items) // 2))), 1, 1)
         text = render("ballot", "proposals", items=[(name, level) for _, name, level in items])
-        if edit:
-            await target.edit_text(text, reply_markup=kb.as_markup())
-        else:
-            await target.answer(text, reply_markup=kb.as_markup())
+        await keyboards.show(target, text, kb.as_markup(), edit=edit)
 
     @router.callback_query(BallotAdmin.filter(F.act == BallotAction.SECRET))
     async def secret(query: CallbackQuery, uow, actor: Actor, state: FSMContext) -> None:

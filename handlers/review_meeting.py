@@ -16,6 +16,7 @@ from bot.services import review_documents, review_meeting, review_progress
 from bot.services.actor import Actor
 from bot.services.review_meeting import BRANCH, COMMITTEE_REPORT, Counts, LiveMeeting
 from bot.texts import label, plain, render
+from handlers import keyboards
 from handlers.callbacks import BallotAction, BallotAdmin, LevelCb, ReviewAction, ReviewCb
 
 _COUNTS = re.compile(r"^\s*(\d{1,3})[\s,;/-]+(\d{1,3})[\s,;/-]+(\d{1,3})\s*$")
@@ -55,10 +56,7 @@ def setup() -> Router:
 
     async def show_live(target: Message, m: LiveMeeting, settings: Settings, *, edit: bool) -> None:
         text, markup = render("review", "live", m=m, tz=settings.tz), live_keyboard(m)
-        if edit:
-            await target.edit_text(text, reply_markup=markup)
-        else:
-            await target.answer(text, reply_markup=markup)
+        await keyboards.show(target, text, markup, edit=edit)
 
     async def after_end(target: Message) -> None:
         kb = InlineKeyboardBuilder()

@@ -56,10 +56,7 @@ def setup() -> Router:
         page = min(max(page, 0), keyboards.pages(view) - 1)
         text = render("roster", "roster", view=view, page=page, pages=keyboards.pages(view))
         markup = keyboards.roster(view, page) if actor.role_in(view.branch_id) == Role.SECRETARY else None
-        if edit:
-            await target.edit_text(text, reply_markup=markup)
-        else:
-            await target.answer(text, reply_markup=markup)
+        await keyboards.show(target, text, markup, edit=edit)
 
     @router.message(Command("doanvien"))
     async def roster_command(message: Message, uow, actor: Actor, state: FSMContext) -> None:
@@ -184,10 +181,7 @@ def setup() -> Router:
     async def show_member(target: Message, uow, actor: Actor, membership_id: int, *, edit: bool) -> None:
         m = await roster_service.member(uow, actor, membership_id)
         text, markup = render("roster", "member_card", m=m), keyboards.member_card(m)
-        if edit:
-            await target.edit_text(text, reply_markup=markup)
-        else:
-            await target.answer(text, reply_markup=markup)
+        await keyboards.show(target, text, markup, edit=edit)
 
     @router.callback_query(MemberCb.filter(F.act == MemberAction.OPEN))
     async def open_member(query: CallbackQuery, callback_data: MemberCb, uow, actor: Actor) -> None:
