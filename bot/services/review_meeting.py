@@ -99,7 +99,10 @@ def _attendees(members: list[MemberState]) -> list[Attendee]:
 
 
 async def live(uow: UnitOfWork, actor: Actor, *, manage: bool = False) -> LiveMeeting:
-    review = await open_review(uow, actor, manage=manage)
+    return await _live(uow, await open_review(uow, actor, manage=manage))
+
+
+async def _live(uow: UnitOfWork, review: Review) -> LiveMeeting:
     if review.meeting_at is None:
         raise ServiceError("no_meeting_date")
     members = await member_states(uow, review)
@@ -122,15 +125,15 @@ async def start_meeting(uow: UnitOfWork, actor: Actor, now: datetime) -> LiveMee
             entry.present = True if entry.present is None else entry.present
         uow.audit(now, actor.person_id, review.branch_id, "review.meeting.start", review_id=review.id)
         await uow.commit()
-    return await live(uow, actor, manage=True)
+    return await _live(uow, review)
 
 
 async def step(uow: UnitOfWork, actor: Actor, delta: int, now: datetime) -> LiveMeeting:
     """Moves the live meeting one item forward or back; past the last item the meeting ends."""
-    meeting = await live(uow, actor, manage=True)
     review = await open_review(uow, actor)
     if review.meeting_started_at is None:
         raise ServiceError("meeting_not_started")
+    meeting = await _live(uow, review)
     target = meeting.current + delta
     if target >= len(meeting.items):
         review.meeting_ended_at = review.meeting_ended_at or now
@@ -138,7 +141,7 @@ async def step(uow: UnitOfWork, actor: Actor, delta: int, now: datetime) -> Live
     else:
         review.current_item = meeting.items[max(target, 0)].item.key
     await uow.commit()
-    return await live(uow, actor, manage=True)
+    return await _live(uow, review)
 
 
 def _check_counts(counts: Counts, voters: int) -> None:
