@@ -10,7 +10,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.texts import plain
 from handlers import setup_routers
 from handlers.middlewares import UnitOfWorkMiddleware
+from storage.dialogs import DialogStorage
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +38,17 @@ def create_bot(token: str, api_base_url: str | None) -> Bot:
     return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
 
 
-def create_storage(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation]:
-    """FSM storage and event isolation: Redis when several processes share the bot, else memory."""
+def create_storage(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Dialog (FSM) storage and event isolation: Redis when several processes share the bot (its locks
+    serialise one user's updates across them), else the database and an in-process lock."""
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
         storage = RedisStorage.from_url(settings.redis_url)
         return storage, storage.create_isolation()
-    return MemoryStorage(), SimpleEventIsolation()
+    return DialogStorage(sessionmaker), SimpleEventIsolation()
 
 
 def create_dispatcher(
@@ -54,7 +58,7 @@ def create_dispatcher(
     bot_username: str,
     clock: Callable[[], datetime] = utc_now,
 ) -> Dispatcher:
-    storage, isolation = create_storage(settings)
+    storage, isolation = create_storage(settings, sessionmaker)
     # Isolation serialises one user's updates, so ten taps at once leave a consistent state.
     dp = Dispatcher(storage=storage, events_isolation=isolation)
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker))

@@ -1,14 +1,22 @@
-"""Per-update dependencies: a unit of work and the acting person, handed to handlers by name."""
+"""Per-update dependencies: a unit of work and the acting person, handed to handlers by name.
 
+The unit of work also makes handling idempotent: an update already marked handled (Telegram redelivers
+after a crash or a failed webhook answer) is skipped, and the mark commits with the handler's changes.
+"""
+
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram.types import TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.actor import load_actor
-from storage.uow import UnitOfWork
+from bot.services.errors import ServiceError
+from storage.uow import UnitOfWork, current_uow
+
+log = logging.getLogger(__name__)
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
@@ -23,7 +31,22 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     ) -> Any:
         user: User | None = data.get("event_from_user")
         async with UnitOfWork(self.sessionmaker) as uow:
+            if isinstance(event, Update):
+                if await uow.runtime.was_handled(event.update_id):
+                    log.info("update %s was handled already: skipped", event.update_id)
+                    return None
+                uow.handling(event.update_id, data["clock"]())
             data["uow"] = uow
             if user is not None:
                 data["actor"] = await load_actor(uow, user.id)
-            return await handler(event, data)
+            token = current_uow.set(uow)
+            try:
+                result = await handler(event, data)
+            except ServiceError:
+                # A refusal the user is shown (by the error handler) is an answer too: handled, nothing kept.
+                await uow.settle()
+                raise
+            finally:
+                current_uow.reset(token)
+            await uow.settle()
+            return result

@@ -1,8 +1,13 @@
 """The scheduler's jobs, referenced by import path ("scheduling.jobs:deliver"): no arguments, everything
 they need comes from the installed runtime."""
 
+from datetime import timedelta
+
 from bot.services import reminders, weekly
 from scheduling.runtime import current
+
+# Telegram gives up redelivering an update within a day, so a day of handled update ids is enough.
+HANDLED_UPDATES_KEPT = timedelta(hours=24)
 
 
 async def deliver() -> None:
@@ -20,3 +25,10 @@ async def plan_all() -> None:
     runtime = current()
     await reminders.plan_all(runtime.uows, runtime.clock(), runtime.settings)
     await weekly.plan_weekly(runtime.uows, runtime.clock(), runtime.settings)
+
+
+async def forget_handled_updates() -> None:
+    runtime = current()
+    async with runtime.uows() as uow:
+        await uow.runtime.forget_handled_before(runtime.clock() - HANDLED_UPDATES_KEPT)
+        await uow.commit()

@@ -27,6 +27,7 @@ JOBS = (
     ("scheduling.jobs:deliver", "reminders.deliver", {"seconds": 1}),
     ("scheduling.jobs:replan_requested", "reminders.replan", {"seconds": 2}),
     ("scheduling.jobs:plan_all", "reminders.plan", {"hours": 1}),
+    ("scheduling.jobs:forget_handled_updates", "updates.forget", {"hours": 1}),
 )
 
 

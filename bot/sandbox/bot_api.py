@@ -208,6 +208,7 @@ async def get_updates(state: SandboxState, params: Params) -> Any:
             "use deleteWebhook to delete the webhook first",
         )
     offset = params.int("offset") or 0
+    state.polled()
     limit = min(max(params.int("limit") or 100, 1), 100)
     timeout = min(max(params.int("timeout") or 0, 0), MAX_LONG_POLL)
     allowed = params.json("allowed_updates")
@@ -234,7 +235,11 @@ async def get_updates(state: SandboxState, params: Params) -> Any:
             "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
         )
     state.drop_disallowed()  # updates that arrived while waiting
-    return state.pending[:limit] if state.webhook is None else []
+    if state.webhook is not None:
+        return []
+    batch = state.pending[:limit]
+    state.hand_out(batch)
+    return batch
 
 
 @method("setWebhook")

@@ -51,11 +51,11 @@ class SandboxClient:
 
     # -- acting as users -----------------------------------------------------------------
 
-    async def send(self, user_id: int, text: str, first_name: str | None = None) -> int:
+    async def send(self, user_id: int, text: str, first_name: str | None = None, *, wait: bool = True) -> int:
         body: dict[str, Any] = {"user_id": user_id, "text": text}
         if first_name is not None:
             body["first_name"] = first_name
-        return await self._post_update("/sandbox/send", body)
+        return await self._post_update("/sandbox/send", body, wait=wait)
 
     async def click(self, user_id: int, message_id: int, data: str) -> int:
         body = {"user_id": user_id, "message_id": message_id, "data": data}
@@ -84,9 +84,14 @@ class SandboxClient:
             body["caption"] = caption
         return await self._post_update("/sandbox/upload", body)
 
-    async def _post_update(self, path: str, body: dict[str, Any]) -> int:
+    async def redeliver(self, update_id: int) -> None:
+        """Delivers an update the bot has handled once more, and waits until it is handled again."""
+        await self._post_update("/sandbox/redeliver", {"update_id": update_id})
+
+    async def _post_update(self, path: str, body: dict[str, Any], *, wait: bool = True) -> int:
         update_id = (await self._request("POST", path, json=body))["update_id"]
-        await self.wait(update_id)
+        if wait:
+            await self.wait(update_id)
         return update_id
 
     async def wait(self, update_id: int, timeout: float = WAIT_TIMEOUT) -> None:

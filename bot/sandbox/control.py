@@ -181,6 +181,16 @@ async def status(request: web.Request) -> web.Response:
     )
 
 
+async def redeliver(request: web.Request) -> web.Response:
+    """Delivers an already handled update again, with the same update_id."""
+    update_id = _field(await _body(request), "update_id", int)
+    try:
+        request.app[STATE_KEY].redeliver(update_id)
+    except KeyError:
+        raise ControlError(f"update {update_id} is unknown or already being redelivered") from None
+    return web.json_response({"update_id": update_id})
+
+
 async def reset(request: web.Request) -> web.Response:
     request.app[STATE_KEY].reset()
     return web.json_response({"ok": True})
@@ -256,6 +266,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/sandbox/users", users)
     app.router.add_get("/sandbox/status", status)
     app.router.add_post("/sandbox/reset", reset)
+    app.router.add_post("/sandbox/redeliver", redeliver)
     app.router.add_get("/sandbox/file/{file_id}", download)
     app.router.add_post("/sandbox/limits", limits)
     app.router.add_post("/sandbox/faults", faults)

@@ -157,6 +157,9 @@ class SandboxState:
         self.users: dict[int, User] = {}
         self.chats: dict[int, Chat] = {}
         self.pending: list[dict[str, Any]] = []  # unconfirmed updates, oldest first
+        self.history: dict[int, dict[str, Any]] = {}  # every update, for redelivery
+        self.redelivering: set[int] = set()  # copies to hand out once more whatever the offset says
+        self.handed_out: set[int] = set()  # redelivered copies in the bot's hands (polling)
         self.processed: set[int] = set()  # processed via webhook (polling uses confirmed_offset)
         self.dropped: dict[int, str] = {}  # update_id -> why it will never be processed
         self.files: dict[str, StoredFile] = {}
@@ -222,6 +225,7 @@ class SandboxState:
     def enqueue(self, kind: str, payload: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
         self.pending.append({"update_id": update_id, kind: payload})
+        self.history[update_id] = self.pending[-1]
         self.drop_disallowed()  # Telegram filters by allowed_updates when the update happens
         self.pulse.notify()
         return update_id
@@ -231,10 +235,33 @@ class SandboxState:
         if offset <= self.confirmed_offset:
             return
         self.confirmed_offset = offset
-        self.pending = [u for u in self.pending if u["update_id"] >= offset]
+        self.pending = [u for u in self.pending if u["update_id"] >= offset or u["update_id"] in self.redelivering]
         self.pulse.notify()
 
+    def redeliver(self, update_id: int) -> None:
+        """Delivers an update again, as Telegram does when it never learnt that the bot had handled it."""
+        update = self.history.get(update_id)
+        if update is None or update_id in self.redelivering:
+            raise KeyError(update_id)
+        self.processed.discard(update_id)
+        self.redelivering.add(update_id)
+        self.pending = sorted([*self.pending, update], key=lambda u: u["update_id"])
+        self.pulse.notify()
+
+    def hand_out(self, updates: list[dict[str, Any]]) -> None:
+        """A getUpdates answer carries redelivered copies once; they count as handled at the next poll."""
+        for update in updates:
+            if update["update_id"] in self.redelivering:
+                self.pending.remove(update)
+                self.handed_out.add(update["update_id"])
+
+    def polled(self) -> None:
+        """A new getUpdates: the bot is done with the copies it was handed."""
+        self.redelivering -= self.handed_out
+        self.handed_out.clear()
+
     def mark_processed(self, update_id: int) -> None:
+        self.redelivering.discard(update_id)
         self.processed.add(update_id)
         self.pending = [u for u in self.pending if u["update_id"] != update_id]
         self.pulse.notify()
@@ -258,6 +285,8 @@ class SandboxState:
 
     def is_processed(self, update_id: int) -> bool:
         if update_id in self.dropped:
+            return False
+        if update_id in self.redelivering:
             return False
         return update_id < self.confirmed_offset or update_id in self.processed
 

@@ -5,6 +5,7 @@ from alembic import context
 # Imported for their tables: autogenerate and the stairway test compare against the whole metadata.
 import storage.reminder_models
 import storage.review_models
+import storage.runtime_models
 import storage.supervision_models  # noqa: F401
 from storage.models import Base
 

@@ -40,19 +40,28 @@ async def sandbox():
     await server.stop()
 
 
-@pytest.fixture
-async def tg(sandbox, engine, db_url, clock):
-    """A SandboxClient talking to the running bot."""
+@contextlib.asynccontextmanager
+async def polling_bot(sandbox, engine, db_url: str, clock: Clock, *, as_tasks: bool = False):
+    """The real dispatcher polling the sandbox until the block ends; as_tasks handles updates concurrently,
+    as `chibo run` does against Telegram."""
     settings = Settings(_env_file=None, database_url=db_url)
     bot = create_bot(SANDBOX_TOKEN, sandbox.url)
     me = await bot.me()
     dp = create_dispatcher(settings, create_sessionmaker(engine), bot_username=me.username, clock=clock)
     await set_menu(bot)
-    polling = asyncio.create_task(dp.start_polling(bot, handle_as_tasks=False, handle_signals=False,
+    polling = asyncio.create_task(dp.start_polling(bot, handle_as_tasks=as_tasks, handle_signals=False,
                                                    polling_timeout=1))
-    async with SandboxClient(sandbox.url) as client:
+    try:
+        yield
+    finally:
+        await dp.stop_polling()
+        with contextlib.suppress(asyncio.CancelledError):
+            await polling
+        await bot.session.close()
+
+
+@pytest.fixture
+async def tg(sandbox, engine, db_url, clock):
+    """A SandboxClient talking to the running bot."""
+    async with polling_bot(sandbox, engine, db_url, clock), SandboxClient(sandbox.url) as client:
         yield client
-    await dp.stop_polling()
-    with contextlib.suppress(asyncio.CancelledError):
-        await polling
-    await bot.session.close()

@@ -1,0 +1,41 @@
+"""Queries on the bot's own state: handled updates and dialog states."""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.runtime_models import DialogState, HandledUpdate
+
+
+class RuntimeRepo:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def was_handled(self, update_id: int) -> bool:
+        return await self.session.get(HandledUpdate, update_id) is not None
+
+    def mark_handled(self, update_id: int, at: datetime) -> None:
+        self.session.add(HandledUpdate(update_id=update_id, handled_at=at))
+
+    async def forget_handled_before(self, cutoff: datetime) -> int:
+        result = await self.session.execute(delete(HandledUpdate).where(HandledUpdate.handled_at < cutoff))
+        return result.rowcount
+
+    async def dialog(self, key: str) -> tuple[str | None, dict[str, Any]]:
+        row = await self.session.scalar(select(DialogState).where(DialogState.key == key))
+        return (row.state, json.loads(row.data)) if row is not None else (None, {})
+
+    async def save_dialog(self, key: str, state: str | None, data: dict[str, Any]) -> None:
+        row = await self.session.get(DialogState, key)
+        if state is None and not data:  # a finished dialog leaves no row behind
+            if row is not None:
+                await self.session.delete(row)
+            return
+        encoded = json.dumps(data, ensure_ascii=False)
+        if row is None:
+            self.session.add(DialogState(key=key, state=state, data=encoded))
+        else:
+            row.state, row.data = state, encoded

@@ -1,0 +1,116 @@
+"""Telegram may deliver an update twice (a crash before it learnt the update was handled, a failed webhook
+answer): each update is handled once. Dialogs are stored with the update, so a restart keeps them."""
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.config import Settings
+from bot.sandbox.client import SandboxClient
+from scheduling import jobs
+from scheduling.runtime import Runtime, install, uninstall
+from storage.models import AuditEntry, Membership, Task
+from storage.runtime_models import DialogState, HandledUpdate
+from tests.conftest import NOW
+from tests.e2e.conftest import polling_bot
+from tests.e2e.test_onboarding import SECRETARY, create_branch
+
+
+async def count(engine, model) -> int:
+    async with engine.connect() as connection:
+        return await connection.scalar(select(func.count()).select_from(model))
+
+
+async def test_a_redelivered_update_changes_nothing_and_answers_nothing(tg, engine):
+    await create_branch(tg)
+    await tg.send(SECRETARY, "/themviec")
+    await tg.send(SECRETARY, "Nộp báo cáo kiểm điểm chi bộ")
+    saving = await tg.send(SECRETARY, "20/12/2026")
+    assert "Đã thêm" in await tg.last_text(SECRETARY)
+    tasks, audits, seen = await count(engine, Task), await count(engine, AuditEntry), len(await tg.chat(SECRETARY))
+
+    await tg.redeliver(saving)  # the step that stored the task
+    question = await tg.send(SECRETARY, "/buoc")
+    await tg.redeliver(question)  # a question: answered once, not twice
+
+    assert (await count(engine, Task), await count(engine, AuditEntry)) == (tasks, audits)
+    chat = await tg.chat(SECRETARY)
+    assert len(chat) == seen + 2  # the /buoc message and its one answer
+    assert chat[-1]["from"] == "bot" and chat[-2]["text"] == "/buoc"
+
+
+async def test_a_redelivered_dialog_step_is_not_taken_twice(tg, engine):
+    await create_branch(tg)
+    members = await count(engine, Membership)
+    await tg.send(SECRETARY, "/themdv")
+    name = await tg.send(SECRETARY, "Đinh Văn Long")
+    await tg.redeliver(name)  # must not be read as the answer to the next question
+    await tg.click_button(SECRETARY, "Chính thức")
+    await tg.send(SECRETARY, "15/01/2010")
+    await tg.click_button(SECRETARY, "Đảng viên")
+    assert "Đinh Văn Long — Đảng viên, chính thức, 15/01/2010" in await tg.last_text(SECRETARY)
+    assert await count(engine, Membership) == members + 1
+
+
+async def test_a_dialog_halfway_survives_a_restart(sandbox, engine, db_url, clock):
+    async with SandboxClient(sandbox.url) as tg:
+        async with polling_bot(sandbox, engine, db_url, clock):
+            await create_branch(tg)
+            await tg.send(SECRETARY, "/themviec")
+            await tg.send(SECRETARY, "Họp chi ủy chuẩn bị kiểm điểm")
+        assert await count(engine, DialogState) == 1
+        async with polling_bot(sandbox, engine, db_url, clock):  # a new process, the same database
+            await tg.send(SECRETARY, "05/12/2026")
+            assert "Họp chi ủy chuẩn bị kiểm điểm" in await tg.last_text(SECRETARY)
+            assert "05/12/2026" in await tg.last_text(SECRETARY)
+    assert await count(engine, DialogState) == 0  # a finished dialog leaves no row
+
+
+async def handled(engine, update_ids: list[int], timeout: float = 30) -> bool:
+    """Whether every update is marked handled within timeout (the concurrent bot confirms before it handles)."""
+    async with asyncio.timeout(timeout):
+        while True:
+            async with engine.connect() as connection:
+                marked = set((await connection.scalars(select(HandledUpdate.update_id))).all())
+            if set(update_ids) <= marked:
+                return True
+            await asyncio.sleep(0.05)
+
+
+TEN = ("An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Khánh", "Lâm", "Nam", "Phong")
+
+
+async def test_ten_updates_at_once_from_one_user_leave_a_consistent_state(sandbox, engine, db_url, clock):
+    async with SandboxClient(sandbox.url) as tg:
+        async with polling_bot(sandbox, engine, db_url, clock):
+            await create_branch(tg)
+            await tg.send(SECRETARY, "/themdv")
+        # Handled as concurrent tasks, as `chibo run` does against Telegram: ten names at once; one is the
+        # answer, the other nine arrive at the status question, which wants a button.
+        async with polling_bot(sandbox, engine, db_url, clock, as_tasks=True):
+            sent = await asyncio.gather(*(tg.send(SECRETARY, f"Trần Văn {name}", wait=False) for name in TEN))
+            assert await handled(engine, sent)
+        async with polling_bot(sandbox, engine, db_url, clock):
+            await tg.click_button(SECRETARY, "Chính thức")
+            await tg.send(SECRETARY, "15/01/2010")
+            await tg.click_button(SECRETARY, "Đảng viên")
+            added = await tg.last_text(SECRETARY)
+    assert any(f"Trần Văn {name} — " in added for name in TEN) and "Đảng viên, chính thức, 15/01/2010" in added
+    assert await count(engine, Membership) == 2  # the secretary and exactly one new member
+
+
+async def test_handled_updates_are_forgotten_after_24_hours(engine, uow_factory):
+    async with uow_factory() as uow:
+        for update_id, hours in ((1, 30), (2, 25), (3, 23), (4, 1)):
+            uow.runtime.mark_handled(update_id, NOW - timedelta(hours=hours))
+        await uow.commit()
+    runtime = Runtime(uow_factory, Settings(_env_file=None), None, lambda: NOW)
+    install(runtime)
+    try:
+        await jobs.forget_handled_updates()
+    finally:
+        uninstall(runtime)
+    async with engine.connect() as connection:
+        kept = (await connection.scalars(select(HandledUpdate.update_id).order_by(HandledUpdate.update_id))).all()
+    assert kept == [3, 4]
