@@ -4,7 +4,7 @@ import pytest
 
 from storage.db import create_sessionmaker
 from storage.uow import UnitOfWork
-from tests.databases import BACKENDS, MigratedPostgres, database_url, ready_engine
+from tests.databases import BACKENDS, CLUSTER, MigratedPostgres, database_url, ready_engine
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 
@@ -13,7 +13,14 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     MigratedPostgres.drop()
 
 
-@pytest.fixture(params=BACKENDS)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Database tests run on each backend; those talking to the bot (`tg`) also against the cluster."""
+    if "db_url" in metafunc.fixturenames:
+        backends = [*BACKENDS, CLUSTER] if "tg" in metafunc.fixturenames else BACKENDS
+        metafunc.parametrize("db_url", backends, indirect=True)
+
+
+@pytest.fixture
 def db_url(request, tmp_path) -> str:
     return database_url(request.param, tmp_path)
 

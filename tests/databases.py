@@ -17,7 +17,10 @@ from storage.migrate import upgrade
 from storage.models import Base
 
 POSTGRES_URL = os.environ.get("CHIBO_TEST_POSTGRES_URL", "")
+REDIS_URL = os.environ.get("CHIBO_TEST_REDIS_URL", "")
 BACKENDS = ["sqlite", "postgresql"]
+# End-to-end tests also run against two bot processes in webhook mode on PostgreSQL and Redis.
+CLUSTER = "cluster"
 
 
 def require_postgres() -> str:
@@ -26,6 +29,14 @@ def require_postgres() -> str:
     if os.environ.get("CI"):
         pytest.fail("CI must test PostgreSQL: set CHIBO_TEST_POSTGRES_URL (see .ci/start-postgres)")
     pytest.skip("PostgreSQL tier: CHIBO_TEST_POSTGRES_URL is not set (run .ci/start-postgres)")
+
+
+def require_redis() -> str:
+    if REDIS_URL:
+        return REDIS_URL
+    if os.environ.get("CI"):
+        pytest.fail("CI must test several processes: set CHIBO_TEST_REDIS_URL (see .ci/start-redis)")
+    pytest.skip("several-processes tier: CHIBO_TEST_REDIS_URL is not set (run .ci/start-redis)")
 
 
 async def _admin(statement: str) -> None:
@@ -84,6 +95,8 @@ def database_url(backend: str, tmp_path) -> str:
     if backend == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'chibo.db'}"
     require_postgres()
+    if backend == CLUSTER:
+        require_redis()
     return MigratedPostgres.get()
 
 

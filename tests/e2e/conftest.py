@@ -1,4 +1,5 @@
-"""The real dispatcher, polling the HTTP sandbox exactly as it would poll Telegram."""
+"""The real dispatcher, polling the HTTP sandbox exactly as it would poll Telegram; and every test that
+talks to the bot (`tg`) once more against two bot processes in webhook mode on PostgreSQL and Redis."""
 
 import asyncio
 import contextlib
@@ -13,6 +14,23 @@ from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import start_sandbox
 from storage.db import create_sessionmaker
 from tests.conftest import NOW
+from tests.databases import CLUSTER, REDIS_URL, MigratedPostgres, require_postgres, require_redis
+from tests.e2e.cluster import Cluster
+
+
+def in_cluster(request: pytest.FixtureRequest) -> bool:
+    callspec = getattr(request.node, "callspec", None)
+    return callspec is not None and callspec.params.get("db_url") == CLUSTER
+
+
+@pytest.fixture(scope="session")
+def cluster():
+    require_postgres()
+    require_redis()
+    running = Cluster(MigratedPostgres.get(), REDIS_URL, NOW)
+    running.start()
+    yield running
+    running.stop()
 
 
 @dataclass
@@ -29,12 +47,19 @@ class Clock:
 
 
 @pytest.fixture
-def clock() -> Clock:
+def clock(request):
+    if in_cluster(request):
+        running = request.getfixturevalue("cluster")
+        running.reset(NOW)
+        return running.clock
     return Clock()
 
 
 @pytest.fixture
-async def sandbox():
+async def sandbox(request, clock):
+    if in_cluster(request):
+        yield request.getfixturevalue("cluster").sandbox
+        return
     server = await start_sandbox("127.0.0.1", 0)
     yield server
     await server.stop()
@@ -61,7 +86,11 @@ async def polling_bot(sandbox, engine, db_url: str, clock: Clock, *, as_tasks: b
 
 
 @pytest.fixture
-async def tg(sandbox, engine, db_url, clock):
-    """A SandboxClient talking to the running bot."""
+async def tg(request, sandbox, engine, db_url, clock):
+    """A SandboxClient talking to the running bot: polled in this process, or the cluster's processes."""
+    if in_cluster(request):
+        async with SandboxClient(sandbox.url) as client:
+            yield client
+        return
     async with polling_bot(sandbox, engine, db_url, clock), SandboxClient(sandbox.url) as client:
         yield client
