@@ -181,3 +181,17 @@ class BallotCb(CallbackData, prefix="bv"):
 
 class RuleSetCb(CallbackData, prefix="rs"):
     key: str  # empty: list the rule sets
+
+
+class PrivacyAction(StrEnum):
+    EXPORT = "export"
+    ERASE = "erase"  # asks for confirmation
+    ERASE_CONFIRMED = "erase_ok"
+    KEEP = "keep"  # the confirmation declined
+
+
+class PrivacyCb(CallbackData, prefix="pv"):
+    """A person's data: the presser's own (m=0), or a roster entry of the secretary's branch (m: membership id)."""
+
+    act: PrivacyAction
+    m: int = 0

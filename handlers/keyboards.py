@@ -5,8 +5,19 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.roster import Role, Status
 from bot.services.views import MemberView, RosterView
-from bot.texts import label
-from handlers.callbacks import Go, MemberAction, MemberCb, MemberRole, Nav, NewRole, NewStatus, RosterPage
+from bot.texts import label, plain
+from handlers.callbacks import (
+    Go,
+    MemberAction,
+    MemberCb,
+    MemberRole,
+    Nav,
+    NewRole,
+    NewStatus,
+    PrivacyAction,
+    PrivacyCb,
+    RosterPage,
+)
 
 ROSTER_PAGE_SIZE = 20
 ASSIGNABLE_ROLES = (Role.DEPUTY, Role.COMMITTEE, Role.MEMBER)
@@ -55,6 +66,11 @@ def member_card(m: MemberView) -> InlineKeyboardMarkup:
         add(label("invite_member"), MemberAction.INVITE)
     if m.role != Role.SECRETARY:
         add(label("remove"), MemberAction.REMOVE)
+    kb.button(text=plain("privacy", "member_export_button"),
+              callback_data=PrivacyCb(act=PrivacyAction.EXPORT, m=m.membership_id))
+    if m.role != Role.SECRETARY:  # a branch keeps its secretary: her own data she erases once she hands over
+        kb.button(text=plain("privacy", "member_erase_button"),
+                  callback_data=PrivacyCb(act=PrivacyAction.ERASE, m=m.membership_id))
     kb.button(text=label("back_to_roster"), callback_data=RosterPage(page=0))
     kb.adjust(2)
     return kb.as_markup()
@@ -77,7 +93,25 @@ def confirm_remove(m: MemberView) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def single(text: str, data: Nav | RosterPage) -> InlineKeyboardMarkup:
+def own_data() -> InlineKeyboardMarkup:
+    """Under /toi: download or erase one's own data."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=plain("privacy", "export_button"), callback_data=PrivacyCb(act=PrivacyAction.EXPORT))
+    kb.button(text=plain("privacy", "erase_button"), callback_data=PrivacyCb(act=PrivacyAction.ERASE))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def confirm_erase(membership_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=plain("privacy", "confirm_erase_button"),
+              callback_data=PrivacyCb(act=PrivacyAction.ERASE_CONFIRMED, m=membership_id))
+    kb.button(text=plain("privacy", "keep_button"), callback_data=PrivacyCb(act=PrivacyAction.KEEP, m=membership_id))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def single(text: str, data: Nav | RosterPage | MemberCb) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=text, callback_data=data)
     return kb.as_markup()

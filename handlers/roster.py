@@ -289,10 +289,12 @@ def setup() -> Router:
     # --- a member's own view ----------------------------------------------------------------------
     @router.message(Command("toi"))
     async def me(message: Message, uow, actor: Actor) -> None:
-        if not actor.roles and not actor.supervised:
+        if actor.person_id is None:
             raise AccessDenied("no_branch")
         members = await roster_service.own_entries(uow, actor)
-        await message.answer(render("roster", "me", actor=actor, members=members))
+        await message.answer("\n\n".join((render("roster", "me", actor=actor, members=members),
+                                        render("privacy", "me_footer"))),
+                             reply_markup=keyboards.own_data())
 
     return router
 

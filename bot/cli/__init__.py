@@ -98,6 +98,54 @@ def downgrade(revision: str) -> None:
     click.echo(f"database downgraded to {revision}")
 
 
+def _report_rows(rows: dict[str, int]) -> None:
+    for name, count in rows.items():
+        click.echo(f"  {name}: {count}")
+
+
+@db.command(help="Write a consistent backup while the bot runs: SQLite through its online backup API (checked with "
+                 "PRAGMA integrity_check), PostgreSQL through pg_dump of one snapshot (custom format). Prints the "
+                 "file, its size and the rows of each table as of the snapshot.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Where to write it (default: chibo-backup-<UTC time>.sqlite3 or .dump here). Never overwritten.")
+def backup(out: str | None) -> None:
+    from pathlib import Path
+
+    from storage import backup as backups
+
+    url = load_settings().database_url
+    path = Path(out) if out else backups.default_path(url)
+    try:
+        made = asyncio.run(_with_engine(lambda engine: backups.backup(engine, url, path)))
+    except backups.BackupError as error:
+        click.echo(f"chibo db backup: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"backup written: {made.path} — {made.size:,} bytes, {len(made.rows)} tables, {made.total_rows:,} rows, "
+               f"{made.seconds:.2f} s; integrity: {made.integrity}")
+    _report_rows(made.rows)
+
+
+@db.command(help="Replace the database's contents with BACKUP_FILE from `chibo db backup` (stop the bot first). "
+                 "PostgreSQL: pg_restore in one transaction; SQLite: the backup API over the database file.")
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Confirm: the database's current contents are replaced.")
+def restore(backup_file: str, yes: bool) -> None:
+    from pathlib import Path
+
+    from storage import backup as backups
+
+    if not yes:
+        raise click.UsageError("restoring replaces the database's contents: stop the bot, then add --yes")
+    url = load_settings().database_url
+    try:
+        rows = asyncio.run(_with_engine(lambda engine: backups.restore(engine, url, Path(backup_file))))
+    except backups.BackupError as error:
+        click.echo(f"chibo db restore: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"restored {backup_file}: {len(rows)} tables, {sum(rows.values()):,} rows")
+    _report_rows(rows)
+
+
 @main.command(help="Load the demo branch (12 members linked to sandbox users, a supervisor) and print who is who.")
 @click.option("--json", "as_json", is_flag=True, help="Print the sandbox user ids as JSON.")
 def demo(as_json: bool) -> None:

@@ -159,3 +159,71 @@ def list_units(as_json: bool) -> None:
                          if b.secretary else "no secretary yet")
             supervisors = f"; supervisors: {', '.join(b.supervisors)}" if b.supervisors else ""
             click.echo(f"  branch {b.branch_id}: {b.name} — {secretary}{supervisors}")
+
+
+def _person_ref(ref: int, by_telegram: bool):
+    """The privacy service's target for the operator: a person id, or the person behind a Telegram user."""
+    from bot.services.errors import NotFound
+
+    async def resolve(uow) -> int:
+        if not by_telegram:
+            return ref
+        person = await uow.people.by_telegram_id(ref)
+        if person is None:
+            raise NotFound("privacy_person_not_found", person_id=f"tg:{ref}")
+        return person.id
+
+    return resolve
+
+
+_telegram_option = click.option("--telegram", "by_telegram", is_flag=True,
+                                help="PERSON_ID is a Telegram user id rather than chibo's person id.")
+
+
+@admin.command("export-person", help="Write everything stored about person PERSON_ID (chibo's person id, as in "
+                                     "the audit log; or a Telegram user id with --telegram) as one UTF-8 JSON "
+                                     "document, to FILE or to standard output.")
+@click.argument("person_id", type=int)
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="The file to write (default: standard output).")
+@_telegram_option
+def export_person(person_id: int, out: str | None, by_telegram: bool) -> None:
+    from bot.services import privacy
+
+    resolve = _person_ref(person_id, by_telegram)
+
+    async def action(uow, now, settings):
+        return await privacy.export_data(uow, privacy.OPERATOR, now, person_id=await resolve(uow))
+
+    found = _run(action)
+    if out is None:
+        click.echo(found.content.decode())
+        return
+    with open(out, "wb") as file:
+        file.write(found.content)
+    click.echo(f"person {found.person_id}: {found.full_name} — {len(found.content)} bytes written to {out}", err=True)
+
+
+@admin.command("delete-person", help="Erase the personal data of person PERSON_ID, keeping the branch's counts "
+                                     "(see README, Privacy). Refused for a branch's only secretary. Cannot be undone.")
+@click.argument("person_id", type=int)
+@click.option("--yes", is_flag=True, help="Confirm: the erasure cannot be undone.")
+@_telegram_option
+def delete_person(person_id: int, yes: bool, by_telegram: bool) -> None:
+    from bot.services import privacy
+
+    if not yes:
+        raise click.UsageError("erasing cannot be undone: add --yes to confirm")
+    resolve = _person_ref(person_id, by_telegram)
+
+    async def action(uow, now, settings):
+        return await privacy.erase(uow, privacy.OPERATOR, now, person_id=await resolve(uow))
+
+    done = _run(action)
+    feedback = done.feedback_given_erased + done.feedback_about_erased
+    click.echo(f"person {done.person_id} erased: now «{done.placeholder}»; roster entries kept: "
+               f"{done.memberships_kept}")
+    click.echo(f"  dropped: {done.reminders_dropped} reminder(s), {done.invitations_dropped} unused invitation(s), "
+               f"{len(done.roles_dropped)} supervision role(s)")
+    click.echo(f"  erased: {done.self_reviews_erased} self-review(s), {done.comments_erased} comment(s), "
+               f"{feedback} feedback text(s); the name removed from {done.audit_entries_scrubbed} audit entries")
