@@ -22,6 +22,7 @@ from bot.domain.calendar.periods import (
     week_period,
 )
 from bot.domain.dates import parse_window
+from bot.domain.roster import Role
 from bot.services import calendar
 from bot.services.actor import Actor
 from bot.services.errors import ServiceError
@@ -69,10 +70,15 @@ def numbering(a: Agenda) -> dict[int, int]:
     return {t.id: n for n, t in enumerate(ordered, start=1)}
 
 
-def agenda_keyboard(a: Agenda, numbered: dict[int, int], only_branch: bool) -> InlineKeyboardMarkup:
+def runs_branch(actor: Actor) -> bool:
+    """The secretary changes her branch's calendar; everyone else who reads it only reads."""
+    return actor.home is not None and actor.home.role == Role.SECRETARY
+
+
+def agenda_keyboard(a: Agenda, numbered: dict[int, int], only_branch: bool, *, can_mark: bool) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     tasks = {t.id: t for t in (*a.overdue, *a.due, *a.open_windows, *a.standing, *a.waiting)}
-    shown = list(numbered.items())[:NUMBERED_BUTTONS]
+    shown = list(numbered.items())[:NUMBERED_BUTTONS] if can_mark else []
     for task_id, n in shown:
         done = tasks[task_id].done
         kb.button(text=label("task_number", n=n, done=done),
@@ -98,10 +104,11 @@ def agenda_text(a: Agenda, branch_name: str, only_branch: bool) -> str:
     return text
 
 
-def menu_keyboard() -> InlineKeyboardMarkup:
+def menu_keyboard(*, can_add: bool) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for go in CalendarGo:
-        kb.button(text=label(go.value), callback_data=CalendarNav(to=go))
+        if go != CalendarGo.ADD_TASK or can_add:
+            kb.button(text=label(go.value), callback_data=CalendarNav(to=go))
     kb.adjust(2, 3, 2)
     return kb.as_markup()
 
@@ -122,7 +129,7 @@ def setup() -> Router:
         a = await calendar.agenda(uow, actor, period, today_in(settings, clock()), only_branch=only_branch)
         _, branch_name = calendar.readable_branch(actor)
         text = agenda_text(a, branch_name, only_branch)
-        markup = agenda_keyboard(a, numbering(a), only_branch)
+        markup = agenda_keyboard(a, numbering(a), only_branch, can_mark=runs_branch(actor))
         await keyboards.show(target, text, markup, edit=edit)
 
     @router.message(Command("thangnay"))
@@ -136,7 +143,7 @@ def setup() -> Router:
     @router.message(Command("lich"))
     async def calendar_menu(message: Message, actor: Actor) -> None:
         calendar.readable_branch(actor)
-        await message.answer(render("calendar", "lich_help"), reply_markup=menu_keyboard())
+        await message.answer(render("calendar", "lich_help"), reply_markup=menu_keyboard(can_add=runs_branch(actor)))
 
     @router.callback_query(CalendarNav.filter(F.to == CalendarGo.EXPORT))
     async def export_button(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings) -> None:

@@ -1,11 +1,20 @@
-"""Commands that work for everyone and from any state: /help, /huy; and the fallbacks."""
+"""Commands that work for everyone and from any state: /help, /huy; the fallbacks; and how a refusal is logged.
+
+A refusal is logged with the user's id and what they tried: the command, or the button's kind — the prefix of
+its data, never the rest (a ballot button carries a sealed choice). A button nobody handles is refused as
+stale, and the log says why: an unknown kind, a cut or padded payload, a value of the wrong shape, or a
+well-formed button pressed outside the screen or dialog it belongs to.
+"""
 
 import logging
+import re
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, ExceptionTypeFilter, StateFilter
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ErrorEvent, Message
+from aiogram.types import CallbackQuery, ErrorEvent, Message, Update
 
 from bot.domain.roster import Role
 from bot.services.actor import Actor
@@ -13,6 +22,86 @@ from bot.services.errors import AccessDenied, ServiceError
 from bot.texts import render
 
 log = logging.getLogger(__name__)
+
+
+MAX_KIND = 16  # characters of a button's prefix or a command that go into the log
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+_NUMBER = re.compile(r"[+-]?\d+")
+
+
+def button_kind(data: str | None) -> str:
+    return repr((data or "").split(":", 1)[0][:MAX_KIND])
+
+
+def attempt(update: Update) -> tuple[int | None, str]:
+    """Who tried, and what: "button 'm'", "command /doanvien", or "message"."""
+    if query := update.callback_query:
+        return query.from_user.id, f"button {button_kind(query.data)}"
+    if message := update.message:
+        user = message.from_user.id if message.from_user else None
+        words = (message.text or "").split(maxsplit=1)
+        if words and words[0].startswith("/"):
+            return user, f"command {words[0][:MAX_KIND]}"
+        return user, "message"
+    return None, "update"
+
+
+def _button_types() -> dict[str, type[CallbackData]]:
+    found: dict[str, type[CallbackData]] = {}
+    todo = list(CallbackData.__subclasses__())
+    while todo:
+        kind = todo.pop()
+        todo += kind.__subclasses__()
+        found.setdefault(kind.__prefix__, kind)
+    return found
+
+
+def why_unhandled(data: str | None) -> str:
+    """Why no handler took a button's data."""
+    data = data or ""
+    prefix, separator, rest = data.partition(":")
+    kind = _button_types().get(prefix)
+    if kind is None:
+        return "unknown kind"
+    fields = len(kind.model_fields)
+    given = len(rest.split(kind.__separator__)) if separator else 0
+    if given < fields:
+        return "cut payload"
+    if given > fields:
+        return "padded payload"
+    try:
+        kind.unpack(data)
+    except (TypeError, ValueError):
+        return "bad value"
+    return "not for this screen or dialog"
+
+
+def number_out_of_range(data: str | None) -> bool:
+    """Button data whose numeric field no id could ever have: refused before any handler takes it to the
+    database, which would fail on it."""
+    prefix, separator, rest = (data or "").partition(":")
+    kind = _button_types().get(prefix)
+    if kind is None or not separator:
+        return False
+    for (_, field), part in zip(kind.model_fields.items(), rest.split(kind.__separator__), strict=False):
+        if field.annotation is int and _NUMBER.fullmatch(part.strip()) and abs(int(part)) > MAX_ID:
+            return True
+    return False
+
+
+async def refuse_stale(query: CallbackQuery, why: str) -> None:
+    """Answers a button that no longer fits (or never did) as stale, and logs it."""
+    log.warning("refused button %s to user %s: %s", button_kind(query.data), query.from_user.id, why)
+    await query.answer(render("common", "stale_button"), show_alert=True)
+
+
+async def drop_buttons(message: Message) -> None:
+    """Takes the buttons off a message; a second tap finds them gone already, which is no error."""
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except TelegramBadRequest as error:
+        if "not modified" not in error.message:
+            raise
 
 
 def help_text(actor: Actor) -> str:
@@ -28,6 +117,10 @@ def setup_first() -> Router:
     """Included before every feature router, so /huy and /help win over any state."""
     router = Router(name="common")
 
+    @router.callback_query(lambda query: number_out_of_range(query.data))
+    async def out_of_range(query: CallbackQuery) -> None:
+        await refuse_stale(query, "bad value: a number out of range")
+
     @router.message(Command("huy", "cancel"), StateFilter("*"))
     async def cancel(message: Message, state: FSMContext) -> None:
         had_state = await state.get_state() is not None
@@ -42,7 +135,8 @@ def setup_first() -> Router:
     async def service_error(event: ErrorEvent) -> None:
         error: ServiceError = event.exception  # type: ignore[assignment]
         if isinstance(error, AccessDenied):
-            log.warning("refused %s for update %s: %s", error.code, event.update.update_id, error.params)
+            user, what = attempt(event.update)
+            log.warning("refused %s to user %s: %s %s", what, user, error.code, error.params)
         text = render("errors", "error", code=error.code, params=error.params)
         if query := event.update.callback_query:
             await query.answer(text, show_alert=True)
@@ -58,9 +152,7 @@ def setup_last() -> Router:
 
     @router.callback_query()
     async def stale_button(query: CallbackQuery) -> None:
-        # Only the prefix: a ballot button's data carries a sealed choice, which must never reach a log.
-        log.warning("unhandled callback %r from %s", (query.data or "").split(":", 1)[0], query.from_user.id)
-        await query.answer(render("common", "stale_button"), show_alert=True)
+        await refuse_stale(query, why_unhandled(query.data))
 
     @router.message(F.text | F.document | F.photo)
     async def unknown(message: Message) -> None:

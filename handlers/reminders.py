@@ -127,6 +127,7 @@ def setup() -> Router:
             await query.message.edit_text(render("reminders", "choose_quiet"),
                                           reply_markup=quiet_keyboard(settings.default_quiet))
         elif go == ReminderGo.TYPE_QUIET:
+            await reminders.overview(uow, actor, clock(), settings)  # refuses strangers
             await state.set_state(ReminderInput.quiet)
             await query.message.answer(render("reminders", "ask_quiet"))
         elif go == ReminderGo.TIMEZONE:

@@ -4,7 +4,7 @@ import re
 from datetime import datetime, time
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -25,6 +25,7 @@ from bot.services.review_progress import Progress
 from bot.texts import label, render
 from handlers import keyboards
 from handlers.callbacks import FeedbackAbout, FeedbackKindCb, Go, Nav, ReviewAction, ReviewCb, RuleSetCb
+from handlers.common import drop_buttons, refuse_stale
 
 _MEETING = re.compile(r"^\s*(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})(?:\s+(\d{1,2})[:hg](\d{2})?)?\s*(?:,\s*(.+))?$")
 DEFAULT_MEETING_TIME = time(8, 0)
@@ -195,7 +196,7 @@ def setup() -> Router:
                               settings: Settings, state: FSMContext) -> None:
         day = await review_service.planned_meeting_day(uow, actor)
         if day is None or int(day.strftime("%Y%m%d")) != callback_data.n:
-            await query.answer(render("common", "stale_button"), show_alert=True)
+            await refuse_stale(query, "not the planned meeting day")
             return
         await save_meeting(query.message, datetime.combine(day, DEFAULT_MEETING_TIME, tzinfo=settings.tz), None,
                            uow, actor, clock, settings, state)
@@ -298,7 +299,7 @@ def setup() -> Router:
     @router.callback_query(ReviewInput.absence_reason, Nav.filter(F.to == Go.SKIP))
     async def absence_skipped(query: CallbackQuery, state: FSMContext) -> None:
         await state.clear()
-        await query.message.edit_reply_markup(reply_markup=None)
+        await drop_buttons(query.message)
         await query.answer()
 
     @router.callback_query(ReviewCb.filter(F.act == ReviewAction.DISCIPLINE))
@@ -354,7 +355,7 @@ def setup() -> Router:
                 await bot.send_message(m.telegram_user_id, render("review", "reminder", branch_name=p.branch_name,
                                                                   year=p.year, gaps=m.missing))
                 sent.append(m.full_name)
-            except TelegramForbiddenError:
+            except (TelegramForbiddenError, TelegramBadRequest):  # blocked, or never opened the chat
                 unreachable.append(m.full_name)
         await query.message.answer(render("review", "reminded", sent=sent, unreachable=unreachable))
         await query.answer()
@@ -416,10 +417,13 @@ def setup() -> Router:
         await query.answer()
 
     @router.callback_query(ReviewInput.feedback_about, FeedbackAbout.filter())
-    async def feedback_about(query: CallbackQuery, callback_data: FeedbackAbout, state: FSMContext) -> None:
+    async def feedback_about(query: CallbackQuery, callback_data: FeedbackAbout, uow, actor: Actor,
+                             state: FSMContext) -> None:
+        if callback_data.membership_id:
+            await member_of(uow, actor, callback_data.membership_id)  # another branch's member is refused now
         await state.update_data(about=callback_data.membership_id or None)
         await state.set_state(ReviewInput.feedback_content)
-        await query.message.edit_reply_markup(reply_markup=None)
+        await drop_buttons(query.message)
         await query.message.answer(render("review", "ask_feedback_content"))
         await query.answer()
 

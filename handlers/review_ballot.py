@@ -11,10 +11,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.domain.review.levels import MEMBER_LEVELS, MemberLevel
 from bot.services import review_ballot, review_meeting, review_progress
 from bot.services.actor import Actor
+from bot.services.errors import AccessDenied
 from bot.services.review_ballot import Choice, Ticket
 from bot.texts import label, render
 from handlers import keyboards
 from handlers.callbacks import BallotAction, BallotAdmin, BallotCb, ProposeCb
+from handlers.common import drop_buttons, refuse_stale
 
 DEFAULT_PROPOSAL = MemberLevel.HTTNV
 BALLOT_MINUTES = 10
@@ -56,8 +58,14 @@ def setup() -> Router:
         await show_proposals(query.message, uow, actor, state, edit=False)
         await query.answer()
 
+    async def proposed_for(uow, actor: Actor, state: FSMContext, membership_id: int) -> None:
+        """Only a member classified at the secretary's own meeting has a level put to the ballot."""
+        if membership_id not in {m for m, _, _ in await proposals(uow, actor, state)}:
+            raise AccessDenied("foreign_member", membership_id=membership_id)
+
     @router.callback_query(ProposeCb.filter(F.level == ""))
-    async def choose(query: CallbackQuery, callback_data: ProposeCb) -> None:
+    async def choose(query: CallbackQuery, callback_data: ProposeCb, uow, actor: Actor, state: FSMContext) -> None:
+        await proposed_for(uow, actor, state, callback_data.membership_id)
         kb = InlineKeyboardBuilder()
         for level in MEMBER_LEVELS:
             kb.button(text=label("level", value=level.value),
@@ -69,8 +77,9 @@ def setup() -> Router:
     @router.callback_query(ProposeCb.filter(F.level != ""))
     async def chosen(query: CallbackQuery, callback_data: ProposeCb, uow, actor: Actor, state: FSMContext) -> None:
         if callback_data.level not in set(MemberLevel):
-            await query.answer(render("common", "stale_button"), show_alert=True)
+            await refuse_stale(query, "no such level")
             return
+        await proposed_for(uow, actor, state, callback_data.membership_id)
         data = await state.get_data()
         await state.update_data(proposals={**data.get("proposals", {}),
                                            str(callback_data.membership_id): callback_data.level})
@@ -96,7 +105,7 @@ def setup() -> Router:
                 continue  # blocked or gone: they are not counted as reached
         kb = InlineKeyboardBuilder()
         kb.button(text=label("close_ballot"), callback_data=BallotAdmin(act=BallotAction.CLOSE))
-        await query.message.edit_reply_markup(reply_markup=None)
+        await drop_buttons(query.message)
         await query.message.answer(render("ballot", "opened", sent=len(reached), unreachable=opened.unreachable,
                                           minutes=minutes), reply_markup=kb.as_markup())
         await query.answer()
@@ -104,7 +113,7 @@ def setup() -> Router:
     @router.callback_query(BallotCb.filter())
     async def cast(query: CallbackQuery, callback_data: BallotCb, uow, actor: Actor, clock) -> None:
         if callback_data.c not in set(Choice):
-            await query.answer(render("common", "stale_button"), show_alert=True)
+            await refuse_stale(query, "no such choice")
             return
         ticket = await review_ballot.cast(uow, actor, callback_data.b, Choice(callback_data.c), callback_data.p,
                                           callback_data.v, callback_data.s, clock())
@@ -114,7 +123,7 @@ def setup() -> Router:
     @router.callback_query(BallotAdmin.filter(F.act == BallotAction.CLOSE))
     async def close(query: CallbackQuery, uow, actor: Actor, clock, bot: Bot) -> None:
         closed = await review_ballot.close_ballots(uow, actor, clock())
-        await query.message.edit_reply_markup(reply_markup=None)
+        await drop_buttons(query.message)
         await query.message.answer(render("ballot", "closed", c=closed))
         p = await review_progress.progress(uow, actor, manage=True)
         for m in p.members:

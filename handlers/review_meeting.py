@@ -14,10 +14,12 @@ from bot.domain.review.levels import MEMBER_LEVELS, MemberLevel
 from bot.domain.review.meeting import ItemKind
 from bot.services import review_documents, review_meeting, review_progress
 from bot.services.actor import Actor
+from bot.services.errors import AccessDenied
 from bot.services.review_meeting import BRANCH, COMMITTEE_REPORT, Counts, LiveMeeting
 from bot.texts import label, plain, render
 from handlers import keyboards
 from handlers.callbacks import BallotAction, BallotAdmin, LevelCb, ReviewAction, ReviewCb
+from handlers.common import drop_buttons, refuse_stale
 
 _COUNTS = re.compile(r"^\s*(\d{1,3})[\s,;/-]+(\d{1,3})[\s,;/-]+(\d{1,3})\s*$")
 VOTE_ITEMS = {ItemKind.COMMITTEE_REPORT_VOTE, ItemKind.BRANCH_BALLOT, ItemKind.MEMBER_BALLOT}
@@ -79,7 +81,7 @@ def setup() -> Router:
                    settings: Settings) -> None:
         m = await review_meeting.step(uow, actor, 1 if callback_data.act == ReviewAction.NEXT else -1, clock())
         if m.ended:
-            await query.message.edit_reply_markup(reply_markup=None)
+            await drop_buttons(query.message)
             await after_end(query.message)
         else:
             await show_live(query.message, m, settings, edit=True)
@@ -134,8 +136,7 @@ def setup() -> Router:
         m = await review_meeting.live(uow, actor, manage=True)
         name = m.names.get(callback_data.membership_id)
         if name is None:
-            await query.answer(render("errors", "error", code="foreign_member", params={}), show_alert=True)
-            return
+            raise AccessDenied("foreign_member", membership_id=callback_data.membership_id)
         kb = InlineKeyboardBuilder()
         for level in MEMBER_LEVELS:
             kb.button(text=label("level", value=level.value),
@@ -148,10 +149,12 @@ def setup() -> Router:
     async def level_chosen(query: CallbackQuery, callback_data: LevelCb, uow, actor: Actor,
                            state: FSMContext) -> None:
         if callback_data.level not in set(MemberLevel):
-            await query.answer(render("common", "stale_button"), show_alert=True)
+            await refuse_stale(query, "no such level")
             return
         m = await review_meeting.live(uow, actor, manage=True)
-        name = m.names.get(callback_data.membership_id, "")
+        name = m.names.get(callback_data.membership_id)
+        if name is None:
+            raise AccessDenied("foreign_member", membership_id=callback_data.membership_id)
         await ask_counts(query.message, state, uow, actor, plain("review", "choose_level", name=name),
                          subject=review_meeting.member_subject(callback_data.membership_id),
                          membership_id=callback_data.membership_id, level=callback_data.level, name=name)
@@ -190,8 +193,9 @@ def setup() -> Router:
     # --- the papers ---------------------------------------------------------------------------------------
     @router.callback_query(ReviewCb.filter(F.act == ReviewAction.DOCUMENTS))
     async def documents(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings) -> None:
+        papers = await review_documents.documents(uow, actor, clock(), settings.tz)  # a refusal answers the tap
         await query.answer()
-        for kind, name, content in await review_documents.documents(uow, actor, clock(), settings.tz):
+        for kind, name, content in papers:
             await query.message.answer_document(BufferedInputFile(content, filename=name),
                                                 caption=render("review", "docs_caption", kind=kind))
 

@@ -153,7 +153,8 @@ async def cast(uow: UnitOfWork, actor: Actor, ballot_id: int, choice: Choice, pr
         raise ServiceError("ballot_closed")
     key = await _key(uow, now)
     if not hmac.compare_digest(seal, _seal(key, ballot_id, actor.person_id, version, previous)):
-        raise ServiceError("ballot_stale")
+        # No button of this voter's ever carried it: forged, or another voter's. Refused, logged (not the choice).
+        raise AccessDenied("ballot_stale", ballot_id=ballot_id)
     repo = reviews(uow)
     voter = await repo.voter(ballot_id, actor.person_id)
     if (voter.version if voter else 0) != version:

@@ -20,7 +20,7 @@ from bot.domain.review.rules import load_rule_set
 from bot.domain.roster import Role, Status
 from bot.domain.text import squeeze
 from bot.services.actor import Actor
-from bot.services.errors import ServiceError
+from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review import open_review, reviews
 from bot.services.review_collect import MemberState, member_states
 from storage.review_models import Review, ReviewVote
@@ -71,7 +71,7 @@ async def set_attendance(uow: UnitOfWork, actor: Actor, membership_id: int, *, p
         raise ServiceError("review_meeting_ended")
     entry = await reviews(uow).member(review.id, membership_id)
     if entry is None:
-        raise ServiceError("foreign_member")
+        raise AccessDenied("foreign_member", membership_id=membership_id)
     entry.present = present
     entry.absence_reason = None if present else (squeeze(reason)[:MAX_REASON_CHARS] if reason else None)
     uow.audit(now, actor.person_id, review.branch_id, "review.attendance", membership_id=membership_id,
