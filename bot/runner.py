@@ -58,8 +58,10 @@ async def run(settings: Settings) -> None:
         dp = create_dispatcher(settings, create_sessionmaker(engine), bot_username=me.username)
         await set_menu(bot)
         scheduler = await reminders.start(settings, create_sessionmaker(engine), bot, utc_now)
-        # Against a local Bot API server, updates are handled one at a time, so the sandbox can tell
-        # scripted checks when each one has been fully handled.
+        # Against a local Bot API server, an update is handled before its webhook request (or the next
+        # getUpdates) is answered, so the sandbox can tell scripted checks when each one has been fully
+        # handled. Polling then handles one at a time; webhook updates of different chats still arrive side
+        # by side, up to setWebhook's max_connections (bench_load).
         sequential = api_base_url is not None
         # The ~260,000 objects of aiogram's models and the libraries never die; moving them out of the
         # collector's sight keeps full collections from pausing answers (bench_supervisor: p95 -60%).
