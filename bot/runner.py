@@ -20,11 +20,14 @@ from storage.migrate import upgrade
 log = logging.getLogger(__name__)
 
 
-async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings, *, sequential: bool) -> None:
+async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
     path = urlsplit(settings.webhook_url).path or "/"
     app = web.Application()
+    # Answered once handled: a process killed mid-update never told Telegram "done", so Telegram delivers
+    # it again and the handled-update record keeps it from being handled twice. Telegram's concurrent
+    # connections (max_connections) still bring different chats' updates side by side.
     SimpleRequestHandler(
-        dispatcher=dp, bot=bot, secret_token=settings.webhook_secret, handle_in_background=not sequential
+        dispatcher=dp, bot=bot, secret_token=settings.webhook_secret, handle_in_background=False
     ).register(app, path=path)
     setup_application(app, dp, bot=bot)
     runner = web.AppRunner(app)
@@ -58,20 +61,18 @@ async def run(settings: Settings) -> None:
         dp = create_dispatcher(settings, create_sessionmaker(engine), bot_username=me.username)
         await set_menu(bot)
         scheduler = await reminders.start(settings, create_sessionmaker(engine), bot, utc_now)
-        # Against a local Bot API server, an update is handled before its webhook request (or the next
-        # getUpdates) is answered, so the sandbox can tell scripted checks when each one has been fully
-        # handled. Polling then handles one at a time; webhook updates of different chats still arrive side
-        # by side, up to setWebhook's max_connections (bench_load).
-        sequential = api_base_url is not None
         # The ~260,000 objects of aiogram's models and the libraries never die; moving them out of the
         # collector's sight keeps full collections from pausing answers (bench_supervisor: p95 -60%).
         gc.freeze()
         log_ready(started, f"@{me.username}")
         if settings.webhook_url:
-            await serve_webhook(dp, bot, settings, sequential=sequential)
+            await serve_webhook(dp, bot, settings)
         else:
             await bot.delete_webhook()
-            await dp.start_polling(bot, handle_as_tasks=not sequential,
+            # One update at a time: aiogram confirms a batch with the next getUpdates, so updates still being
+            # handled as tasks would be lost at a crash. Handlers are CPU-bound (bench_load: ~27 ms of CPU
+            # per update), so tasks would add little; several processes behind a webhook scale out instead.
+            await dp.start_polling(bot, handle_as_tasks=False,
                                    allowed_updates=dp.resolve_used_update_types())
     finally:
         if scheduler is not None:

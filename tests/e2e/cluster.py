@@ -82,8 +82,7 @@ async def _serve(values: dict[str, Any], clock: SharedClock) -> None:
     me = await bot.me()
     dp = create_dispatcher(settings, create_sessionmaker(engine), bot_username=me.username, clock=clock)
     try:
-        # Answers after handling, as against any local Bot API server: the sandbox then knows it is done.
-        await serve_webhook(dp, bot, settings, sequential=True)
+        await serve_webhook(dp, bot, settings)
     finally:
         await bot.session.close()
         await engine.dispose()
