@@ -1,5 +1,7 @@
 """Importing a plan: a file or pasted text → a preview → corrections → saved to the calendar."""
 
+import asyncio
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -20,6 +22,7 @@ from handlers.callbacks import DraftAction, DraftCb
 PAGE_SIZE = 10
 # A pasted message this long, outside any dialog, is taken for a plan rather than a question.
 PASTED_PLAN_MIN_CHARS = 400
+MAX_SOURCE_NAME = 200  # the file name is kept with the plan (a column of this size)
 
 
 class ImportPlan(StatesGroup):
@@ -83,16 +86,23 @@ def setup() -> Router:
     async def plan_file(message: Message, bot: Bot, uow, actor: Actor, clock, state: FSMContext) -> None:
         actor.secretary_branch()
         document = message.document
-        if document.file_size and document.file_size > MAX_DOCX_BYTES:
-            await message.answer(render("plans", "too_big", mb=MAX_DOCX_BYTES // 2**20))
-            return
-        content = (await bot.download(document)).read()
+        name = (document.file_name or "")[:MAX_SOURCE_NAME]
         try:
-            lines = read_plan_bytes(content, document.file_name or "")
+            if document.file_size and document.file_size > MAX_DOCX_BYTES:
+                raise PlanReadError("too_big", mb=MAX_DOCX_BYTES // 2**20)
+            content = (await bot.download(document)).read()
+            if len(content) > MAX_DOCX_BYTES:  # a file_size that was missing or wrong
+                raise PlanReadError("too_big", mb=MAX_DOCX_BYTES // 2**20)
+            # Unpacking and parsing a .docx takes a while: not on the loop that serves everyone else.
+            lines = await asyncio.to_thread(read_plan_bytes, content, name)
         except PlanReadError as error:
-            await message.answer(render("plans", "read_error", message=str(error)))
+            await message.answer(render("plans", "read_error", code=error.code, params=error.params))
             return
-        await read(message, lines, document.file_name, uow, actor, clock, state)
+        await read(message, lines, name or None, uow, actor, clock, state)
+
+    @router.message(ImportPlan.waiting, ~F.text, ~F.document)
+    async def not_a_plan(message: Message) -> None:
+        await message.answer(render("plans", "send_file_or_text"))
 
     @router.message(ImportPlan.waiting, F.text)
     @router.message(StateFilter(None), F.text.len() >= PASTED_PLAN_MIN_CHARS, ~F.text.startswith("/"))

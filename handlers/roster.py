@@ -1,5 +1,8 @@
 """The secretary's roster: list, add one by one or by pasting, edit, remove, invitation links."""
 
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from aiogram import F, Router
@@ -10,6 +13,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.config import Settings
 from bot.domain.roster import (
+    RejectedLine,
     Role,
     RosterEntry,
     RosterLineError,
@@ -23,6 +27,7 @@ from bot.services import roster as roster_service
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied
 from bot.services.invitations import Invite
+from bot.services.roster import AddResult
 from bot.texts import label, render
 from handlers import keyboards
 from handlers.callbacks import Go, MemberAction, MemberCb, MemberRole, Nav, NewRole, NewStatus, RosterPage
@@ -46,6 +51,52 @@ class EditMember(StatesGroup):
 
 def invite_link(bot_username: str, invite: Invite) -> str:
     return f"https://t.me/{bot_username}?start={invite.token}"
+
+
+# Telegram takes at most 4096 characters (UTF-16 code units) a message: a long answer lists fewer lines.
+MAX_TEXT = 4096
+REPLY_LIMITS = (100, 30, 15, 5, 0)
+
+
+def telegram_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def line_ranges(numbers: Iterable[int]) -> str:
+    """`1, 3–5, 9` for lines 1, 3, 4, 5 and 9."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def visible(text: str) -> str:
+    """A quoted line with its control, direction and unassigned characters shown as `·`: quoted back, a
+    right-to-left override would otherwise turn the rest of the bot's answer around."""
+    return "".join("·" if unicodedata.category(c) in _INVISIBLE else c for c in text)
+
+
+def _quoted(r: RejectedLine) -> RejectedLine:
+    return replace(r, text=visible(r.text), problem=replace(r.problem, value=visible(r.problem.value)))
+
+
+def added_text(result: AddResult) -> str:
+    """What was added and which lines were not, with their reasons, in one message: when all of it does not
+    fit, fewer lines are listed in full and every other line not added is still named by its number."""
+    too_many = [r.line_no for r in result.rejected if r.problem.code == "too_many_lines"]
+    rejected = [_quoted(r) for r in result.rejected if r.problem.code != "too_many_lines"]
+    for shown in REPLY_LIMITS:
+        text = render("roster", "added", added=result.added, shown=shown, rejected=rejected,
+                      hidden=line_ranges(r.line_no for r in rejected[shown:]), too_many=too_many)
+        if telegram_length(text) <= MAX_TEXT:
+            break
+    return text
 
 
 def setup() -> Router:
@@ -147,7 +198,7 @@ def setup() -> Router:
         result = await roster_service.add_members(uow, actor, [(1, entry)], clock())
         await state.clear()
         await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(render("roster", "added", result=result),
+        await query.message.answer(added_text(result),
                                    reply_markup=keyboards.single(label("roster"), Nav(to=Go.ROSTER)))
         await query.answer()
 
@@ -174,8 +225,12 @@ def setup() -> Router:
         result.rejected = sorted(parsed.rejected + result.rejected, key=lambda r: r.line_no)
         if not result.rejected:
             await state.clear()
-        await message.answer(render("roster", "added", result=result),
+        await message.answer(added_text(result),
                              reply_markup=keyboards.single(label("roster"), Nav(to=Go.ROSTER)))
+
+    @router.message(PasteRoster.lines, ~F.text)
+    async def pasted_not_text(message: Message) -> None:
+        await message.answer(render("roster", "paste_text_only"))
 
     # --- one member's card ----------------------------------------------------------------------
     async def show_member(target: Message, uow, actor: Actor, membership_id: int, *, edit: bool) -> None:

@@ -9,6 +9,7 @@ import click
 
 from bot.domain.plans import Item, Plan, extract_plan
 from bot.domain.plans.readers import PlanReadError, read_plan_file
+from bot.texts import plain
 
 _RECURRENCE_VI = {
     "continuous": "thường xuyên",
@@ -97,7 +98,7 @@ def extract(file: Path, as_json: bool) -> None:
     try:
         lines = read_plan_file(file)
     except PlanReadError as error:
-        click.echo(str(error), err=True)
+        click.echo(plain("plans", "read_problem", code=error.code, params=error.params), err=True)
         sys.exit(1)
     result = extract_plan(lines)
     if as_json:

@@ -28,12 +28,15 @@ def format_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-_WINDOW_SEPARATOR = re.compile(r"\s*(?:-|–|—|đến|den|tới|toi)\s*", re.IGNORECASE)
+# Tried only where a run of spaces begins (or at a non-space): inside the run `\s*` would make it quadratic.
+_WINDOW_SEPARATOR = re.compile(r"(?<!\s)\s*(?:-|–|—|đến|den|tới|toi)\s*", re.IGNORECASE)
 
 
 def parse_window(text: str) -> tuple[date | None, date]:
     """'30/11/2014' (a deadline) or '05/11/2014 - 07/11/2014' (a window); ValueError otherwise."""
     parts = [p for p in _WINDOW_SEPARATOR.split(text.strip(), maxsplit=1) if p]
+    if not parts:  # "-", "đến": a separator and nothing else
+        raise ValueError(f"not a date: {text!r}")
     if len(parts) == 1:
         return None, parse_date(parts[0])
     start, due = parse_date(parts[0]), parse_date(parts[1])

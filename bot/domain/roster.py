@@ -15,7 +15,11 @@ from bot.domain.text import fold, squeeze, vietnamese_key
 
 MAX_NAME_LENGTH = 80
 MAX_LINES = 100
+MAX_SHOWN = 60  # the most of a wrong value a problem quotes back
+MAX_QUOTED_LINE = 200  # the most of a rejected line kept to show
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)*$")
+# `\w` also takes numbers that are not digits ("²", "½", "Ⅻ"): between its separators a name is letters only.
+_NAME_SEPARATORS = str.maketrans("", "", " '-")
 
 
 class Role(StrEnum):
@@ -105,11 +109,15 @@ class RosterParse:
     rejected: list[RejectedLine] = field(default_factory=list)
 
 
+def _shown(text: str) -> str:
+    return text.strip()[:MAX_SHOWN]
+
+
 def parse_name(text: str) -> str:
     name = squeeze(text)
     if not name:
         raise RosterLineError(LineProblem("missing_name"))
-    if len(name) > MAX_NAME_LENGTH or not _NAME.match(name):
+    if len(name) > MAX_NAME_LENGTH or not _NAME.match(name) or not name.translate(_NAME_SEPARATORS).isalpha():
         raise RosterLineError(LineProblem("bad_name", name[:MAX_NAME_LENGTH]))
     return name
 
@@ -118,9 +126,9 @@ def parse_admission_date(text: str, today: date) -> date:
     try:
         value = parse_date(text)
     except ValueError:
-        raise RosterLineError(LineProblem("bad_date", text.strip())) from None
+        raise RosterLineError(LineProblem("bad_date", _shown(text))) from None
     if value > today:
-        raise RosterLineError(LineProblem("future_date", text.strip()))
+        raise RosterLineError(LineProblem("future_date", _shown(text)))
     return value
 
 
@@ -139,7 +147,7 @@ def parse_line(line: str, today: date) -> RosterEntry:
 
     def put(key: str, value: object, raw: str) -> None:
         if key in found:
-            raise RosterLineError(LineProblem("repeated_field", raw.strip()))
+            raise RosterLineError(LineProblem("repeated_field", _shown(raw)))
         found[key] = value
 
     for raw in fields:
@@ -154,7 +162,7 @@ def parse_line(line: str, today: date) -> RosterEntry:
         elif (flag := _FLAG_WORDS.get(fold(raw))) is not None:
             put(flag, True, raw)
         else:
-            raise RosterLineError(LineProblem("unknown_field", raw.strip()))
+            raise RosterLineError(LineProblem("unknown_field", _shown(raw)))
     if "status" not in found:
         raise RosterLineError(LineProblem("missing_status"))
     return RosterEntry(full_name=name, **found)  # type: ignore[arg-type]
@@ -174,11 +182,12 @@ def parse_roster(text: str, today: date) -> RosterParse:
         try:
             entry = parse_line(line, today)
         except RosterLineError as error:
-            result.rejected.append(RejectedLine(line_no, line[:200], error.problem))
+            result.rejected.append(RejectedLine(line_no, line[:MAX_QUOTED_LINE], error.problem))
             continue
         key = fold(entry.full_name)
         if key in seen:
-            result.rejected.append(RejectedLine(line_no, line, LineProblem("duplicate_name", entry.full_name)))
+            problem = LineProblem("duplicate_name", entry.full_name)
+            result.rejected.append(RejectedLine(line_no, line[:MAX_QUOTED_LINE], problem))
             continue
         seen.add(key)
         result.accepted.append((line_no, entry))

@@ -1,9 +1,21 @@
 """Plan text → header and dated items: one pass over the lines, top to bottom."""
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from bot.domain.plans.header import dominant_year, issue_date, read_header
-from bot.domain.plans.model import Item, Plan
+from bot.domain.plans.model import (
+    MAX_CONDITION,
+    MAX_ISSUER,
+    MAX_NUMBER,
+    MAX_OWNER,
+    MAX_TIME_TEXT,
+    MAX_TITLE,
+    Item,
+    Plan,
+    PlanHeader,
+    clip,
+)
 from bot.domain.plans.owners import owner_of_cells, owner_of_heading, owner_of_line
 from bot.domain.plans.structure import (
     CELL_SEPARATOR,
@@ -92,13 +104,23 @@ class _Walk:
         return next((owner for _, owner in reversed(self.sections) if owner), None)
 
 
+def _bounded_header(h: PlanHeader) -> PlanHeader:
+    return replace(h, number=clip(h.number, MAX_NUMBER), issuer=clip(h.issuer, MAX_ISSUER),
+                   title=clip(h.title, MAX_TITLE))
+
+
+def _bounded(item: Item) -> Item:
+    return replace(item, owner=clip(item.owner, MAX_OWNER), condition=clip(item.condition, MAX_CONDITION),
+                   time_text=clip(item.time_text, MAX_TIME_TEXT) or "")
+
+
 def extract_plan(lines: Sequence[str]) -> Plan:
     """Read a plan's header and its dated items from its text lines (line numbers are 1-based)."""
     lines = [nfc(line) for line in lines]
     header, body_start = read_header(lines)
     year = header.issued_on.year if header.issued_on else dominant_year(lines[body_start:])
     items = sorted(_Walk(lines, year).items(body_start), key=lambda item: item.line)  # trailers come late
-    return Plan(header=header, items=tuple(items))
+    return Plan(header=_bounded_header(header), items=tuple(map(_bounded, items)))
 
 
 def extract_plan_text(text: str) -> Plan:

@@ -32,6 +32,8 @@ _DATE = r"ngày\s+(?P<d>\d{1,2})(?:\s+tháng\s+|\s*/\s*)(?P<m>\d{1,2})(?:\s+năm
 # "TP. Hồ Chí Minh, ngày 04 tháng 11 năm 2014", "Phường 5, ngày …" standing alone on its line;
 # a number elsewhere in the place would let a citation ("Kết luận 21-KL/TW, ngày …") pass.
 _PLACE_DATE = compile_loose(rf"^[\W_]*(?:[^\d,]{{2,60}}(?:\s\d{{1,2}})?,\s*)?{_DATE}[\W_]*$")
+# Such a line is short; a longer one is not tried, since the pattern backtracks over a long run of punctuation.
+_PLACE_DATE_CHARS = 200
 # A list item or a numbered heading ("I.", "A.", "1.", "2.1.", "a)") starts the body.
 _LISTED = re.compile(r"^\s*(?:[-+•●○▪■–—]|(?:[IVX]{1,5}|[A-ZĐ]|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[./)])")
 _ISSUING = compile_loose(r"\s(?:ban\s+hành|đề\s+ra|triển\s+khai|xây\s+dựng)\s+kế\s+hoạch")
@@ -42,6 +44,9 @@ _MOTTO = "dang cong san viet nam"
 def issue_date(line: str) -> date | None:
     """The date of a `<place>, ngày …` line or table cell — the plan's own date, never a task."""
     for cell in line.split(CELL_SEPARATOR):
+        cell = cell.strip()
+        if len(cell) > _PLACE_DATE_CHARS:
+            continue
         if m := _PLACE_DATE.match(matching_view(cell)):
             try:
                 return date(int(m["y"]), int(m["m"]), int(m["d"]))

@@ -8,6 +8,26 @@ from bot.domain.plans.owners import is_branch_owner
 
 Recurrence = Literal["continuous", "yearly", "semiannual", "quarterly", "monthly"]
 
+# The longest header fields and item notes a plan may give; the calendar stores them in columns of these sizes.
+# Real values are far shorter: only a malformed or hostile text reaches them, and is cut (see `clip`).
+MAX_NUMBER = 60
+MAX_ISSUER = 200
+MAX_TITLE = 500
+MAX_OWNER = 200
+MAX_CONDITION = 300
+MAX_TIME_TEXT = 300
+
+
+def clip(text: str | None, limit: int) -> str | None:
+    """`text` in at most `limit` characters: cut at a space when one is near the end, then marked with `…`."""
+    if text is None or len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
 # When two recurrence words govern one task ("thường xuyên hằng năm"), the more specific wins.
 _RECURRENCE_RANK: dict[str, int] = {
     "continuous": 0,

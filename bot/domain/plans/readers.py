@@ -1,9 +1,17 @@
-"""Plan files → text lines: plain text and .docx. Anything unreadable raises `PlanReadError`,
-whose message is Vietnamese and meant for the person who sent the file."""
+"""Plan files → text lines: plain text and .docx. Anything unreadable raises `PlanReadError`, whose
+code (with its parameters) the handlers and the command line turn into Vietnamese through templates.
+
+A .docx is a zip archive, and a hostile one may unpack to gigabytes from a few kilobytes. Before python-docx
+opens it, every part is checked twice: the sizes the central directory declares, and then the bytes each
+part really inflates to, counted while inflating it in small pieces that are thrown away — declared sizes
+can lie, and nothing here ever holds more than one piece of a part in memory.
+"""
 
 import codecs
 import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,68 +22,120 @@ from docx.text.paragraph import Paragraph
 from bot.domain.plans.structure import CELL_SEPARATOR, split_lines
 from bot.domain.plans.vietnamese import nfc
 
-MAX_TEXT_BYTES = 2 * 1024 * 1024  # a long plan is ~100 KB of text
-MAX_DOCX_BYTES = 20 * 1024 * 1024  # the file, and separately the sum of its parts unpacked
+MAX_TEXT_BYTES = 1024 * 1024  # a long plan is ~100 KB of text; reading a megabyte takes seconds already
+MAX_DOCX_BYTES = 20 * 1024 * 1024  # the file (Telegram lets a bot download at most 20 MB)
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024  # the sum of its parts unpacked
+MAX_PARTS = 2000  # a .docx has a few dozen parts; each one costs memory to list
+_INFLATE_CHUNK = 64 * 1024
 
 _DOCX_PART = "word/document.xml"
 _ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Word 97–2003 .doc
+_CENTRAL_MAGIC = b"PK\x01\x02"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Word 97–2003 .doc (and the other old Office formats)
 _PDF_MAGIC = b"%PDF"
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then (past the fixed fields) name and extra lengths
+# Files that are certainly not a plan's text, named by their suffix; their content is not tried as text.
+_NOT_PLAN_SUFFIXES = frozenset({
+    ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".heic", ".tif", ".tiff", ".svg", ".ico",
+    ".exe", ".dll", ".msi", ".apk", ".bat", ".cmd", ".sh", ".jar", ".bin", ".iso", ".dmg",
+    ".zip", ".rar", ".7z", ".gz", ".tar", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp",
+    ".mp3", ".mp4", ".m4a", ".ogg", ".oga", ".wav", ".mov", ".avi", ".mkv", ".webm",
+})  # fmt: skip
 
 
 class PlanReadError(Exception):
-    """A plan file that cannot be read; `str(error)` tells the user why, in Vietnamese."""
+    """A plan file that cannot be read: `code` names why (the templates' `read_problem` says it in Vietnamese)."""
 
-
-_EMPTY = "Tệp rỗng: không có nội dung kế hoạch để đọc."
-_TOO_BIG = "Tệp quá lớn (hơn {mb} MB) — một kế hoạch thường chỉ vài chục trang."
-_NOT_UTF8 = (
-    "Tệp văn bản không dùng bảng mã UTF-8 (có thể là TCVN3, VNI hoặc Windows-1258). "
-    "Hãy mở tệp và lưu lại với bảng mã UTF-8, hoặc gửi tệp .docx."
-)
-_BINARY = "Tệp không phải văn bản (có thể là ảnh hoặc tệp khác bị đổi tên). Hãy gửi tệp .docx hoặc .txt."
-_BROKEN_DOCX = "Tệp .docx bị hỏng hoặc không phải .docx (có thể là ảnh hay tệp khác bị đổi tên)."
-_DOCX_BOMB = "Tệp .docx giải nén ra quá lớn (hơn {mb} MB) nên không đọc, để an toàn."
-_OLD_DOC = "Định dạng .doc (Word 97–2003) chưa đọc được: hãy lưu lại thành .docx rồi gửi lại."
-_PDF = "Chưa đọc được tệp PDF: hãy gửi bản .docx hoặc .txt của kế hoạch."
-_MISSING = "Không tìm thấy tệp: {name}."
-_UNREADABLE = "Không đọc được tệp: {name}."
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 def _megabytes(limit: int) -> int:
     return limit // (1024 * 1024)
 
 
+def _too_big(limit: int) -> PlanReadError:
+    return PlanReadError("too_big", mb=_megabytes(limit))
+
+
 def text_lines(data: bytes) -> list[str]:
     """UTF-8 (with or without BOM) or UTF-16 with BOM. Legacy Vietnamese encodings are refused
     rather than guessed: a wrong guess turns every date and name into mojibake."""
     if len(data) > MAX_TEXT_BYTES:
-        raise PlanReadError(_TOO_BIG.format(mb=_megabytes(MAX_TEXT_BYTES)))
+        raise _too_big(MAX_TEXT_BYTES)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
     elif b"\x00" in data:
-        raise PlanReadError(_BINARY)
+        raise PlanReadError("binary")
     else:
         encoding = "utf-8-sig"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise PlanReadError(_NOT_UTF8) from error
+        raise PlanReadError("not_utf8") from error
     return split_lines(nfc(text))
 
 
+def _inflated_size(raw: memoryview, budget: int) -> int:
+    """How many bytes a raw deflate stream unpacks to, counted in pieces; stops once past `budget`."""
+    inflater, total = zlib.decompressobj(-zlib.MAX_WBITS), 0
+    for at in range(0, len(raw), _INFLATE_CHUNK):
+        pending = raw[at : at + _INFLATE_CHUNK]
+        while pending:
+            total += len(inflater.decompress(pending, _INFLATE_CHUNK))
+            if total > budget or inflater.eof:
+                return total
+            pending = inflater.unconsumed_tail
+    while not inflater.eof and total <= budget:  # what the last piece of input still holds
+        if not (piece := inflater.decompress(b"", _INFLATE_CHUNK)):
+            break
+        total += len(piece)
+    return total
+
+
+def _part_size(data: bytes, part: zipfile.ZipInfo, budget: int) -> int:
+    """The bytes `part` really unpacks to (at most a little past `budget`), read from its own local header."""
+    if part.flag_bits & 0x1:  # encrypted
+        raise PlanReadError("broken_docx")
+    offset = part.header_offset
+    if offset < 0 or offset + _LOCAL_HEADER.size > len(data):
+        raise PlanReadError("broken_docx")
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, offset)
+    if signature != _ZIP_MAGIC:
+        raise PlanReadError("broken_docx")
+    start = offset + _LOCAL_HEADER.size + name_length + extra_length
+    raw = memoryview(data)[start : start + part.compress_size]
+    if part.compress_type == zipfile.ZIP_STORED:
+        return len(raw)
+    if part.compress_type != zipfile.ZIP_DEFLATED:  # Word writes nothing else
+        raise PlanReadError("broken_docx")
+    try:
+        return _inflated_size(raw, budget)
+    except zlib.error as error:
+        raise PlanReadError("broken_docx") from error
+
+
 def _check_archive(data: bytes) -> None:
-    """Refuse non-zips and zip bombs from the declared sizes, before any part is inflated
-    (zipfile never inflates a part past its declared size)."""
+    """Refuse non-zips and zip bombs before python-docx inflates anything: first from the declared sizes,
+    then by inflating every part with a running budget for all of them together."""
+    if data.count(_CENTRAL_MAGIC) > MAX_PARTS:
+        raise PlanReadError("docx_parts", limit=MAX_PARTS)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-        raise PlanReadError(_BROKEN_DOCX) from error
-    if sum(part.file_size for part in parts) > MAX_DOCX_BYTES:
-        raise PlanReadError(_DOCX_BOMB.format(mb=_megabytes(MAX_DOCX_BYTES)))
+    except Exception as error:  # zipfile raises BadZipFile, OSError, ValueError, EOFError… on garbage
+        raise PlanReadError("broken_docx") from error
+    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+        raise PlanReadError("docx_bomb", mb=_megabytes(MAX_UNPACKED_BYTES))
     if _DOCX_PART not in {part.filename for part in parts}:
-        raise PlanReadError(_BROKEN_DOCX)
+        raise PlanReadError("broken_docx")
+    budget = MAX_UNPACKED_BYTES
+    for part in parts:
+        budget -= _part_size(data, part, budget)
+        if budget < 0:
+            raise PlanReadError("docx_bomb", mb=_megabytes(MAX_UNPACKED_BYTES))
 
 
 def _distinct_cells(row: _Row) -> list[_Cell]:
@@ -111,15 +171,15 @@ def _block_lines(blocks: Iterator[Paragraph | Table]) -> Iterator[str]:
 def docx_lines(data: bytes) -> list[str]:
     """Paragraphs and table cells of a .docx, in document order."""
     if len(data) > MAX_DOCX_BYTES:
-        raise PlanReadError(_TOO_BIG.format(mb=_megabytes(MAX_DOCX_BYTES)))
+        raise _too_big(MAX_DOCX_BYTES)
     _check_archive(data)
     try:
         document = docx.Document(io.BytesIO(data))
         lines = [nfc(line) for line in _block_lines(document.iter_inner_content())]
     except Exception as error:  # python-docx and lxml raise many types on malformed parts
-        raise PlanReadError(_BROKEN_DOCX) from error
+        raise PlanReadError("broken_docx") from error
     if sum(map(len, lines)) > MAX_TEXT_BYTES:
-        raise PlanReadError(_TOO_BIG.format(mb=_megabytes(MAX_TEXT_BYTES)))
+        raise _too_big(MAX_TEXT_BYTES)
     return lines
 
 
@@ -127,17 +187,19 @@ def read_plan_bytes(data: bytes, filename: str) -> list[str]:
     """The text lines of a plan received as bytes (e.g. a Telegram document)."""
     suffix = Path(filename).suffix.lower()
     if not data.strip():
-        raise PlanReadError(_EMPTY)
-    if data.startswith(_ZIP_MAGIC) or suffix == ".docx":
+        raise PlanReadError("empty")
+    if suffix == ".docx" or (data.startswith(_ZIP_MAGIC) and suffix not in _NOT_PLAN_SUFFIXES):
         lines = docx_lines(data)
+    elif suffix in _NOT_PLAN_SUFFIXES:
+        raise PlanReadError("wrong_type", suffix=suffix)
     elif data.startswith(_OLE_MAGIC) or suffix == ".doc":
-        raise PlanReadError(_OLD_DOC)
+        raise PlanReadError("old_doc")
     elif data.startswith(_PDF_MAGIC) or suffix == ".pdf":
-        raise PlanReadError(_PDF)
+        raise PlanReadError("pdf")
     else:
         lines = text_lines(data)
     if not any(line.strip() for line in lines):
-        raise PlanReadError(_EMPTY)
+        raise PlanReadError("empty")
     return lines
 
 
@@ -146,10 +208,10 @@ def read_plan_file(path: Path) -> list[str]:
     try:
         size = path.stat().st_size
         if size > MAX_DOCX_BYTES:
-            raise PlanReadError(_TOO_BIG.format(mb=_megabytes(MAX_DOCX_BYTES)))
+            raise _too_big(MAX_DOCX_BYTES)
         data = path.read_bytes()
     except FileNotFoundError as error:
-        raise PlanReadError(_MISSING.format(name=path.name)) from error
+        raise PlanReadError("missing", name=path.name) from error
     except OSError as error:
-        raise PlanReadError(_UNREADABLE.format(name=path.name)) from error
+        raise PlanReadError("unreadable", name=path.name) from error
     return read_plan_bytes(data, path.name)

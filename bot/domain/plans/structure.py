@@ -9,8 +9,10 @@ Two kinds of line carry a time for other lines:
 """
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.domain.plans.time_expressions import TimeExpression
 from bot.domain.plans.vietnamese import compile_loose, fold, matching_view
@@ -118,17 +120,30 @@ def split_lines(text: str) -> list[str]:
     return lines[:-1] if lines and not lines[-1] else lines
 
 
-def clause_at(line: str, position: int, text_at: int = 0) -> str:
-    """The clause of `line` around `position`: between `;` or `. ` outside parentheses, from
-    `text_at` on. A parenthesis that opens a clause (`… . (Thời gian …).`) notes the one before."""
+@lru_cache(maxsize=8)
+def _clause_bounds(line: str, text_at: int) -> tuple[int, ...]:
+    """Where the clauses of `line` begin and end, from `text_at` on: one pass, however many clauses
+    the line has (a plan of one long line must not cost the square of its length)."""
+    # opens_aside[k]: the first character from k on that is not a space or `*` is `(`.
+    opens_aside = [False] * (len(line) + 1)
+    for k in range(len(line) - 1, -1, -1):
+        opens_aside[k] = line[k] == "(" or (line[k] in " *" and opens_aside[k + 1])
     bounds, depth = [text_at], 0
     for k in range(text_at, len(line)):
         char = line[k]
         depth += (char == "(") - (char == ")")
         ends = char == ";" or (char == "." and line[k + 1 : k + 2] == " ")
-        if depth == 0 and ends and not line[k + 1 :].lstrip(" *").startswith("("):
+        if depth == 0 and ends and not opens_aside[k + 1]:
             bounds.append(k + 1)
     bounds.append(len(line))
-    start = max(b for b in bounds[:-1] if b <= position)
-    end = min(b for b in bounds[1:] if b > position)
-    return line[start:end].strip(" ;")
+    return tuple(bounds)
+
+
+def clause_at(line: str, position: int, text_at: int = 0) -> str:
+    """The clause of `line` around `position`: between `;` or `. ` outside parentheses, from
+    `text_at` on. A parenthesis that opens a clause (`… . (Thời gian …).`) notes the one before.
+    A position before `text_at` (a trigger word inside a heading's number) counts as `text_at`."""
+    bounds = _clause_bounds(line, text_at)
+    position = min(max(position, text_at), len(line))
+    i = max(bisect_right(bounds, position, 0, len(bounds) - 1) - 1, 0)
+    return line[bounds[i] : bounds[i + 1]].strip(" ;")

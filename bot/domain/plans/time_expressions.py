@@ -106,8 +106,11 @@ _CONDITION = compile_loose(
     rf"|(?:sau\s+)?khi\s+(?:{_AUTHORITY})\s+[^;()\n]+"
     r"|theo\s+lộ\s+trình\s+(?:tại|của|trong|(?:được\s+)?quy\s+định\s+tại)\s+[^;()\n]+)"
 )
-# A comma ends a condition unless it lists another document ("quy chế, quy định của …").
-_CONDITION_END = compile_loose(rf",(?!\s*(?:các\s+)?(?:{_DOC_WORDS}))|\.(?:\s|$)|\s+và\s+(?!(?:{_DOC_WORDS}))")
+# A comma ends a condition unless it lists another document ("quy chế, quy định của …"). The `và` is
+# looked for only where a run of spaces begins: tried inside the run, `\s+` would make the search quadratic.
+_CONDITION_END = compile_loose(
+    rf",(?!\s*(?:các\s+)?(?:{_DOC_WORDS}))|\.(?:\s|$)|(?<!\s)\s+và\s+(?!(?:{_DOC_WORDS}))"
+)
 
 _ADJACENT = compile_loose(r"[\s,]*(?:và\s+)?(?:thực\s+hiện\s+)?")
 
@@ -312,6 +315,8 @@ def _window(phrase: list[_Atom], trigger: str | None, context_year: int | None) 
             return When(due=first_end if lead.is_day else start - timedelta(days=1))
         return When(start=start, due=end)
     except ValueError:  # a range that ends before it starts
+        return None
+    except OverflowError:  # "trước tháng 1" in a plan dated year 1: the day before has no date
         return None
 
 
