@@ -7,7 +7,6 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.domain.calendar.agenda import Agenda
@@ -76,7 +75,7 @@ def runs_branch(actor: Actor) -> bool:
 
 
 def agenda_keyboard(a: Agenda, numbered: dict[int, int], only_branch: bool, *, can_mark: bool) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = keyboards.Keyboard()
     tasks = {t.id: t for t in (*a.overdue, *a.due, *a.open_windows, *a.standing, *a.waiting)}
     shown = list(numbered.items())[:NUMBERED_BUTTONS] if can_mark else []
     for task_id, n in shown:
@@ -105,7 +104,7 @@ def agenda_text(a: Agenda, branch_name: str, only_branch: bool) -> str:
 
 
 def menu_keyboard(*, can_add: bool) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = keyboards.Keyboard()
     for go in CalendarGo:
         if go != CalendarGo.ADD_TASK or can_add:
             kb.button(text=label(go.value), callback_data=CalendarNav(to=go))

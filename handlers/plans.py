@@ -7,7 +7,6 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.dates import parse_window
 from bot.domain.plans.readers import MAX_DOCX_BYTES, PlanReadError, read_plan_bytes
@@ -32,7 +31,7 @@ class ImportPlan(StatesGroup):
 
 
 def preview_keyboard(d: DraftView, page: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = keyboards.Keyboard()
     shown = range(page * PAGE_SIZE, min(len(d.items), (page + 1) * PAGE_SIZE))
     for index in shown:
         kb.button(text=label("item_number", n=index + 1, keep=d.items[index].keep),
@@ -52,7 +51,7 @@ def preview_keyboard(d: DraftView, page: int) -> InlineKeyboardMarkup:
 
 
 def item_keyboard(d: DraftView, index: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = keyboards.Keyboard()
     kb.button(text=label("drop_item", keep=d.items[index].keep),
               callback_data=DraftCb(id=d.id, act=DraftAction.TOGGLE, n=index))
     kb.button(text=label("fix_dates"), callback_data=DraftCb(id=d.id, act=DraftAction.DATES, n=index))

@@ -8,7 +8,6 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.services import reminders
@@ -52,7 +51,7 @@ class ReminderInput(StatesGroup):
 
 
 def overview_keyboard(o: reminders.Overview) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = keyboards.Keyboard()
     for kind in Kind:
         kb.button(text=plain("reminders", "kind_button", kind=kind, on=kind not in o.opted_out),
                   callback_data=KindToggle(kind=kind))
@@ -63,7 +62,7 @@ def overview_keyboard(o: reminders.Overview) -> InlineKeyboardMarkup:
 
 
 def quiet_keyboard(default: QuietHours) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = keyboards.Keyboard()
     kb.button(text=plain("reminders", "quiet_choice", q=default, is_default=True),
               callback_data=QuietChoice(start=default.start, end=default.end, default=True))
     for start, end in QUIET_PRESETS:
@@ -77,7 +76,7 @@ def quiet_keyboard(default: QuietHours) -> InlineKeyboardMarkup:
 
 
 def zone_keyboard(home: str) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = keyboards.Keyboard()
     kb.button(text=plain("reminders", "home_zone_button", name=home),
               callback_data=ReminderNav(to=ReminderGo.HOME_ZONE))
     kb.button(text=plain("reminders", "back_button"), callback_data=ReminderNav(to=ReminderGo.OVERVIEW))

@@ -9,7 +9,6 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.domain.dates import parse_date
@@ -78,7 +77,7 @@ def next_action(p: Progress) -> tuple[str, ReviewCb] | None:
 
 
 def progress_keyboard(p: Progress) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = keyboards.Keyboard()
     action = next_action(p)
     if action:
         kb.button(text=action[0], callback_data=action[1])
@@ -104,7 +103,7 @@ def progress_keyboard(p: Progress) -> InlineKeyboardMarkup:
 
 
 def members_keyboard(p: Progress) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = keyboards.Keyboard()
     for m in p.members:
         kb.button(text=label("review_member", m=m), callback_data=ReviewCb(act=ReviewAction.MEMBER, n=m.membership_id))
     kb.button(text=label("review_progress"), callback_data=ReviewCb(act=ReviewAction.PROGRESS))
@@ -113,7 +112,7 @@ def members_keyboard(p: Progress) -> InlineKeyboardMarkup:
 
 
 def member_keyboard(m: MemberState) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = keyboards.Keyboard()
     if m.self_review == "bot":
         kb.button(text=label("review_read_self_review"),
                   callback_data=ReviewCb(act=ReviewAction.READ, n=m.membership_id))
@@ -223,7 +222,7 @@ def setup() -> Router:
     @router.callback_query(RuleSetCb.filter(F.key == ""))
     async def list_rule_sets(query: CallbackQuery, uow, actor: Actor) -> None:
         review = await review_service.open_review(uow, actor)
-        kb = InlineKeyboardBuilder()
+        kb = keyboards.Keyboard()
         for rules in rule_sets():
             kb.button(text=label("rule_set", name=rules.name, current=rules.key == review.rule_set),
                       callback_data=RuleSetCb(key=rules.key))
@@ -395,7 +394,7 @@ def setup() -> Router:
     async def feedback_source(message: Message, state: FSMContext) -> None:
         await state.update_data(source=message.text[:200])
         await state.set_state(ReviewInput.feedback_kind)
-        kb = InlineKeyboardBuilder()
+        kb = keyboards.Keyboard()
         for kind in FeedbackKind:
             kb.button(text=label("feedback_kind", kind=kind.value), callback_data=FeedbackKindCb(kind=kind.value))
         kb.adjust(1)
@@ -408,7 +407,7 @@ def setup() -> Router:
         await state.update_data(kind=kind.value)
         await state.set_state(ReviewInput.feedback_about)
         p = await review_progress.progress(uow, actor, manage=True)
-        kb = InlineKeyboardBuilder()
+        kb = keyboards.Keyboard()
         kb.button(text=label("feedback_about_committee"), callback_data=FeedbackAbout(membership_id=0))
         for m in p.members:
             kb.button(text=m.full_name, callback_data=FeedbackAbout(membership_id=m.membership_id))
@@ -440,7 +439,7 @@ def setup() -> Router:
     @router.callback_query(ReviewCb.filter(F.act == ReviewAction.ANSWERS))
     async def answers(query: CallbackQuery, uow, actor: Actor) -> None:
         items = await review_collect.feedback_list(uow, actor)
-        kb = InlineKeyboardBuilder()
+        kb = keyboards.Keyboard()
         for f in items:
             kb.button(text=label("feedback_item", f=f), callback_data=ReviewCb(act=ReviewAction.ANSWER, n=f.id))
         kb.adjust(1)

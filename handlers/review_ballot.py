@@ -6,7 +6,6 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.review.levels import MEMBER_LEVELS, MemberLevel
 from bot.services import review_ballot, review_meeting, review_progress
@@ -24,7 +23,7 @@ MAX_BALLOT_MINUTES = 24 * 60
 
 
 def ticket_keyboard(t: Ticket) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = keyboards.Keyboard()
     for choice in Choice:
         kb.button(text=label("ballot_choice", value=choice.value, current=t.current),
                   callback_data=BallotCb(b=t.ballot_id, c=choice.value, p=t.current, v=t.version, s=t.seal))
@@ -43,7 +42,7 @@ def setup() -> Router:
 
     async def show_proposals(target: Message, uow, actor: Actor, state: FSMContext, *, edit: bool) -> None:
         items = await proposals(uow, actor, state)
-        kb = InlineKeyboardBuilder()
+        kb = keyboards.Keyboard()
         for membership_id, name, _level in items:
             kb.button(text=name, callback_data=ProposeCb(membership_id=membership_id))
         kb.button(text=label("open_ballot"), callback_data=BallotAdmin(act=BallotAction.OPEN))
@@ -66,7 +65,7 @@ def setup() -> Router:
     @router.callback_query(ProposeCb.filter(F.level == ""))
     async def choose(query: CallbackQuery, callback_data: ProposeCb, uow, actor: Actor, state: FSMContext) -> None:
         await proposed_for(uow, actor, state, callback_data.membership_id)
-        kb = InlineKeyboardBuilder()
+        kb = keyboards.Keyboard()
         for level in MEMBER_LEVELS:
             kb.button(text=label("level", value=level.value),
                       callback_data=ProposeCb(membership_id=callback_data.membership_id, level=level.value))
@@ -103,7 +102,7 @@ def setup() -> Router:
                 reached.add(user_id)
             except TelegramAPIError:
                 continue  # blocked or gone: they are not counted as reached
-        kb = InlineKeyboardBuilder()
+        kb = keyboards.Keyboard()
         kb.button(text=label("close_ballot"), callback_data=BallotAdmin(act=BallotAction.CLOSE))
         await drop_buttons(query.message)
         await query.message.answer(render("ballot", "opened", sent=len(reached), unreachable=opened.unreachable,

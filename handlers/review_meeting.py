@@ -7,7 +7,6 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.domain.review.levels import MEMBER_LEVELS, MemberLevel
@@ -38,7 +37,7 @@ def parse_counts(text: str) -> Counts:
 
 
 def live_keyboard(m: LiveMeeting) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = keyboards.Keyboard()
     kind = m.items[m.current].item.kind
     if kind in VOTE_ITEMS:
         kb.button(text=label("review_vote"), callback_data=ReviewCb(act=ReviewAction.VOTE))
@@ -61,7 +60,7 @@ def setup() -> Router:
         await keyboards.show(target, text, markup, edit=edit)
 
     async def after_end(target: Message) -> None:
-        kb = InlineKeyboardBuilder()
+        kb = keyboards.Keyboard()
         kb.button(text=label("review_documents"), callback_data=ReviewCb(act=ReviewAction.DOCUMENTS))
         kb.button(text=label("review_progress"), callback_data=ReviewCb(act=ReviewAction.PROGRESS))
         kb.adjust(1)
@@ -98,7 +97,7 @@ def setup() -> Router:
     async def choose_member(target: Message, uow, actor: Actor) -> None:
         p = await review_progress.progress(uow, actor, manage=True)
         voted = await review_meeting.voted_subjects(uow, actor)
-        kb = InlineKeyboardBuilder()
+        kb = keyboards.Keyboard()
         for m in review_meeting.reviewed_here(list(p.members)):
             kb.button(text=label("voted_member", name=m.full_name,
                                  done=review_meeting.member_subject(m.membership_id) in voted),
@@ -137,7 +136,7 @@ def setup() -> Router:
         name = m.names.get(callback_data.membership_id)
         if name is None:
             raise AccessDenied("foreign_member", membership_id=callback_data.membership_id)
-        kb = InlineKeyboardBuilder()
+        kb = keyboards.Keyboard()
         for level in MEMBER_LEVELS:
             kb.button(text=label("level", value=level.value),
                       callback_data=LevelCb(membership_id=callback_data.membership_id, level=level.value))

@@ -12,7 +12,6 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.domain.review.rules import load_rule_set
@@ -21,6 +20,7 @@ from bot.services.actor import Actor
 from bot.services.supervision import BranchView, Overview
 from bot.services.supervision_files import chart_png, workbook_xlsx
 from bot.texts import plain, render
+from handlers import keyboards
 from handlers.calendar import GROUP_LIMITS, MAX_TEXT
 from handlers.roster import invite_link
 
@@ -74,7 +74,7 @@ def pages(o: Overview) -> int:
 
 
 def overview_keyboard(o: Overview, page: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = keyboards.Keyboard()
     start = page * PAGE_SIZE
     shown = o.branches[start:start + PAGE_SIZE]
     for n, s in enumerate(shown, start=start + 1):
@@ -115,7 +115,7 @@ def branch_texts(v: BranchView, today: date, settings: Settings) -> tuple[str, s
 
 
 def branch_keyboard(branch_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = keyboards.Keyboard()
     kb.button(text=_label("btn_nudge"), callback_data=SupervisorCb(act=SupervisorAction.NUDGE, b=branch_id))
     kb.button(text=_label("btn_back"), callback_data=SupervisorCb(act=SupervisorAction.PAGE, n=0))
     kb.adjust(2)
@@ -183,7 +183,7 @@ def setup() -> Router:
     # --- the superior unit's office --------------------------------------------------------------------
     async def show_units(target: Message, uow, actor: Actor) -> None:
         units = await supervision_admin.administered(uow, actor)
-        kb = InlineKeyboardBuilder()
+        kb = keyboards.Keyboard()
         for unit in units:
             kb.button(text=_label("btn_new_branch", u=unit),
                       callback_data=UnitCb(act=UnitAction.NEW_BRANCH, id=unit.unit_id))
