@@ -99,8 +99,9 @@ def agenda_text(a: Agenda, branch_name: str, only_branch: bool) -> str:
         text = render("calendar", "agenda", a=a, branch_name=branch_name, numbered=numbered,
                       only_branch=only_branch, limit=limit)
         if len(text) <= MAX_TEXT:
-            break
-    return text
+            return text
+    # Very long task texts: whole lines up to Telegram's limit (lines hold their own tags), then an ellipsis.
+    return text[:MAX_TEXT - 2].rsplit("\n", 1)[0] + "\n…"
 
 
 def menu_keyboard(*, can_add: bool) -> InlineKeyboardMarkup:

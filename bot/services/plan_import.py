@@ -3,6 +3,7 @@
 The preview is a row (plan_import), not FSM data, so a half-reviewed import survives a restart.
 """
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -18,6 +19,8 @@ from storage.models import Plan, PlanImport, Task
 from storage.uow import UnitOfWork
 
 MAX_OWNER_LENGTH = 200
+# The longest reference plan has 32 dated items; a thousand is a wrong or hostile file, not a plan.
+MAX_PLAN_ITEMS = 1000
 
 
 @dataclass(frozen=True)
@@ -101,9 +104,12 @@ async def _refuse_reimport(uow: UnitOfWork, branch_id: int, digest: str, number:
 async def read_plan(uow: UnitOfWork, actor: Actor, *, lines: Sequence[str], source_name: str | None,
                     now: datetime) -> DraftView:
     home = actor.secretary_branch()
-    plan = extract_plan(lines)
+    # Seconds of CPU for a hostile megabyte: off the event loop, so other chats are answered meanwhile.
+    plan = await asyncio.to_thread(extract_plan, lines)
     if not plan.items:
         raise ServiceError("plan_no_dates")
+    if len(plan.items) > MAX_PLAN_ITEMS:
+        raise ServiceError("plan_too_many_items", count=len(plan.items), limit=MAX_PLAN_ITEMS)
     digest = content_hash("\n".join(lines))
     header = plan.header
     await _refuse_reimport(uow, home.branch_id, digest, header.number, header.issued_on)

@@ -154,3 +154,13 @@ async def test_a_full_message_of_garbage_outside_any_dialog_stores_nothing(tg, e
         answer = await one_answer(tg, tg.send(SECRETARY, typed))
         assert "không phải ngày hợp lệ" in answer, (typed, answer)
     assert await stored(engine) == before
+
+
+async def test_a_text_with_more_dated_tasks_than_any_plan_is_refused_whole(tg, engine):
+    await create_branch(tg)
+    before = await stored(engine)
+    lines = [f"{n}. Chi bộ báo cáo việc số {n} trước ngày {1 + n % 28:02d}/12/2026." for n in range(1, 1202)]
+    answer = await one_answer(tg, tg.upload(SECRETARY, "qua-nhieu-viec.txt", "\n".join(lines).encode()))
+    assert answer.startswith("❌ Văn bản này có 1201 việc có thời hạn — quá nhiều cho một kế hoạch (tối đa 1000)")
+    assert answer.endswith("Không có gì được lưu. Hãy kiểm tra lại tệp, hoặc tách kế hoạch thành nhiều phần.")
+    assert await stored(engine) == before

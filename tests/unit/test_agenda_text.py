@@ -1,0 +1,40 @@
+"""The month's agenda as sent: always within Telegram's 4096 characters, however long the tasks are."""
+
+from dataclasses import replace
+from datetime import date
+
+from bot.domain.calendar.agenda import build_agenda
+from bot.domain.calendar.periods import month_period
+from handlers.calendar import MAX_TEXT, agenda_text
+from tests.unit.test_calendar_agenda import task
+
+TODAY = date(2026, 11, 22)
+
+
+def agenda_of(texts: list[str]):
+    tasks = [replace(task(n, due=date(2026, 11, 23 + n % 7)), text=t) for n, t in enumerate(texts)]
+    return build_agenda(tasks, month_period(2026, 11), TODAY)
+
+
+def test_a_usual_month_is_shown_whole():
+    text = agenda_text(agenda_of([f"Việc thứ {n}" for n in range(5)]), "Chi bộ Khu phố 7", True)
+    assert all(f"Việc thứ {n}" in text for n in range(5)) and not text.endswith("…")
+
+
+def test_many_tasks_are_cut_to_a_few_per_group_with_a_count_of_the_rest():
+    text = agenda_text(agenda_of([f"Việc thứ {n} " + "chi tiết " * 20 for n in range(40)]), "Chi bộ", True)
+    assert len(text) <= MAX_TEXT and "việc nữa." in text
+
+
+def test_long_tasks_in_every_group_are_cut_at_a_line_to_fit_the_limit():
+    long = "Rất dài " * 125
+    tasks = [replace(t, text=f"{long} số {t.id}") for t in (
+        *(task(n, due=date(2026, 11, 10)) for n in range(0, 5)),  # overdue
+        *(task(n, due=date(2026, 11, 25)) for n in range(5, 10)),  # due this month
+        *(task(n, date(2026, 10, 1), date(2027, 1, 31)) for n in range(10, 15)),  # open windows
+        *(task(n, date(2026, 1, 1), recurrence="monthly") for n in range(15, 20)),  # standing
+        *(task(n, condition="sau khi có hướng dẫn " + "của cấp trên " * 30) for n in range(20, 25)),  # conditional
+    )]
+    text = agenda_text(build_agenda(tasks, month_period(2026, 11), TODAY), "Chi bộ", True)
+    assert len(text) <= MAX_TEXT and text.endswith("\n…")
+    assert text.count("Rất dài") >= 10
