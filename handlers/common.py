@@ -155,7 +155,8 @@ def setup_last() -> Router:
         await refuse_stale(query, why_unhandled(query.data))
 
     @router.message(F.text | F.document | F.photo)
-    async def unknown(message: Message) -> None:
-        await message.answer(render("common", "unknown_input"))
+    async def unknown(message: Message, raw_state: str | None) -> None:
+        # Inside a dialog, the step wants something else (usually a button): say so, not "not understood".
+        await message.answer(render("common", "unknown_input", in_dialog=raw_state is not None))
 
     return router

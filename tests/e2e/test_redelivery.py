@@ -91,6 +91,9 @@ async def test_ten_updates_at_once_from_one_user_leave_a_consistent_state(sandbo
         async with polling_bot(sandbox, engine, db_url, clock, as_tasks=True):
             sent = await asyncio.gather(*(tg.send(SECRETARY, f"Trần Văn {name}", wait=False) for name in TEN))
             assert await handled(engine, sent)
+        answers = [m["text"] for m in (await tg.messages(SECRETARY))[-10:]]
+        assert sum(a.endswith("là đảng viên chính thức hay dự bị?") for a in answers) == 1, answers
+        assert sum(a.startswith("Bước này chưa nhận tin nhắn đó. Hãy chọn một nút") for a in answers) == 9, answers
         async with polling_bot(sandbox, engine, db_url, clock):
             await tg.click_button(SECRETARY, "Chính thức")
             await tg.send(SECRETARY, "15/01/2010")
