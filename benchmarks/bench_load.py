@@ -39,14 +39,13 @@ from pathlib import Path
 import aiohttp
 import bench_supervisor as seed
 from harness import free_port, fresh_engine
-from sqlalchemy import insert, make_url, text
+from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import SANDBOX_TOKEN
 from bot.sandbox.client import SandboxClient, SandboxError
 from bot.sandbox.server import SandboxServer, start_sandbox
-from storage.models import Branch, Membership, Person, SupervisorLink, Task
-from storage.review_models import Review, ReviewFeedback, ReviewMember, ReviewTask, ReviewVote
+from storage.models import Person
 
 ROOT = Path(__file__).resolve().parent.parent
 BRANCHES_PER_SUPERVISOR = 30
@@ -77,17 +76,7 @@ async def populate(url: str, branches: int) -> None:
         seed.SUPERVISOR = (branch_id - 1) // BRANCHES_PER_SUPERVISOR + 1  # read by branch_rows for the link
         seed.branch_rows(rows, branch_id, MEMBERS, seed.STATES[branch_id % len(seed.STATES)], rng)
     engine = await fresh_engine(url)
-    async with engine.begin() as connection:
-        for model in (Branch, Person, Membership, SupervisorLink, Task, Review, ReviewMember, ReviewVote,
-                      ReviewFeedback, ReviewTask):
-            items = rows.tables.get(model, [])
-            for start in range(0, len(items), 2_000):
-                await connection.execute(insert(model), items[start:start + 2_000])
-        if engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
-            for model in rows.ids:
-                table = model.__tablename__
-                await connection.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+    await seed.insert_rows(engine, rows)
     await engine.dispose()
 
 

@@ -107,6 +107,11 @@ async def populate(engine, branches: int, members: int) -> None:
     rows.add(Person, id=SUPERVISOR, full_name="Phan Văn Quang", telegram_user_id=SUPERVISOR, created_at=NOW)
     for branch_id in range(1, branches + 1):
         branch_rows(rows, branch_id, members, STATES[branch_id % len(STATES)], rng)
+    await insert_rows(engine, rows)
+
+
+async def insert_rows(engine, rows: Rows) -> None:
+    """The generated rows in bulk, parents first."""
     async with engine.begin() as connection:
         for model in (Branch, Person, Membership, SupervisorLink, Task, Review, ReviewMember, ReviewVote,
                       ReviewFeedback, ReviewTask):

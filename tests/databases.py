@@ -23,20 +23,21 @@ BACKENDS = ["sqlite", "postgresql"]
 CLUSTER = "cluster"
 
 
-def require_postgres() -> str:
-    if POSTGRES_URL:
-        return POSTGRES_URL
+def _require(url: str, tier: str, variable: str, script: str) -> str:
+    """The server's URL; without one the tier is skipped with one line, except under CI, where it must run."""
+    if url:
+        return url
     if os.environ.get("CI"):
-        pytest.fail("CI must test PostgreSQL: set CHIBO_TEST_POSTGRES_URL (see .ci/start-postgres)")
-    pytest.skip("PostgreSQL tier: CHIBO_TEST_POSTGRES_URL is not set (run .ci/start-postgres)")
+        pytest.fail(f"CI must run the {tier} tier: set {variable} (see {script})")
+    pytest.skip(f"{tier} tier: {variable} is not set (run {script})")
+
+
+def require_postgres() -> str:
+    return _require(POSTGRES_URL, "PostgreSQL", "CHIBO_TEST_POSTGRES_URL", ".ci/start-postgres")
 
 
 def require_redis() -> str:
-    if REDIS_URL:
-        return REDIS_URL
-    if os.environ.get("CI"):
-        pytest.fail("CI must test several processes: set CHIBO_TEST_REDIS_URL (see .ci/start-redis)")
-    pytest.skip("several-processes tier: CHIBO_TEST_REDIS_URL is not set (run .ci/start-redis)")
+    return _require(REDIS_URL, "several-processes", "CHIBO_TEST_REDIS_URL", ".ci/start-redis")
 
 
 async def _admin(statement: str) -> None:
