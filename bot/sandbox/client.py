@@ -1,7 +1,7 @@
 """Async client for the sandbox control API, for tests and scripted checks (HTTP only).
 
 send/click/upload return once the bot has processed the update, so a test can assert on
-the bot's reply right after the call.
+the bot's reply right after the call; with wait=False they return the update id at once (see `wait`).
 """
 
 import base64
@@ -57,11 +57,11 @@ class SandboxClient:
             body["first_name"] = first_name
         return await self._post_update("/sandbox/send", body, wait=wait)
 
-    async def click(self, user_id: int, message_id: int, data: str) -> int:
+    async def click(self, user_id: int, message_id: int, data: str, *, wait: bool = True) -> int:
         body = {"user_id": user_id, "message_id": message_id, "data": data}
-        return await self._post_update("/sandbox/click", body)
+        return await self._post_update("/sandbox/click", body, wait=wait)
 
-    async def click_button(self, user_id: int, text: str) -> int:
+    async def click_button(self, user_id: int, text: str, *, wait: bool = True) -> int:
         found = await self.messages(user_id)
         for matches in (lambda b: b["text"] == text, lambda b: text in b["text"]):
             for message in reversed(found):
@@ -70,11 +70,12 @@ class SandboxClient:
                         continue
                     if "data" not in button:
                         raise AssertionError(f"button {button['text']!r} has no callback data: {button}")
-                    return await self.click(user_id, message["message_id"], button["data"])
+                    return await self.click(user_id, message["message_id"], button["data"], wait=wait)
         visible = [b["text"] for m in found for row in m["buttons"] for b in row]
         raise AssertionError(f"no button {text!r} in the chat with user {user_id}; visible buttons: {visible}")
 
-    async def upload(self, user_id: int, file_name: str, content: bytes, caption: str | None = None) -> int:
+    async def upload(self, user_id: int, file_name: str, content: bytes, caption: str | None = None, *,
+                     wait: bool = True) -> int:
         body: dict[str, Any] = {
             "user_id": user_id,
             "file_name": file_name,
@@ -82,7 +83,7 @@ class SandboxClient:
         }
         if caption is not None:
             body["caption"] = caption
-        return await self._post_update("/sandbox/upload", body)
+        return await self._post_update("/sandbox/upload", body, wait=wait)
 
     async def redeliver(self, update_id: int) -> None:
         """Delivers an update the bot has handled once more, and waits until it is handled again."""
