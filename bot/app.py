@@ -4,13 +4,17 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.methods import EditMessageCaption, EditMessageReplyMarkup, EditMessageText, TelegramMethod
 from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -33,8 +37,23 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class UnchangedEditIsDone(BaseRequestMiddleware):
+    """Editing a message into what it already shows is done, not an error: an update handled again after a
+    crash (Telegram delivers it again) finds its screen already drawn, and goes on to its other answers."""
+
+    async def __call__(self, make_request: NextRequestMiddlewareType, bot: Bot, method: TelegramMethod) -> Any:
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as error:
+            if isinstance(method, EditMessageText | EditMessageReplyMarkup | EditMessageCaption) and (
+                    "message is not modified" in error.message):
+                return True
+            raise
+
+
 def create_bot(token: str, api_base_url: str | None) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base_url)) if api_base_url else None
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base_url)) if api_base_url else AiohttpSession()
+    session.middleware(UnchangedEditIsDone())
     return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
 
 

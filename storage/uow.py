@@ -1,8 +1,11 @@
 """Unit of work: one session per use case; rolls back unless `commit()` was called.
 
 A unit of work handling a Telegram update also carries two things that must be stored whatever the
-handler decides: the mark that the update was handled, and the dialog steps (FSM) it took. They ride
-along with the handler's next commit, or `settle()` stores them alone after a handler that wrote nothing.
+handler decides: the mark that the update was handled, and the dialog steps (FSM) it took. While it handles
+an update, `commit()` only holds what the handler keeps (flushed, behind a savepoint); `settle()`, once the
+handler has returned and its answers are out, commits it with the mark and the dialog steps. A crash before
+that leaves nothing, so the update, delivered again, is handled again and answered; a crash after it leaves
+an update that is skipped, having been answered.
 """
 
 import json
@@ -11,7 +14,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from storage.models import AuditEntry
 from storage.repositories import BranchRepo, CalendarRepo, InvitationRepo, PersonRepo, ReminderRepo
@@ -32,6 +35,7 @@ class UnitOfWork:
         self.runtime = RuntimeRepo(self.session)
         self.dialogs: dict[str, tuple[str | None, dict[str, Any]]] = {}
         self._handling: tuple[int, datetime] | None = None
+        self._held: AsyncSessionTransaction | None = None  # the savepoint after the last held commit
         return self
 
     async def __aexit__(
@@ -42,22 +46,44 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         if self._handling is not None:
+            await self._hold()
+            return
+        await self._store_dialogs()
+        await self.session.commit()
+
+    async def _hold(self) -> None:
+        """Inside an update: keeps what the handler did so far, to be committed by `settle()`."""
+        if self._held is None:
+            # The mark is the transaction's first write (SQLite begins it there), so savepoints nest in it.
             self.runtime.mark_handled(*self._handling)
-            self._handling = None
+        else:
+            await self._held.commit()
+        await self.session.flush()
+        self._held = await self.session.begin_nested()
+
+    async def _store_dialogs(self) -> None:
         for key, (state, data) in self.dialogs.items():
             await self.runtime.save_dialog(key, state, data)
         self.dialogs.clear()
-        await self.session.commit()
 
     def handling(self, update_id: int, at: datetime) -> None:
         self._handling = (update_id, at)
 
     async def settle(self) -> None:
-        """Stores the update's mark and dialog steps not yet committed, without the handler's uncommitted rest."""
-        if self._handling is None and not self.dialogs:
+        """Commits what the handler kept with the update's mark and dialog steps, without its uncommitted rest."""
+        if self._held is not None:
+            await self._held.rollback()
+            self._held = None
+        elif self._handling is not None:
+            await self.session.rollback()
+            self.runtime.mark_handled(*self._handling)
+        elif not self.dialogs:
             return
-        await self.session.rollback()
-        await self.commit()
+        else:
+            await self.session.rollback()
+        self._handling = None
+        await self._store_dialogs()
+        await self.session.commit()
 
     async def flush(self) -> None:
         await self.session.flush()

@@ -27,6 +27,7 @@ async def test_jobs_are_referenced_by_import_path_under_fixed_ids(engine, db_url
                 "reminders.deliver": ("scheduling.jobs:deliver", timedelta(seconds=1), (), {}),
                 "reminders.replan": ("scheduling.jobs:replan_requested", timedelta(seconds=2), (), {}),
                 "reminders.plan": ("scheduling.jobs:plan_all", timedelta(hours=1), (), {}),
+                "updates.forget": ("scheduling.jobs:forget_handled_updates", timedelta(hours=1), (), {}),
             }
     finally:
         await bot.session.close()
