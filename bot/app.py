@@ -14,7 +14,13 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.methods import EditMessageCaption, EditMessageReplyMarkup, EditMessageText, TelegramMethod
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageCaption,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    TelegramMethod,
+)
 from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -37,9 +43,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class UnchangedEditIsDone(BaseRequestMiddleware):
-    """Editing a message into what it already shows is done, not an error: an update handled again after a
-    crash (Telegram delivers it again) finds its screen already drawn, and goes on to its other answers."""
+class RepeatedAnswerIsDone(BaseRequestMiddleware):
+    """An answer that was already given is done, not an error. An update handled again after a crash
+    (Telegram delivers it again) finds its screen already drawn ("message is not modified") or its button
+    already answered ("query is too old … or query ID is invalid"); failing there would roll back the
+    update's changes and leave it unmarked, so it goes on to its other answers instead."""
 
     async def __call__(self, make_request: NextRequestMiddlewareType, bot: Bot, method: TelegramMethod) -> Any:
         try:
@@ -48,12 +56,14 @@ class UnchangedEditIsDone(BaseRequestMiddleware):
             if isinstance(method, EditMessageText | EditMessageReplyMarkup | EditMessageCaption) and (
                     "message is not modified" in error.message):
                 return True
+            if isinstance(method, AnswerCallbackQuery) and "query is too old" in error.message:
+                return True
             raise
 
 
 def create_bot(token: str, api_base_url: str | None) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base_url)) if api_base_url else AiohttpSession()
-    session.middleware(UnchangedEditIsDone())
+    session.middleware(RepeatedAnswerIsDone())
     return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
 
 
