@@ -44,10 +44,10 @@ def utc_now() -> datetime:
 
 
 class RepeatedAnswerIsDone(BaseRequestMiddleware):
-    """An answer that was already given is done, not an error. An update handled again after a crash
-    (Telegram delivers it again) finds its screen already drawn ("message is not modified") or its button
-    already answered ("query is too old … or query ID is invalid"); failing there would roll back the
-    update's changes and leave it unmarked, so it goes on to its other answers instead."""
+    """An answer that was already given is done, not an error. A second tap on a button that takes the
+    buttons away, or an update handled again after a crash (Telegram delivers it again), finds its screen
+    already drawn ("message is not modified") or its button already answered ("query is too old … or query
+    ID is invalid"); failing there would roll back the update's changes and leave it unmarked."""
 
     async def __call__(self, make_request: NextRequestMiddlewareType, bot: Bot, method: TelegramMethod) -> Any:
         try:

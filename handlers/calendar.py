@@ -28,10 +28,10 @@ from bot.services.errors import ServiceError
 from bot.texts import label, render
 from handlers import keyboards
 from handlers.callbacks import CalendarGo, CalendarNav, PeriodCb, TaskDone
+from handlers.common import MAX_TEXT
 
 # Telegram caps a message at 4096 characters: long groups are cut to this many lines, then fewer.
 GROUP_LIMITS = (15, 8, 4)
-MAX_TEXT = 4096
 NUMBERED_BUTTONS = 30
 MAX_QUESTION = 200
 

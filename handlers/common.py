@@ -8,9 +8,9 @@ well-formed button pressed outside the screen or dialog it belongs to.
 
 import logging
 import re
+from functools import cache
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, ExceptionTypeFilter, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -24,9 +24,15 @@ from bot.texts import render
 log = logging.getLogger(__name__)
 
 
+# Telegram takes at most 4096 characters (UTF-16 code units) a message.
+MAX_TEXT = 4096
 MAX_KIND = 16  # characters of a button's prefix or a command that go into the log
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 _NUMBER = re.compile(r"[+-]?\d+")
+
+
+def telegram_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def button_kind(data: str | None) -> str:
@@ -46,6 +52,7 @@ def attempt(update: Update) -> tuple[int | None, str]:
     return None, "update"
 
 
+@cache  # every button kind is defined once the routers are imported; asked on every tap
 def _button_types() -> dict[str, type[CallbackData]]:
     found: dict[str, type[CallbackData]] = {}
     todo = list(CallbackData.__subclasses__())
@@ -93,15 +100,6 @@ async def refuse_stale(query: CallbackQuery, why: str) -> None:
     """Answers a button that no longer fits (or never did) as stale, and logs it."""
     log.warning("refused button %s to user %s: %s", button_kind(query.data), query.from_user.id, why)
     await query.answer(render("common", "stale_button"), show_alert=True)
-
-
-async def drop_buttons(message: Message) -> None:
-    """Takes the buttons off a message; a second tap finds them gone already, which is no error."""
-    try:
-        await message.edit_reply_markup(reply_markup=None)
-    except TelegramBadRequest as error:
-        if "not modified" not in error.message:
-            raise
 
 
 def help_text(actor: Actor) -> str:

@@ -24,7 +24,7 @@ from bot.services.review_progress import Progress
 from bot.texts import label, render
 from handlers import keyboards
 from handlers.callbacks import FeedbackAbout, FeedbackKindCb, Go, Nav, ReviewAction, ReviewCb, RuleSetCb
-from handlers.common import drop_buttons, refuse_stale
+from handlers.common import refuse_stale
 
 _MEETING = re.compile(r"^\s*(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})(?:\s+(\d{1,2})[:hg](\d{2})?)?\s*(?:,\s*(.+))?$")
 DEFAULT_MEETING_TIME = time(8, 0)
@@ -298,7 +298,7 @@ def setup() -> Router:
     @router.callback_query(ReviewInput.absence_reason, Nav.filter(F.to == Go.SKIP))
     async def absence_skipped(query: CallbackQuery, state: FSMContext) -> None:
         await state.clear()
-        await drop_buttons(query.message)
+        await query.message.edit_reply_markup(reply_markup=None)
         await query.answer()
 
     @router.callback_query(ReviewCb.filter(F.act == ReviewAction.DISCIPLINE))
@@ -422,7 +422,7 @@ def setup() -> Router:
             await member_of(uow, actor, callback_data.membership_id)  # another branch's member is refused now
         await state.update_data(about=callback_data.membership_id or None)
         await state.set_state(ReviewInput.feedback_content)
-        await drop_buttons(query.message)
+        await query.message.edit_reply_markup(reply_markup=None)
         await query.message.answer(render("review", "ask_feedback_content"))
         await query.answer()
 

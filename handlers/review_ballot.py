@@ -15,7 +15,7 @@ from bot.services.review_ballot import Choice, Ticket
 from bot.texts import label, render
 from handlers import keyboards
 from handlers.callbacks import BallotAction, BallotAdmin, BallotCb, ProposeCb
-from handlers.common import drop_buttons, refuse_stale
+from handlers.common import refuse_stale
 
 DEFAULT_PROPOSAL = MemberLevel.HTTNV
 BALLOT_MINUTES = 10
@@ -104,7 +104,7 @@ def setup() -> Router:
                 continue  # blocked or gone: they are not counted as reached
         kb = keyboards.Keyboard()
         kb.button(text=label("close_ballot"), callback_data=BallotAdmin(act=BallotAction.CLOSE))
-        await drop_buttons(query.message)
+        await query.message.edit_reply_markup(reply_markup=None)
         await query.message.answer(render("ballot", "opened", sent=len(reached), unreachable=opened.unreachable,
                                           minutes=minutes), reply_markup=kb.as_markup())
         await query.answer()
@@ -122,7 +122,7 @@ def setup() -> Router:
     @router.callback_query(BallotAdmin.filter(F.act == BallotAction.CLOSE))
     async def close(query: CallbackQuery, uow, actor: Actor, clock, bot: Bot) -> None:
         closed = await review_ballot.close_ballots(uow, actor, clock())
-        await drop_buttons(query.message)
+        await query.message.edit_reply_markup(reply_markup=None)
         await query.message.answer(render("ballot", "closed", c=closed))
         p = await review_progress.progress(uow, actor, manage=True)
         for m in p.members:

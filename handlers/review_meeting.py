@@ -18,7 +18,7 @@ from bot.services.review_meeting import BRANCH, COMMITTEE_REPORT, Counts, LiveMe
 from bot.texts import label, plain, render
 from handlers import keyboards
 from handlers.callbacks import BallotAction, BallotAdmin, LevelCb, ReviewAction, ReviewCb
-from handlers.common import drop_buttons, refuse_stale
+from handlers.common import refuse_stale
 
 _COUNTS = re.compile(r"^\s*(\d{1,3})[\s,;/-]+(\d{1,3})[\s,;/-]+(\d{1,3})\s*$")
 VOTE_ITEMS = {ItemKind.COMMITTEE_REPORT_VOTE, ItemKind.BRANCH_BALLOT, ItemKind.MEMBER_BALLOT}
@@ -80,7 +80,7 @@ def setup() -> Router:
                    settings: Settings) -> None:
         m = await review_meeting.step(uow, actor, 1 if callback_data.act == ReviewAction.NEXT else -1, clock())
         if m.ended:
-            await drop_buttons(query.message)
+            await query.message.edit_reply_markup(reply_markup=None)
             await after_end(query.message)
         else:
             await show_live(query.message, m, settings, edit=True)

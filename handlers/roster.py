@@ -31,6 +31,7 @@ from bot.services.roster import AddResult
 from bot.texts import label, render
 from handlers import keyboards
 from handlers.callbacks import Go, MemberAction, MemberCb, MemberRole, Nav, NewRole, NewStatus, RosterPage
+from handlers.common import MAX_TEXT, telegram_length
 
 
 class AddMember(StatesGroup):
@@ -53,13 +54,8 @@ def invite_link(bot_username: str, invite: Invite) -> str:
     return f"https://t.me/{bot_username}?start={invite.token}"
 
 
-# Telegram takes at most 4096 characters (UTF-16 code units) a message: a long answer lists fewer lines.
-MAX_TEXT = 4096
+# A long answer lists fewer lines, to fit one message (MAX_TEXT).
 REPLY_LIMITS = (100, 30, 15, 5, 0)
-
-
-def telegram_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def line_ranges(numbers: Iterable[int]) -> str:

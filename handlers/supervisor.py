@@ -21,7 +21,8 @@ from bot.services.supervision import BranchView, Overview
 from bot.services.supervision_files import chart_png, workbook_xlsx
 from bot.texts import plain, render
 from handlers import keyboards
-from handlers.calendar import GROUP_LIMITS, MAX_TEXT
+from handlers.calendar import GROUP_LIMITS
+from handlers.common import MAX_TEXT
 from handlers.roster import invite_link
 
 PAGE_SIZE = 10

@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.runtime_models import DialogState, HandledUpdate
@@ -25,7 +25,7 @@ class RuntimeRepo:
         return result.rowcount
 
     async def dialog(self, key: str) -> tuple[str | None, dict[str, Any]]:
-        row = await self.session.scalar(select(DialogState).where(DialogState.key == key))
+        row = await self.session.get(DialogState, key)
         return (row.state, json.loads(row.data)) if row is not None else (None, {})
 
     async def save_dialog(self, key: str, state: str | None, data: dict[str, Any]) -> None:

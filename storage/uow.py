@@ -71,17 +71,15 @@ class UnitOfWork:
 
     async def settle(self) -> None:
         """Commits what the handler kept with the update's mark and dialog steps, without its uncommitted rest."""
-        if self._held is not None:
-            await self._held.rollback()
-            self._held = None
-        elif self._handling is not None:
-            await self.session.rollback()
-            self.runtime.mark_handled(*self._handling)
-        elif not self.dialogs:
+        if self._held is None and self._handling is None and not self.dialogs:
             return
+        if self._held is not None:  # the handler kept something, and the mark is in it already
+            await self._held.rollback()
         else:
             await self.session.rollback()
-        self._handling = None
+            if self._handling is not None:
+                self.runtime.mark_handled(*self._handling)
+        self._held = self._handling = None
         await self._store_dialogs()
         await self.session.commit()
 

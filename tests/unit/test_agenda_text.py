@@ -5,7 +5,8 @@ from datetime import date
 
 from bot.domain.calendar.agenda import build_agenda
 from bot.domain.calendar.periods import month_period
-from handlers.calendar import MAX_TEXT, agenda_text
+from handlers.calendar import agenda_text
+from handlers.common import MAX_TEXT
 from tests.unit.test_calendar_agenda import task
 
 TODAY = date(2026, 11, 22)

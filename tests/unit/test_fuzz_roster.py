@@ -24,7 +24,8 @@ from bot.domain.roster import (
 from bot.domain.text import fold
 from bot.services.roster import AddResult
 from bot.services.views import MemberView
-from handlers.roster import MAX_TEXT, added_text, telegram_length
+from handlers.common import MAX_TEXT, telegram_length
+from handlers.roster import added_text
 from tests.hostile import IMPOSSIBLE_DATES, any_chars, date_like, hostile_lines, special_chars
 
 TODAY = date(2026, 11, 22)
