@@ -6,7 +6,7 @@ A secret ballot keeps who has voted apart from what was chosen: `ballot_voter` h
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models import Base, Membership, Task
@@ -29,6 +29,8 @@ class Review(Base):
     meeting_ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     current_item: Mapped[str | None] = mapped_column(String(60))  # the live meeting's position
     branch_score: Mapped[int | None] = mapped_column(Integer)
+    # "chi bộ có thành tích đặc biệt xuất sắc" / "đơn vị có thành tích nổi trội": the larger HTXSNV quota
+    outstanding: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     started_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
@@ -155,3 +157,35 @@ class BallotKey(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ReviewAssessment(Base):
+    """One assessment sheet (phiếu tự đánh giá) on the 30 + 70 point frame: a member's ("member:<membership id>")
+    or the branch's own ("branch"); the facts that make KHTNV regardless of score; who filled it and when; the
+    committee's check (Chi ủy thẩm định) with its corrections; and the level it proposes, with the reasons."""
+
+    __tablename__ = "review_assessment"
+    __table_args__ = (UniqueConstraint("review_id", "subject"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(40))
+    common: Mapped[int] = mapped_column(Integer)  # nhóm tiêu chí chung, of 30
+    results: Mapped[int] = mapped_column(Integer)  # kết quả thực hiện nhiệm vụ, of 70
+    tasks_total: Mapped[int] = mapped_column(Integer)
+    tasks_done: Mapped[int] = mapped_column(Integer)
+    tasks_on_time: Mapped[int] = mapped_column(Integer)
+    tasks_exceeded: Mapped[int] = mapped_column(Integer)
+    shortcomings_remedied: Mapped[bool | None] = mapped_column(Boolean)  # None: none were pointed out
+    discipline: Mapped[str | None] = mapped_column(String(20))  # None, khien_trach, canh_cao, cach_chuc, khai_tru
+    degradation: Mapped[bool] = mapped_column(Boolean, default=False)
+    self_admitted: Mapped[bool] = mapped_column(Boolean, default=False)
+    leadership_disciplined: Mapped[bool] = mapped_column(Boolean, default=False)  # the branch's sheet only
+    filled_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    filled_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    corrections: Mapped[str] = mapped_column(Text, default="[]")  # JSON: field, old, new, reason, by, at
+    proposed: Mapped[str | None] = mapped_column(String(20))
+    reasons: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the domain's reasons, to explain it later
+    superior_decides: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,5 +1,7 @@
 """Queries of the annual review."""
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -8,6 +10,7 @@ from storage.review_models import (
     BallotTally,
     BallotVoter,
     Review,
+    ReviewAssessment,
     ReviewFeedback,
     ReviewMember,
     ReviewTask,
@@ -84,3 +87,21 @@ class ReviewRepo:
             select(BallotTally).where(BallotTally.ballot_id == ballot_id, BallotTally.choice == choice)
             .with_for_update()
         )
+
+    async def assessments(self, review_id: int) -> dict[str, ReviewAssessment]:
+        rows = await self.session.scalars(select(ReviewAssessment).where(ReviewAssessment.review_id == review_id))
+        return {a.subject: a for a in rows}
+
+    async def assessment(self, review_id: int, subject: str) -> ReviewAssessment | None:
+        return await self.session.scalar(
+            select(ReviewAssessment).where(ReviewAssessment.review_id == review_id,
+                                           ReviewAssessment.subject == subject)
+        )
+
+    async def assessment_checks(self, review_ids: Iterable[int]) -> list[tuple[int, str, bool]]:
+        """(review id, subject, checked by the committee) of every sheet of these reviews, in one query."""
+        rows = await self.session.execute(
+            select(ReviewAssessment.review_id, ReviewAssessment.subject, ReviewAssessment.reviewed_at)
+            .where(ReviewAssessment.review_id.in_(list(review_ids)))
+        )
+        return [(review_id, subject, reviewed_at is not None) for review_id, subject, reviewed_at in rows]
