@@ -63,9 +63,12 @@ def _period(data: PeriodCb | TaskDone) -> Period:
         raise ServiceError("stale_button") from error
 
 
-def numbering(a: Agenda) -> dict[int, int]:
-    """Task id → the number shown in the answer, in the order the groups are read."""
-    ordered = [*a.overdue, *a.due, *a.open_windows, *a.standing, *a.waiting]
+def numbering(a: Agenda, limit: int | None = None) -> dict[int, int]:
+    """Task id → the number shown in the answer, in the order the groups are read; with a limit, only the
+    first `limit` of each group (the ones the text shows), so no button points at a task hidden behind
+    "… và n việc nữa"."""
+    groups = (a.overdue, a.due, a.open_windows, a.standing, a.waiting)
+    ordered = [t for group in groups for t in group[:limit]]
     return {t.id: n for n, t in enumerate(ordered, start=1)}
 
 
@@ -93,15 +96,18 @@ def agenda_keyboard(a: Agenda, numbered: dict[int, int], only_branch: bool, *, c
     return kb.as_markup()
 
 
-def agenda_text(a: Agenda, branch_name: str, only_branch: bool) -> str:
-    numbered = numbering(a)
+def agenda_text(a: Agenda, branch_name: str, only_branch: bool) -> tuple[str, dict[int, int]]:
+    """The answer's text and the numbering of the tasks it shows (the done buttons are drawn from it)."""
     for limit in GROUP_LIMITS:
+        numbered = numbering(a, limit)
         text = render("calendar", "agenda", a=a, branch_name=branch_name, numbered=numbered,
                       only_branch=only_branch, limit=limit)
         if len(text) <= MAX_TEXT:
-            return text
-    # Very long task texts: whole lines up to Telegram's limit (lines hold their own tags), then an ellipsis.
-    return text[:MAX_TEXT - 2].rsplit("\n", 1)[0] + "\n…"
+            return text, numbered
+    # Very long task texts: whole lines up to Telegram's limit (lines hold their own tags), then an ellipsis;
+    # only the numbers still on the page keep a button.
+    text = text[:MAX_TEXT - 2].rsplit("\n", 1)[0] + "\n…"
+    return text, {task_id: n for task_id, n in numbered.items() if f"\n{n}. " in text}
 
 
 def menu_keyboard(*, can_add: bool) -> InlineKeyboardMarkup:
@@ -128,8 +134,8 @@ def setup() -> Router:
                      *, only_branch: bool = True, edit: bool = False) -> None:
         a = await calendar.agenda(uow, actor, period, today_in(settings, clock()), only_branch=only_branch)
         _, branch_name = calendar.readable_branch(actor)
-        text = agenda_text(a, branch_name, only_branch)
-        markup = agenda_keyboard(a, numbering(a), only_branch, can_mark=runs_branch(actor))
+        text, numbered = agenda_text(a, branch_name, only_branch)
+        markup = agenda_keyboard(a, numbered, only_branch, can_mark=runs_branch(actor))
         await keyboards.show(target, text, markup, edit=edit)
 
     @router.message(Command("thangnay"))

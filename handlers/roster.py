@@ -101,7 +101,8 @@ def setup() -> Router:
     async def show_roster(target: Message, uow, actor: Actor, page: int = 0, *, edit: bool = False) -> None:
         view = await roster_service.roster(uow, actor)
         page = min(max(page, 0), keyboards.pages(view) - 1)
-        text = render("roster", "roster", view=view, page=page, pages=keyboards.pages(view))
+        text = render("roster", "roster", view=view, page=page, pages=keyboards.pages(view),
+                      page_size=keyboards.ROSTER_PAGE_SIZE)
         markup = keyboards.roster(view, page) if actor.role_in(view.branch_id) == Role.SECRETARY else None
         await keyboards.show(target, text, markup, edit=edit)
 

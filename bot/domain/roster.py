@@ -1,8 +1,10 @@
 """The branch roster: roles, statuses, and parsing the lines a secretary pastes.
 
 A line is `Full name, status[, admission date][, role][, flags]`; after the name the fields may come in
-any order, since each is recognised by its shape. Problems are reported per line as codes, which the
-handlers turn into Vietnamese through templates.
+any order, since each is recognised by its shape. Lists are written in other shapes too, and each is read:
+numbered lines ("1. …", "1) …") and bullets, " - " or ";" between the fields, and rows copied from a
+spreadsheet (cells split by tabs or "|", an STT column first, a header row "STT | Họ và tên | …" skipped).
+Problems are reported per line as codes, which the handlers turn into Vietnamese through templates.
 """
 
 import re
@@ -107,6 +109,7 @@ class RejectedLine:
 class RosterParse:
     accepted: list[tuple[int, RosterEntry]] = field(default_factory=list)
     rejected: list[RejectedLine] = field(default_factory=list)
+    headers: list[int] = field(default_factory=list)  # line numbers of a copied table's header rows
 
 
 def _shown(text: str) -> str:
@@ -140,8 +143,34 @@ def parse_status(text: str) -> Status | None:
     return _STATUS_WORDS.get(fold(text))
 
 
+# A list's own numbering or bullet before the name: "1. ", "12) ", "- ", "• ".
+_LEAD = re.compile(r"^\s*(?:\d{1,3}\s*[.)]\s+|[-+•*]\s+)")
+_STT = re.compile(r"^\s*\d{1,3}\s*[.)]?\s*$")
+# The header row of a copied table names the columns; the name column is the one to recognise it by.
+_HEADER_WORDS = ("ho va ten", "ho ten", "stt")
+
+
+def split_fields(line: str) -> list[str]:
+    """The line's fields: cells of a copied table, or the separators a typed list uses, in that order of trust."""
+    for separator in ("\t", "|", ",", ";", " - "):
+        if separator in line:
+            cells = line.split(separator)
+            break
+    else:
+        cells = [line]
+    if len(cells) > 1 and _STT.match(cells[0]):
+        cells = cells[1:]
+    cells[0] = _LEAD.sub("", cells[0], count=1)
+    return cells
+
+
+def is_header(line: str) -> bool:
+    cells = [fold(cell) for cell in split_fields(line) if cell.strip()]
+    return any(cell in _HEADER_WORDS for cell in cells) and not any(parse_status(cell) for cell in cells)
+
+
 def parse_line(line: str, today: date) -> RosterEntry:
-    name_part, *fields = line.split(",")
+    name_part, *fields = split_fields(line)
     name = parse_name(name_part)
     found: dict[str, object] = {}
 
@@ -176,7 +205,10 @@ def parse_roster(text: str, today: date) -> RosterParse:
     for line_no, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        if line_no > MAX_LINES:
+        if is_header(line):
+            result.headers.append(line_no)
+            continue
+        if line_no - len(result.headers) > MAX_LINES:  # a copied table's header is not one of the 100
             result.rejected.append(RejectedLine(line_no, line[:100], LineProblem("too_many_lines")))
             continue
         try:

@@ -72,6 +72,44 @@ def test_a_pasted_list_keeps_the_good_lines_and_reports_the_bad_ones_by_line():
 @given(st.text(max_size=400))
 def test_any_text_is_either_accepted_or_rejected_line_by_line(text):
     parsed = parse_roster(text, TODAY)
-    taken = [n for n, _ in parsed.accepted] + [r.line_no for r in parsed.rejected]
+    taken = [n for n, _ in parsed.accepted] + [r.line_no for r in parsed.rejected] + parsed.headers
     assert sorted(taken) == sorted(set(taken))
     assert len(taken) == sum(1 for line in text.splitlines() if line.strip())
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "1. Nguyễn Văn An, chính thức, 12/03/2015, bí thư",
+        "12) Nguyễn Văn An, chính thức, 12/03/2015, bí thư",
+        "- Nguyễn Văn An, chính thức, 12/03/2015, bí thư",
+        "• Nguyễn Văn An; chính thức; 12/03/2015; bí thư",
+        "Nguyễn Văn An - chính thức - 12/03/2015 - bí thư",
+        "1\tNguyễn Văn An\tchính thức\t12/03/2015\tbí thư",
+        "1 | Nguyễn Văn An | chính thức | 12/03/2015 | bí thư",
+        "3.\tNguyễn Văn An\tChính thức\t\t12/03/2015\tBí thư",
+    ],
+)
+def test_lists_as_they_are_written_numbered_dashed_or_copied_from_excel(line):
+    assert parse_line(line, TODAY) == RosterEntry("Nguyễn Văn An", Status.FULL, date(2015, 3, 12), Role.SECRETARY)
+
+
+def test_a_copied_table_with_its_header_row_takes_every_member_and_skips_the_header():
+    table = ("STT\tHọ và tên\tTình trạng\tNgày vào Đảng\tChức vụ\n"
+             "1\tNguyễn Văn An\tchính thức\t12/03/2015\tbí thư\n"
+             "2\tTrần Thị Bình\tdự bị\t\t\n")
+    parsed = parse_roster(table, TODAY)
+    assert parsed.rejected == []
+    assert [entry.full_name for _, entry in parsed.accepted] == ["Nguyễn Văn An", "Trần Thị Bình"]
+    assert [line_no for line_no, _ in parsed.accepted] == [2, 3]
+    assert parsed.headers == [1]
+
+
+def test_a_header_with_pipes_is_skipped_but_a_member_named_like_a_column_is_not_taken_for_one():
+    parsed = parse_roster("STT | Họ và tên | Tình trạng\n1 | Lê Văn Cường | chính thức", TODAY)
+    assert [entry.full_name for _, entry in parsed.accepted] == ["Lê Văn Cường"]
+    assert parsed.rejected == []
+
+
+def test_a_dash_inside_a_date_is_not_a_separator():
+    assert parse_line("Lê Văn Cường, chính thức, 1-2-2001", TODAY).admitted_on == date(2001, 2, 1)
