@@ -14,11 +14,12 @@ from collections.abc import Sequence
 
 from bot.domain.plans.vietnamese import loose
 
-_CODE = r"[A-ZĐ][A-ZĐ0-9]*(?:[-–][A-ZĐ0-9]+)*"
+_CODE = r"[A-ZĐ][A-ZĐa-zđ0-9]*(?:[-–][A-ZĐ0-9][A-ZĐa-zđ0-9]*)*"  # lower case inside: QĐ-TTg, QĐ-BNNPTNT
 # Document numbers are upper case and matched as such, inside an otherwise case-blind pattern.
 _DOC_NUMBER = (
     rf"(?-i:(?<![\w/])\d{{1,5}}\s*[-–]?\s*[A-ZĐ]{{2,6}}\s*/\s*{_CODE}"  # 12-NQ/TW, 92 KH/ĐUK, 101QĐ/TW
-    rf"|(?<![\w/])\d{{1,5}}/(?:\d{{4}}/)?[A-ZĐ]{{2,}}[-–]{_CODE})"  # 33/2011/QĐ-UBND, 45/UBND-VP
+    rf"|(?<![\w/])\d{{1,5}}/(?:\d{{4}}/)?[A-ZĐ]{{2,}}[-–]{_CODE}"  # 33/2011/QĐ-UBND, 45/UBND-VP
+    rf"|(?<![\w/])\d{{1,5}}/\d{{4}}/[A-ZĐ]{{2,}}[A-ZĐ0-9]*(?:[-–]{_CODE})?)"  # laws: 85/2015/QH13, 101/2025/UBTVQH15
 )
 _DOC_WORDS = loose(
     r"nghị quyết|chỉ thị|chị thị|kết luận|kế hoạch|quyết định|quy định|hướng dẫn|thông báo"
@@ -29,9 +30,14 @@ _CITED_DATE = loose(rf"\s*,?\s*(?:ban\s+hành\s+)?ngày\s+(?:{_DATE})")
 _ISSUER = loose(r"\s+của\s+[^,;:.()\d]{1,100}?")
 # The subject runs to the end of the clause, or to a comma that opens a time phrase.
 _SUBJECT = loose(r"\s+về\s+(?:(?!,\s*(?:trong|trước|từ|đến|hoàn\s+thành|thời\s+gian|hằng|hàng)\s)[^;:.()])*")
+# A law cited by its name and date, without a number: "Luật Quy hoạch ngày 24 tháng 11 năm 2017".
+_NAMED_LAW = (
+    loose(r"(?:(?:bộ\s+)?luật|pháp\s+lệnh|hiến\s+pháp)") + r"\s+(?-i:[A-ZĐ])[^,;:.()\d]{0,80}?" + f"(?={_CITED_DATE})"
+)
 _CITATION = re.compile(
-    loose(r"(?<![\w/])(?=[\dnckqhtvlđ])")  # the first letters of numbers and document words, for speed
-    + rf"(?:(?:{_DOC_WORDS})\s+(?:{loose('số')}\s*:?\s*)?(?:{_DOC_NUMBER}|\d{{1,5}}(?![\d/])\S*)|{_DOC_NUMBER})"
+    loose(r"(?<![\w/])(?=[\dnckqhtvlđbp])")  # the first letters of numbers and document words, for speed
+    + rf"(?:(?:{_DOC_WORDS})\s+(?:{loose('số')}\s*:?\s*)?(?:{_DOC_NUMBER}|\d{{1,5}}(?![\d/])\S*)|{_DOC_NUMBER}"
+    rf"|{_NAMED_LAW})"
     rf"(?:{_CITED_DATE})?"
     rf"(?:{_ISSUER}(?:{_CITED_DATE})(?=\W))?"
     rf"(?:(?:{_ISSUER})?{_SUBJECT})?",

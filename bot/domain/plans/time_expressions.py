@@ -46,6 +46,8 @@ _ATOM = compile_loose(
             rf"\s*(?P=fd_s)\s*(?P<fd_y>{_Y}))",
             # ngày 30 tháng 11 năm 2014
             rf"(?P<long>ngày\s+(?P<lg_d>{_D})\s+tháng\s+(?P<lg_m>{_M})(?:\s*(?:năm\s+|/\s*)(?P<lg_y>{_Y}))?)",
+            # ngày bầu cử 15/3/2026 — a named day and its date
+            rf"(?P<event_day>ngày\s+(?:[^\W\d_]+\s+){{1,3}}(?P<ev_d>{_D})\s*/\s*(?P<ev_m>{_M})\s*/\s*(?P<ev_y>{_Y}))",
             # ngày 10/11 — needs `ngày`, or `2/3` would be a date
             rf"(?P<day_month>ngày\s+(?P<dm_d>{_D})\s*/\s*(?P<dm_m>{_M})(?!\s*[/.\-]\s*\d))",
             rf"(?P<term>(?P<tm_kind>nhiệm\s+kỳ|giai\s+đoạn|khóa)\s+(?P<tm_y1>{_Y})\s*(?:-|–|—|đến)\s*(?P<tm_y2>{_Y}))",
@@ -55,17 +57,23 @@ _ATOM = compile_loose(
             rf"(?P<months>tháng\s+(?P<mo_list>{_M}(?:{_LIST}(?:tháng\s+)?{_M})*)"
             rf"(?:\s*[/\-]\s*(?P<mo_y>{_Y})|\s+năm\s+(?P<mo_y2>{_Y}))?)",
             rf"(?P<years>năm\s+(?P<yr_list>{_Y}(?:{_LIST}(?:năm\s+)?{_Y})*))",
+            # 2025 - 2026, 2026 trở đi: a window only where it stands alone (a parenthesis, a table cell)
+            rf"(?P<bare_years>(?P<by_list>{_Y}(?:\s*(?:-|–|đến)\s*{_Y})?)(?P<by_on>\s+trở\s+đi)?)",
             r"(?P<now>nay(?!\w))",
         )
     )
     + ")"
 )
-_CONNECTOR = compile_loose(r"\s*,?\s*(?:và\s+|hoặc\s+)?(?:(?:cho\s+)?(?:đến|tới)(?:\s+hết)?|-|–)?\s*")
+# "đến 17 giờ 00, ngày 01/02/2026": a clock time before the last day is read past.
+_CONNECTOR = compile_loose(
+    r"\s*,?\s*(?:và\s+|hoặc\s+)?(?:(?:cho\s+)?(?:đến|tới)(?:\s+hết)?|-|–)?\s*"
+    r"(?:\d{1,2}\s*(?:giờ|h)(?:\s*\d{1,2}(?:\s*phút)?)?\s*,?\s*)?"
+)
 _NUMBER = re.compile(r"\d+|IV|I{1,3}", re.IGNORECASE)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 _TRIGGER = compile_loose(
-    r"(?<!\w)(?:(?P<before>trước)|(?P<start>từ)"
+    r"(?<!\w)(?:(?P<before>trước)|(?P<start>từ)|(?P<after>sau)"
     r"|(?P<due>cho\s+đến(?:\s+hết)?|đến(?:\s+hết)?|tới|chậm\s+nhất(?:\s+là)?(?:\s+vào)?|hạn\s+chót"
     r"|hạn(?:\s+cuối)?|không\s+muộn\s+hơn)"
     r"|(?P<window>trong\s+khoảng\s+thời\s+gian|trong\s+thời\s+gian|trong|vào|suốt"
@@ -75,7 +83,7 @@ _TRIGGER = compile_loose(
 _TRIGGER_REACH = 40  # characters before a phrase searched for its trigger
 
 _RECURRENCE = compile_loose(
-    r"(?<!\w)(?=[đsnmhqt\d(])(?:"  # the first letters of the alternatives, checked first for speed
+    r"(?<!\w)(?=[đsnmhqtdc\d(])(?:"  # the first letters of the alternatives, checked first for speed
     r"(?P<semiannual>(?:định\s+kỳ\s+)?(?:6|sáu)\s+tháng\s*(?:,|và|/)\s*(?:hằng\s+|hàng\s+|cả\s+)?năm"
     r"|định\s+kỳ\s+(?:6|sáu)\s+tháng|(?:6|sáu)\s+tháng\s+(?:một|1)\s+lần|nửa\s+năm\s+(?:một|1)\s+lần"
     r"|(?:một|1|mỗi)\s+năm\s+(?:hai|2)\s+lần|(?:hai|2)\s+lần\s*(?:/|mỗi|một|trong)\s*năm"
@@ -83,12 +91,13 @@ _RECURRENCE = compile_loose(
     r"|(?P<quarterly>(?:định\s+kỳ\s+)?(?:hằng|hàng|mỗi)\s+(?:quý|quí)|(?:quý|quí)\s+(?:một|1)\s+lần)"
     r"|(?P<monthly>(?:định\s+kỳ\s+)?(?:hằng|hàng|mỗi)\s+tháng|tháng\s+(?:một|1)\s+lần)"
     r"|(?P<yearly>(?:định\s+kỳ\s+)?(?:hằng|hàng|mỗi)\s+năm|năm\s+(?:một|1)\s+lần)"
-    r"|(?P<continuous>(?:thực\s+hiện|tiến\s+hành|triển\s+khai)\s+thường\s+xuyên"
+    r"|(?P<continuous>(?:thực\s+hiện|tiến\s+hành|triển\s+khai|duy\s+trì|cập\s+nhật)\s+(?:liên\s+tục\s+(?:và\s+)?)?thường\s+xuyên"
     r"|thời\s+gian(?:\s+thực\s+hiện)?\s*:\s*thường\s+xuyên|\(\s*thường\s+xuyên\s*\)))"
 )
 # "Thường xuyên kiểm tra…" opening a bullet is the task's own rhythm; mid-sentence
 # ("phải thường xuyên tự giác…") it is only an exhortation.
-_LEADING_CONTINUOUS = compile_loose(r"[\s\-+•*–]*(?P<continuous>thường\s+xuyên)(?!\s*,)")
+_LEAD = r"[\s\-+•*–]*(?:(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.)]\s*)?"  # a marker or a heading's number
+_LEADING_CONTINUOUS = compile_loose(_LEAD + r"(?P<continuous>thường\s+xuyên)(?!\s*,)")
 
 _DOC_WORDS = (
     r"văn\s+bản|quy\s+định|quy\s+chế|hướng\s+dẫn|chỉ\s+đạo|nghị\s+quyết|chỉ\s+thị|kết\s+luận|kế\s+hoạch"
@@ -100,19 +109,40 @@ _AUTHORITY = (
 )
 # Conditions are events of a superior or a document, not the plan's own sequencing
 # ("Sau khi kiểm điểm, …" is just the next step).
+_EVENT_NOUNS = r"hội\s+nghị|cuộc\s+họp|kỳ\s+họp|phiên\s+họp|đợt|cuộc|buổi|đại\s+hội"
 _CONDITION = compile_loose(
-    r"(?<!\w)(?=[skt])(?:"
+    r"(?<!\w)(?=[sktn])(?:"
     rf"(?:sau\s+)?khi\s+(?:có|nhận\s+được|được)\s+(?:các\s+|những\s+)?(?:{_DOC_WORDS})[^;()\n]*"
     rf"|(?:sau\s+)?khi\s+(?:{_AUTHORITY})\s+[^;()\n]+"
-    r"|theo\s+lộ\s+trình\s+(?:tại|của|trong|(?:được\s+)?quy\s+định\s+tại)\s+[^;()\n]+)"
+    r"|theo\s+lộ\s+trình\s+(?:tại|của|trong|(?:được\s+)?quy\s+định\s+tại)\s+[^;()\n]+"
+    # events of the plan's own calendar: "ngay sau khi kết thúc hội nghị", "sau hội nghị hiệp thương lần thứ hai"
+    r"|ngay\s+sau\s+[^;()\n]+"
+    rf"|sau\s+(?:khi\s+)?(?:kết\s+thúc\s+|tổ\s+chức\s+)?(?:các\s+)?(?:{_EVENT_NOUNS})\s[^;()\n]+"
+    r"|sau\s+khi\s+kết\s+thúc\s[^;()\n]+"
+    # delays and occasions: "trong thời hạn 10 ngày kể từ ngày nhận…", "khi có phát sinh", "khi có yêu cầu"
+    r"|trong\s+(?:thời\s+hạn|vòng)\s+\d{1,3}\s+(?:ngày|tuần|tháng)(?:\s+làm\s+việc)?\s+(?:kể\s+)?từ\s[^;()\n]+"
+    r"|khi\s+(?:có\s+)?(?:phát\s+sinh|yêu\s+cầu)(?:\s[^;()\n]*)?"
+    # a window between two events: "từ khi thành lập đến khi kết thúc…", "từ ngày thành lập … đến ngày kết thúc …"
+    r"|(?:kể\s+)?từ\s+(?:khi|ngày)\s+(?=[^\W\d])[^;()\n\d]*?\s(?:đến|tới)\s+(?:khi|ngày|lúc)\s+(?=[^\W\d])[^;()\n\d]+"
+    r"|năm\s+thứ\s+(?:\d|hai|ba|tư|năm)\s+(?:của\s+)?nhiệm\s+kỳ[^;()\n]*"
+    r"|tùy\s+(?:theo\s+)?(?:tình\s+hình|điều\s+kiện)\s[^;()\n]+)"
 )
+# "Kết thúc cuộc bầu cử, …" opening a task: it is done once that event is over.
+_LEADING_EVENT = compile_loose(_LEAD + r"(?P<event>kết\s+thúc\s+[^,;()\n\d]{3,80})(?=,)")
 # A comma ends a condition unless it lists another document ("quy chế, quy định của …"). The `và` is
 # looked for only where a run of spaces begins: tried inside the run, `\s+` would make the search quadratic.
 _CONDITION_END = compile_loose(
     rf",(?!\s*(?:các\s+)?(?:{_DOC_WORDS}))|\.(?:\s|$)|(?<!\s)\s+và\s+(?!(?:{_DOC_WORDS}))"
 )
 
-_ADJACENT = compile_loose(r"[\s,]*(?:và\s+)?(?:thực\s+hiện\s+)?")
+# What may stand around a phrase that is all its parenthesis or table cell holds ("(2025 - 2026)",
+# "| Năm 2025 - 2026 |"), or all a time line gives after its label ("Thời gian: năm 2026").
+_ALONE_BEFORE = compile_loose(
+    r"(?:^|\(|\|)[\s*_\-+•]*(?:thời\s+gian(?:\s+thực\s+hiện|\s+hoàn\s+thành)?\s*:)?\s*$"
+)
+_ALONE_AFTER = re.compile(r"[\s*_.;,]*(?:\)|\||$)")
+
+_ADJACENT = compile_loose(r"[\s,(]*(?:và\s+)?(?:thực\s+hiện\s+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +242,11 @@ def _years(g: _Groups) -> _Bounds:
     return _Point(years[0], 1, None), _Point(years[-1], 12, None), len(years) > 1
 
 
+def _bare_years(g: _Groups) -> _Bounds:
+    years = _numbers(g("by_list"))
+    return _Point(years[0], 1, None), _Point(years[-1], 12, None), len(years) > 1
+
+
 def _now(g: _Groups) -> _Bounds:
     return _NOW, _NOW, False
 
@@ -221,12 +256,14 @@ _BOUNDS: dict[str, Callable[[_Groups], _Bounds]] = {
     "days_long": _days_long,
     "full": _day("fd"),
     "long": _day("lg"),
+    "event_day": _day("ev"),
     "day_month": _day("dm", with_year=False),
     "term": _term,
     "half": _half,
     "quarters": _quarters,
     "months": _months,
     "years": _years,
+    "bare_years": _bare_years,
     "now": _now,
 }
 
@@ -237,6 +274,8 @@ def _atom(m: re.Match[str]) -> _Atom:
     first, last, several = _BOUNDS[kind](m.group)
     if kind == "term" and fold(m.group("tm_kind")).startswith("giai"):
         kind = "stage"  # "giai đoạn": a window when a trigger says so
+    elif kind == "bare_years" and m.group("by_on"):
+        kind = "years_on"  # "2026 trở đi": from then on
     return _Atom(kind, m.start(), m.end(), first, last, several)
 
 
@@ -292,15 +331,27 @@ def _dates(phrase: list[_Atom], context_year: int | None) -> tuple[date, date, d
         return None
 
 
-def _window(phrase: list[_Atom], trigger: str | None, context_year: int | None) -> When | None:
+_YEAR_KINDS = frozenset({"years", "stage", "bare_years", "years_on"})
+_BARE_KINDS = frozenset({"bare_years", "years_on"})
+
+
+def _window(phrase: list[_Atom], trigger: str | None, context_year: int | None, *, alone: bool) -> When | None:
+    """`alone`: the phrase is all its parenthesis or table cell holds, so a bare year is the task's time."""
     if phrase[0].kind == "now":  # "từ nay đến năm 2015": only the end is a date
         if trigger != "start" or len(phrase) == 1:
             return None
         phrase, trigger = phrase[1:], "due"
     if any(a.kind == "now" for a in phrase):
         return None
-    if trigger is None and any(a.kind in ("years", "stage") for a in phrase):
+    if any(a.kind in _BARE_KINDS for a in phrase) and (trigger is not None or not alone):
         return None
+    # Standing alone, years are the task's time — unless they began before the plan's year
+    # ("đạt … 03 năm liên tục (năm 2012 – 2014)" is a record).
+    past = context_year is not None and (phrase[0].first.year or context_year) < context_year
+    if trigger is None and any(a.kind in _YEAR_KINDS for a in phrase) and (not alone or past):
+        return None
+    if phrase[-1].kind == "years_on":
+        trigger = "start"
     dates = _dates(phrase, context_year)
     if dates is None:
         return None
@@ -313,6 +364,8 @@ def _window(phrase: list[_Atom], trigger: str | None, context_year: int | None) 
             return When(due=end)
         if trigger == "before":  # "trước ngày 30/11" is due that day; "trước tháng 6" the day before
             return When(due=first_end if lead.is_day else start - timedelta(days=1))
+        if trigger == "after":  # "sau ngày 15/3/2026": from the next day on
+            return When(start=end + timedelta(days=1))
         return When(start=start, due=end)
     except ValueError:  # a range that ends before it starts
         return None
@@ -326,7 +379,10 @@ def _windows(view: str, masked: list[tuple[int, int]], context_year: int | None)
     for phrase in _phrases(view, atoms):
         lead = phrase[0].start
         trigger = _TRIGGER.search(view, max(0, lead - _TRIGGER_REACH), lead)
-        when = _window(phrase, trigger.lastgroup if trigger else None, context_year)
+        alone = _ALONE_BEFORE.search(view, max(0, lead - _TRIGGER_REACH), lead) is not None and bool(
+            _ALONE_AFTER.match(view, phrase[-1].end)
+        )
+        when = _window(phrase, trigger.lastgroup if trigger else None, context_year, alone=alone)
         if when:
             yield (trigger.start() if trigger else lead), phrase[-1].end, when
 
@@ -339,6 +395,9 @@ def _recurrences(view: str) -> Iterator[tuple[int, int, When]]:
 
 
 def _conditions(line: str, view: str) -> Iterator[tuple[int, int, When]]:
+    if lead := _LEADING_EVENT.match(view):
+        start, end = lead.span("event")
+        yield start, end, When(condition=squash_spaces(line[start:end]))
     for m in _CONDITION.finditer(view):
         cut = _CONDITION_END.search(view, m.start(), m.end())
         end = cut.start() if cut else m.end()
@@ -359,17 +418,26 @@ def _merge_adjacent(view: str, found: list[tuple[int, int, When]]) -> list[tuple
     return merged
 
 
-def _anchor_recurrences(found: list[TimeExpression]) -> list[TimeExpression]:
-    """A line's only window, an open start, is where its recurring tasks begin
-    (`… hằng năm có báo cáo… (Thời gian thực hiện từ năm 2012).`)."""
-    windows = [e for e in found if e.when.has_window]
-    others = [e for e in found if not e.when.has_window]
-    if len(windows) != 1 or not windows[0].when.is_open_start or not others:
-        return found
-    if any(e.when.recurrence is None or e.when.condition for e in others):
-        return found
-    anchor = windows[0]
-    return [TimeExpression(e.start, e.end, f"{e.text}; {anchor.text}", e.when.merged(anchor.when)) for e in others]
+_TENTATIVE = compile_loose(r"dự\s+kiến(?:\s+(?:là|vào|trong))?\s*:?\s*$")
+_ASIDE_OPEN = re.compile(r"\s*\(\s*")
+
+
+def _drop_tentative(view: str, found: list[tuple[int, int, When]]) -> list[tuple[int, int, When]]:
+    """`Dự kiến ngày A (Chậm nhất ngày B)`: the deadline in the parenthesis is the task's time."""
+    kept: list[tuple[int, int, When]] = []
+    for i, (start, end, when) in enumerate(found):
+        following = found[i + 1] if i + 1 < len(found) else None
+        if (
+            following
+            and when.has_window
+            and following[2].due
+            and not following[2].start
+            and _ASIDE_OPEN.fullmatch(view, end, following[0])
+            and _TENTATIVE.search(view, max(0, start - _TRIGGER_REACH), start)
+        ):
+            continue
+        kept.append((start, end, when))
+    return kept
 
 
 def find_time_expressions(line: str, context_year: int | None = None) -> list[TimeExpression]:
@@ -389,8 +457,7 @@ def find_time_expressions(line: str, context_year: int | None = None) -> list[Ti
     for candidate in candidates:
         if not found or candidate[0] >= found[-1][1]:
             found.append(candidate)
-    expressions = [
+    return [
         TimeExpression(start, end, squash_spaces(line[start:end]), when)
-        for start, end, when in _merge_adjacent(view, found)
+        for start, end, when in _merge_adjacent(view, _drop_tentative(view, found))
     ]
-    return _anchor_recurrences(expressions)
