@@ -3,6 +3,8 @@
 from alembic import context
 
 # Imported for their tables: autogenerate and the stairway test compare against the whole metadata.
+import storage.channel_models
+import storage.decision_models
 import storage.reminder_models
 import storage.review_models
 import storage.runtime_models
