@@ -17,7 +17,7 @@ class BranchInfo:
 
     name: str  # "Chi bộ Khu phố 3" — the header prints it in capitals
     superior: str  # "Đảng bộ phường Bến Thành" — the line above the branch
-    place: str  # "TP. Hồ Chí Minh" — the place on the place-and-date line
+    place: str  # "TP. Hồ Chí Minh" — the locality on the place-and-date line; "" leaves a blank to fill
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class RuleSetInfo:
 @dataclass(frozen=True)
 class AbsentMember:
     name: str
-    reason: str  # "Đi công tác (có báo cáo)"
+    reason: str  # "Đi công tác (có báo cáo)"; "" when none was given
 
 
 @dataclass(frozen=True)
@@ -104,8 +104,8 @@ class ResidenceComment:
     """Written comments of the party committee where a member lives (Quy định 76), read at the meeting."""
 
     member: str
-    source: str  # "Chi ủy chi bộ khu phố 5, phường Tân Định"
-    summary: str
+    source: str  # "Chi ủy chi bộ khu phố 5, phường Tân Định"; "" when not recorded
+    summary: str  # "" when the comments came on paper and were not typed in
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,7 @@ class MemberResultRow:
     vote: VoteCount
     result_level: str  # "" when no level was reached; the reason then says why
     reason: str
+    final: bool = True  # False: the level is the branch's proposal (đề xuất), awaiting the superior's decision
 
 
 @dataclass(frozen=True)
@@ -145,8 +146,11 @@ class MinutesData:
     supervisor: Person | None = None  # the superior's committee member in charge, if present
     not_reviewed: tuple[NotClassifiedRow, ...] = ()
     cadre_evaluation: str = ""  # summary of the cadre (cán bộ, công chức) evaluation results reported
-    residence_comments: tuple[ResidenceComment, ...] = ()
+    residence_comments: tuple[ResidenceComment, ...] = ()  # one per member whose comments were received
+    residence_received: int = 0  # members reviewing whose residence-area comments were received …
+    residence_total: int = 0  # … of the members reviewing
     e_ballot: bool = False  # the secret ballot was held in the bot
+    proposals: bool = False  # the rule set makes the levels proposals for the superior to decide (QĐ 366)
     number: str = ""  # "01-BB/CB"
 
 
@@ -181,7 +185,8 @@ class ClassificationListData:
     groups: tuple[LevelGroup, ...]
     signer: Signer
     not_classified: tuple[NotClassifiedRow, ...] = ()
-    percent_base: str = ""  # what the percentages are of: "số đảng viên được phân loại"
+    percent_base: str = ""  # what the percentages are of: "10 đảng viên được đánh giá, xếp loại"
+    proposals: bool = False  # some level stated still awaits the superior's decision
     number: str = ""
 
 
@@ -211,12 +216,14 @@ class ReportData:
     year: int
     issued_on: date
     addressee: str  # "Đảng ủy phường Bến Thành"
-    meeting_on: date
+    meeting_on: date  # the day the meeting was really held
     members_total: int
     full_members_total: int
     probationary_total: int
-    reviewed: int
-    not_reviewed: int
+    reviewed: int  # reviewed at the meeting
+    not_reviewed: int  # not reviewed at the meeting: exempt, suspended, new members, absent
+    classified: int  # of those reviewed, classified
+    unclassified: int  # of those reviewed, not yet classified
     members_present: int
     level_counts: tuple[LevelCount, ...]
     branch_ballot: BranchBallot
@@ -227,6 +234,7 @@ class ReportData:
     not_classified: tuple[NotClassifiedRow, ...] = ()
     feedback: tuple[FeedbackTaken, ...] = ()
     to_confirm: tuple[str, ...] = ()  # points the superior must confirm, one sentence each
+    proposals: bool = False  # some level stated still awaits the superior's decision
     number: str = ""
 
 

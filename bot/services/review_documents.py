@@ -1,10 +1,13 @@
 """Step 3's papers: the minutes, the classification list, the report and the feedback notices, as .docx.
 
-This module decides what each document says from the stored review; the Word templates only lay it out.
+Every figure and name a paper states comes from the review's record (bot/domain/review/record.py), the same
+derivation `/buoc` and `/tinhhinh` read; this module only puts the record into each paper's shape, and the
+Word templates lay it out. A paper that would state an empty result is not produced: the bot says what is
+missing instead (ServiceError "papers_incomplete"; a feedback notice with points not yet answered is held back).
 """
 
-from datetime import datetime
-from fractions import Fraction
+from dataclasses import dataclass
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.documents import model as doc
@@ -17,193 +20,217 @@ from bot.documents.render import (
     render_report,
 )
 from bot.domain.review.levels import MEMBER_LEVELS
+from bot.domain.review.record import Missing, Record, Unclassified, VoteFact, percent
 from bot.domain.review.rules import load_rule_set
-from bot.domain.roster import Role, Status
+from bot.domain.roster import Role
 from bot.services.actor import Actor
 from bot.services.errors import ServiceError
-from bot.services.review import open_review, reviews
-from bot.services.review_collect import MemberState, member_states
-from bot.services.review_meeting import BRANCH, COMMITTEE_REPORT, ResultRow, facts, results
+from bot.services.review import open_review
+from bot.services.review_record import record as review_record
 from bot.texts import plain
 from storage.review_models import Review
 from storage.uow import UnitOfWork
 
 
 def _t(macro: str, **context: object) -> str:
-    return plain("review", macro, **context)
+    return plain("review_papers", macro, **context)
 
 
-def _percent(part: int, whole: int) -> str:
-    """'16,7%': one decimal, rounded half up, exact arithmetic, Vietnamese decimal comma."""
-    if not whole:
-        return "0%"
-    tenths = (Fraction(part * 1000, whole) + Fraction(1, 2)) // 1
-    return f"{tenths // 10},{tenths % 10}%".replace(",0%", "%")
+def _level(value: str) -> str:
+    return plain("review_reasons", "level", value=value)
 
 
-def _vote(v) -> doc.VoteCount:
+def _vote(v: VoteFact | None) -> doc.VoteCount:
     return doc.VoteCount(v.approve, v.disapprove, v.other) if v else doc.VoteCount(0, 0, 0)
 
 
-def _reason_text(reasons: list[dict]) -> str:
+def _reason_text(reasons) -> str:
     return "; ".join(plain("review_reasons", "reason", r=r) for r in reasons)
 
 
-def _not_classified(members: list[MemberState]) -> tuple[doc.NotClassifiedRow, ...]:
+@dataclass(frozen=True)
+class Papers:
+    files: list[tuple[str, str, bytes]]  # (kind, file name, bytes)
+    withheld: tuple[str, ...]  # feedback sources whose notice waits for an answer
+
+
+@dataclass(frozen=True)
+class _Context:
+    review: Review
+    record: Record
+    info: doc.BranchInfo
+    signer: doc.Signer
+    held_on: date  # the meeting's real start, in the branch's time zone: the same day in every paper
+    today: date
+    tz: ZoneInfo
+
+
+async def documents(uow: UnitOfWork, actor: Actor, now: datetime, tz: ZoneInfo) -> Papers:
+    """Every paper of the ended meeting; feedback notices one per source, once all its points are answered."""
+    review = await open_review(uow, actor)
+    record = await review_record(uow, review)
+    if Missing.MEETING_NOT_ENDED in record.missing:
+        raise ServiceError("meeting_not_ended")
+    if record.missing:
+        raise ServiceError("papers_incomplete", missing=[str(m) for m in record.missing],
+                           open_ballots=len(record.open_ballots))
+    branch = await uow.branches.get(review.branch_id)
+    secretary = next((m for m in record.members if m.role == Role.SECRETARY), None)
+    ctx = _Context(
+        review, record, doc.BranchInfo(branch.name, branch.superior_unit or "", ""),
+        doc.Signer(secretary.name if secretary else ""),
+        record.started_at.astimezone(tz).date(), now.astimezone(tz).date(), tz,
+    )
+    year, info = review.year, ctx.info
+    files = [
+        ("minutes", file_name(DocumentKind.MINUTES, info, year), render_minutes(_minutes(ctx))),
+        ("list", file_name(DocumentKind.CLASSIFICATION_LIST, info, year),
+         render_classification_list(_classification(ctx))),
+        ("report", file_name(DocumentKind.REPORT, info, year), render_report(_report(ctx))),
+    ]
+    withheld = []
+    for source, notice in _notices(ctx):
+        if notice is None:
+            withheld.append(source)
+        else:
+            files.append(("notice", file_name(DocumentKind.FEEDBACK_NOTICE, info, year, part=source),
+                          render_feedback_notice(notice)))
+    return Papers(files, tuple(withheld))
+
+
+def _unclassified_rows(record: Record) -> tuple[doc.NotClassifiedRow, ...]:
+    rows: tuple[Unclassified, ...] = record.not_reviewed + record.not_classified
     return tuple(
-        doc.NotClassifiedRow(m.full_name, _t("doc_status", status=m.status), _t("doc_not_reviewed", m=m),
-                             _t("doc_next_meeting") if m.reviews else "")
-        for m in members if not m.reviews or m.present is False
+        doc.NotClassifiedRow(u.member.name, _t("status", status=u.member.status), _t("why", u=u),
+                             _t("next_meeting") if u.next_meeting else "")
+        for u in rows
     )
 
 
-async def documents(uow: UnitOfWork, actor: Actor, now: datetime, tz: ZoneInfo) -> list[tuple[str, str, bytes]]:
-    """(kind, file name, bytes) of every paper of the ended meeting; feedback notices one per source."""
-    review = await open_review(uow, actor)
-    if review.meeting_ended_at is None:
-        raise ServiceError("meeting_not_ended")
-    members = await member_states(uow, review)
-    rows = await results(uow, actor)
-    votes = await reviews(uow).votes(review.id)
-    branch = await uow.branches.get(review.branch_id)
-    info = doc.BranchInfo(branch.name, branch.superior_unit or "", review.meeting_place or "")
-    secretary = next((m for m in members if m.role == Role.SECRETARY), None)
-    signer = doc.Signer(secretary.full_name if secretary else "")
-    today = now.astimezone(tz).date()
-    papers = [
-        ("minutes", file_name(DocumentKind.MINUTES, info, review.year),
-         render_minutes(_minutes(review, info, members, rows, votes, tz))),
-        ("list", file_name(DocumentKind.CLASSIFICATION_LIST, info, review.year),
-         render_classification_list(_classification(review, info, members, rows, signer, today))),
-        ("report", file_name(DocumentKind.REPORT, info, review.year),
-         render_report(_report(review, info, members, rows, votes, signer, today))),
-    ]
-    for source, notice in await _notices(uow, review, info, members, signer, today):
-        papers.append(("notice", file_name(DocumentKind.FEEDBACK_NOTICE, info, review.year, part=source),
-                       render_feedback_notice(notice)))
-    return papers
-
-
-def _member_rows(members: list[MemberState], rows: list[ResultRow]) -> tuple[doc.MemberResultRow, ...]:
-    by_id = {m.membership_id: m for m in members}
+def _member_rows(record: Record) -> tuple[doc.MemberResultRow, ...]:
+    """Every member vote held, with the meeting's outcome: under QĐ 366 a proposal to the superior."""
     return tuple(
         doc.MemberResultRow(
-            r.name, _t("doc_role", role=by_id[r.membership_id].role),
-            _t("doc_status", status=by_id[r.membership_id].status),
-            plain("review_reasons", "level", value=r.proposed), doc.VoteCount(r.approve, r.disapprove, r.other),
-            plain("review_reasons", "level", value=r.outcome) if r.outcome else "", _reason_text(r.reasons),
+            member.name, _t("role", role=member.role), _t("status", status=member.status),
+            _level(vote.proposed) if vote.proposed else "", _vote(vote),
+            _level(vote.outcome) if vote.outcome in MEMBER_LEVELS else "", _reason_text(vote.reasons),
+            final=not record.superior_decides,
         )
-        for r in rows
+        for member, vote in record.member_votes
     )
 
 
-def _branch_ballot(review: Review, votes: dict) -> doc.BranchBallot:
-    vote = votes.get(BRANCH)
-    adopted = bool(vote and vote.outcome)
-    level = vote.proposed if vote and vote.proposed else "htnv"
+def _branch_ballot(ctx: _Context) -> doc.BranchBallot:
+    vote, decision = ctx.record.branch, ctx.record.branch_decision
+    level = vote.proposed or ""
     return doc.BranchBallot(
-        plain("review_reasons", "branch_level", value=level) if vote else "", _vote(vote),
-        _t("doc_branch_result", level=level, adopted=adopted) if vote else "",
-        str(review.branch_score) if review.branch_score is not None else "",
+        plain("review_reasons", "branch_level", value=level) if level else "", _vote(vote),
+        _t("branch_result", level=level, adopted=bool(vote.outcome), decided=decision.level if decision else None),
+        str(ctx.review.branch_score) if ctx.review.branch_score is not None else "",
     )
 
 
-def _minutes(review: Review, info: doc.BranchInfo, members: list[MemberState], rows: list[ResultRow],
-             votes: dict, tz: ZoneInfo) -> doc.MinutesData:
-    present = [m for m in members if m.present is not False]
-    absent = [m for m in members if m.present is False]
-    by_role = {m.role: m for m in members}
-    chair = by_role.get(Role.SECRETARY)
-    deputy = by_role.get(Role.DEPUTY)
-    blank = _t("doc_blank")
-    reviewed = [m for m in members if m.reviews and m.present is not False]
+def _minutes(ctx: _Context) -> doc.MinutesData:
+    record, review, tz = ctx.record, ctx.review, ctx.tz
+    leaders = [m for m in record.present if m.role != Role.MEMBER]
+    chair = leaders[0] if leaders else None  # the secretary; without her the deputy, then a committee member
+    deputy = next((m for m in record.present if m.role == Role.DEPUTY), None)
+    secretary_reviewed = any(m.role == Role.SECRETARY for m in record.reviewed)
+    blank = _t("blank")
+    chair_name = chair.name if chair else blank
     return doc.MinutesData(
-        branch=info, year=review.year, venue=review.meeting_place or blank,
-        started_at=review.meeting_started_at.astimezone(tz), ended_at=review.meeting_ended_at.astimezone(tz),
-        chair=doc.Person(chair.full_name if chair else blank, _t("doc_role", role=Role.SECRETARY)),
-        clerk=doc.Person(blank),
-        members_total=len(members), full_members_total=facts(members).full_members,
-        members_present=len(present), full_members_present=facts(members).present_voters,
-        committee_report=doc.CollectiveItem(chair.full_name if chair else blank, blank, blank,
-                                            _vote(votes.get(COMMITTEE_REPORT))),
-        annual_summary=doc.CollectiveItem(chair.full_name if chair else blank, blank, blank),
-        branch_ballot=_branch_ballot(review, votes),
+        branch=ctx.info, year=review.year, venue=review.meeting_place or blank,
+        started_at=record.started_at.astimezone(tz), ended_at=record.ended_at.astimezone(tz),
+        chair=doc.Person(chair_name, _t("role", role=chair.role) if chair else ""),
+        clerk=doc.Person(record.clerk or blank),
+        members_total=len(record.members), full_members_total=len(record.full_members),
+        members_present=len(record.present), full_members_present=len(record.full_present),
+        committee_report=doc.CollectiveItem(chair_name, blank, blank, _vote(record.committee_report)),
+        annual_summary=doc.CollectiveItem(chair_name, blank, blank),
+        branch_ballot=_branch_ballot(ctx),
         self_reviews=tuple(
-            doc.SelfReviewItem(m.full_name, _t("doc_role", role=m.role), blank, blank,
-                               deputy.full_name if deputy and m.role == Role.SECRETARY else "")
-            for m in reviewed
+            doc.SelfReviewItem(m.name, _t("role", role=m.role), blank, blank,
+                               deputy.name if deputy and m.role == Role.SECRETARY else "")
+            for m in record.reviewed
         ),
-        results=_member_rows(members, rows),
-        has_committee=any(m.role == Role.COMMITTEE for m in members),
-        deputy_chair=doc.Person(deputy.full_name, _t("doc_role", role=Role.DEPUTY)) if deputy else None,
-        absent=tuple(doc.AbsentMember(m.full_name, m.absence_reason or "") for m in absent),
-        not_reviewed=_not_classified(members),
+        results=_member_rows(record),
+        has_committee=any(m.role == Role.COMMITTEE for m in record.members),
+        deputy_chair=doc.Person(deputy.name, _t("role", role=Role.DEPUTY)) if deputy and secretary_reviewed
+        and chair and chair.role == Role.SECRETARY else None,
+        absent=tuple(doc.AbsentMember(m.name, _t("absence", m=m)) for m in record.absent),
+        not_reviewed=_unclassified_rows(record),
+        residence_comments=tuple(doc.ResidenceComment(m.name, "", m.residence_comment or "")
+                                 for m in record.reviewing if m.residence_received),
+        residence_received=record.residence_received.done, residence_total=record.residence_received.total,
         e_ballot=review.secret_ballot,
+        proposals=record.superior_decides,
     )
 
 
-def _classification(review: Review, info: doc.BranchInfo, members: list[MemberState], rows: list[ResultRow],
-                    signer: doc.Signer, today) -> doc.ClassificationListData:
-    by_id = {m.membership_id: m for m in members}
-    classified = [r for r in rows if r.outcome]
-    groups = []
-    for level in MEMBER_LEVELS:
-        at_level = [r for r in classified if r.outcome == level]
-        groups.append(doc.LevelGroup(
-            plain("review_reasons", "level", value=level), len(at_level), _percent(len(at_level), len(classified)),
-            tuple(doc.ClassifiedMember(r.name, _t("doc_role", role=by_id[r.membership_id].role),
-                                       _t("doc_status", status=by_id[r.membership_id].status)) for r in at_level),
-        ))
-    not_yet = [r for r in rows if not r.outcome]
+def _groups(record: Record) -> tuple[doc.LevelGroup, ...]:
+    return tuple(
+        doc.LevelGroup(_level(share.level), share.count, percent(share.share), tuple(
+            doc.ClassifiedMember(c.member.name, _t("role", role=c.member.role), _t("status", status=c.member.status),
+                                 _t("member_note", c=c))
+            for c in share.members))
+        for share in record.levels
+    )
+
+
+def _classification(ctx: _Context) -> doc.ClassificationListData:
+    record = ctx.record
     return doc.ClassificationListData(
-        branch=info, year=review.year, issued_on=today, members_total=len(members),
-        classified_total=len(classified), groups=tuple(groups), signer=signer,
-        not_classified=_not_classified(members) + tuple(
-            doc.NotClassifiedRow(r.name, _t("doc_status", status=by_id[r.membership_id].status),
-                                 _reason_text(r.reasons)) for r in not_yet),
-        percent_base=_t("doc_percent_base"),
+        branch=ctx.info, year=ctx.review.year, issued_on=ctx.today, members_total=len(record.members),
+        classified_total=len(record.classified), groups=_groups(record), signer=ctx.signer,
+        not_classified=_unclassified_rows(record), percent_base=_t("percent_base", n=len(record.classified)),
+        proposals=not record.final,
     )
 
 
-def _report(review: Review, info: doc.BranchInfo, members: list[MemberState], rows: list[ResultRow], votes: dict,
-            signer: doc.Signer, today) -> doc.ReportData:
-    rules = load_rule_set(review.rule_set)
-    classified = [r for r in rows if r.outcome]
-    reviewed = [m for m in members if m.reviews]
+def _report(ctx: _Context) -> doc.ReportData:
+    record = ctx.record
+    rules = load_rule_set(ctx.review.rule_set)
+    names = {m.membership_id: m.name for m in record.members}
+    awaiting = sum(1 for c in record.classified if not c.final)
+    branch_awaits = record.superior_decides and record.branch_decision is None
+    to_confirm = tuple(u.text for u in rules.unsettled)
+    if awaiting or branch_awaits:
+        to_confirm = (_t("awaiting", members=awaiting, branch=branch_awaits), *to_confirm)
     return doc.ReportData(
-        branch=info, year=review.year, issued_on=today, addressee=info.superior, meeting_on=review.meeting_on,
-        members_total=len(members), full_members_total=facts(members).full_members,
-        probationary_total=sum(1 for m in members if m.status == Status.PROBATIONARY),
-        reviewed=len(reviewed), not_reviewed=len(members) - len(reviewed),
-        members_present=sum(1 for m in members if m.present is not False),
-        level_counts=tuple(
-            doc.LevelCount(plain("review_reasons", "level", value=level),
-                           sum(1 for r in classified if r.outcome == level),
-                           _percent(sum(1 for r in classified if r.outcome == level), len(classified)))
-            for level in MEMBER_LEVELS
+        branch=ctx.info, year=ctx.review.year, issued_on=ctx.today, addressee=ctx.info.superior,
+        meeting_on=ctx.held_on,
+        members_total=len(record.members), full_members_total=len(record.full_members),
+        probationary_total=len(record.probationary),
+        reviewed=len(record.reviewed), not_reviewed=len(record.not_reviewed),
+        classified=len(record.classified), unclassified=len(record.not_classified),
+        members_present=len(record.present),
+        level_counts=tuple(doc.LevelCount(g.level, g.count, g.percent) for g in _groups(record)),
+        branch_ballot=_branch_ballot(ctx), committee_report_vote=_vote(record.committee_report),
+        rule_set=doc.RuleSetInfo(rules.name, rules.source), signer=ctx.signer,
+        has_committee=any(m.role == Role.COMMITTEE for m in record.members),
+        not_classified=_unclassified_rows(record),
+        feedback=tuple(
+            doc.FeedbackTaken(f.source, names.get(f.about) or _t("committee"), f.content, f.answer or _t("unanswered"))
+            for f in record.named_feedback
         ),
-        branch_ballot=_branch_ballot(review, votes), committee_report_vote=_vote(votes.get(COMMITTEE_REPORT)),
-        rule_set=doc.RuleSetInfo(rules.name, rules.source), signer=signer,
-        has_committee=any(m.role == Role.COMMITTEE for m in members),
-        not_classified=_not_classified(members),
-        to_confirm=tuple(u.text for u in rules.unsettled),
+        to_confirm=to_confirm,
+        proposals=not record.final,
     )
 
 
-async def _notices(uow: UnitOfWork, review: Review, info: doc.BranchInfo, members: list[MemberState],
-                   signer: doc.Signer, today) -> list[tuple[str, doc.FeedbackNoticeData]]:
-    names = {m.membership_id: m.full_name for m in members}
+def _notices(ctx: _Context) -> list[tuple[str, doc.FeedbackNoticeData | None]]:
+    """One notice per source; None for a source with a point not yet answered."""
+    names = {m.membership_id: m.name for m in ctx.record.members}
     by_source: dict[str, list] = {}
-    for f in await reviews(uow).feedback(review.id):
-        if f.kind != "superior_hint":
-            by_source.setdefault(f.source, []).append(f)
+    for f in ctx.record.named_feedback:
+        by_source.setdefault(f.source, []).append(f)
     return [
         (source, doc.FeedbackNoticeData(
-            branch=info, year=review.year, issued_on=today, recipient=source, signer=signer,
-            points=tuple(doc.FeedbackPoint(names.get(f.about_membership_id) or _t("doc_committee"), f.content,
-                                           f.answer or _t("doc_unanswered")) for f in items),
-            received_on=items[0].received_at.date(), meeting_on=review.meeting_on,
-        ))
+            branch=ctx.info, year=ctx.review.year, issued_on=ctx.today, recipient=source, signer=ctx.signer,
+            points=tuple(doc.FeedbackPoint(names.get(f.about) or _t("committee"), f.content, f.answer)
+                         for f in items),
+            received_on=min(f.received_at for f in items).astimezone(ctx.tz).date(), meeting_on=ctx.held_on,
+        ) if all(f.answered for f in items) else None)
         for source, items in by_source.items()
     ]
 

@@ -215,9 +215,10 @@ def header_block(doc, date_expression: str) -> None:
             ("ĐẢNG CỘNG SẢN VIỆT NAM", {"bold": True, "underline": True, "size": 15}),
             ("", {}),
             (
-                "{{ branch.place }}, ngày {{ DATE.day|two }} tháng {{ DATE.month|two }} năm {{ DATE.year }}".replace(
-                    "DATE", date_expression
-                ),
+                (
+                    "{% if branch.place %}{{ branch.place }}{% else %}……………{% endif %}, "  # a blank, never the venue
+                    "ngày {{ DATE.day|two }} tháng {{ DATE.month|two }} năm {{ DATE.year }}"
+                ).replace("DATE", date_expression),
                 {"italic": True},
             ),
         ],
@@ -297,6 +298,10 @@ def branch_signature(doc, recipients: list[str]) -> None:
 
 # --- the four templates ---------------------------------------------------------------------------------------
 
+PROPOSALS = (
+    "Mức xếp loại chưa có quyết định của cấp ủy cấp trên là mức chi bộ đề xuất, chờ cấp ủy cấp trên xem xét, "
+    "quyết định."
+)
 COLLECTIVE = "{% if has_committee %}chi ủy{% else %}bí thư, phó bí thư chi bộ{% endif %}"
 
 
@@ -363,7 +368,7 @@ def build_minutes() -> DocumentObject:
     tag(doc, "{%p if absent %}")
     body(doc, "- Vắng mặt: {{ absent|length }} đồng chí:")
     tag(doc, "{%p for a in absent %}")
-    body(doc, "+ Đồng chí {{ a.name }}: {{ a.reason }}.")
+    body(doc, "+ Đồng chí {{ a.name }}{% if a.reason %}: {{ a.reason }}{% endif %}.")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p else %}")
     body(doc, "- Vắng mặt: không.")
@@ -436,12 +441,24 @@ def build_minutes() -> DocumentObject:
     )
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if residence_comments %}")
-    body(doc, "Đồng chí Bí thư chi bộ đọc nhận xét của cấp ủy nơi cư trú đối với đảng viên:")
+    body(
+        doc,
+        "Chi bộ đã nhận được nhận xét của cấp ủy nơi cư trú đối với {{ residence_received }}/{{ residence_total }} "
+        "đảng viên kiểm điểm. Đồng chí Bí thư chi bộ đọc nhận xét của cấp ủy nơi cư trú đối với đảng viên:",
+    )
     tag(doc, "{%p for c in residence_comments %}")
-    body(doc, "- Đồng chí {{ c.member }} ({{ c.source }}): {{ c.summary }}")
+    body(
+        doc,
+        "- Đồng chí {{ c.member }}{% if c.source %} ({{ c.source }}){% endif %}: "
+        "{% if c.summary %}{{ c.summary }}{% else %}nhận xét bằng văn bản, lưu kèm biên bản.{% endif %}",
+    )
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p else %}")
-    body(doc, "Chi bộ không nhận được nhận xét của cấp ủy nơi cư trú.")
+    body(
+        doc,
+        "Chi bộ chưa nhận được nhận xét của cấp ủy nơi cư trú đối với đảng viên nào "
+        "({{ residence_received }}/{{ residence_total }} đảng viên kiểm điểm).",
+    )
     tag(doc, "{%p endif %}")
 
     heading(doc, "5. Bỏ phiếu đánh giá, xếp loại đảng viên")
@@ -471,12 +488,15 @@ def build_minutes() -> DocumentObject:
             "{{ r.vote.agree }}",
             "{{ r.vote.disagree }}",
             "{{ r.vote.other }}",
-            "<**{{ r.result_level }}**",
+            "<**{{ r.result_level }}**{% if r.result_level and not r.final %} (đề xuất){% endif %}",
         ],
         ["", "<Căn cứ: {{ r.reason }}"],
         width=len(columns),
     )
     grid_table(doc, columns, rows, merged={2}, kept={1}, header_size=11, size=11.5)
+    tag(doc, "{%p if proposals %}")
+    para(doc, PROPOSALS, italic=True, size=12, before=3)
+    tag(doc, "{%p endif %}")
 
     body(
         doc,
@@ -519,6 +539,9 @@ def build_classification_list() -> DocumentObject:
     level_counts_table(doc, "groups")
     tag(doc, "{%p if percent_base %}")
     para(doc, "Tỷ lệ tính trên {{ percent_base }}.", italic=True, size=12, before=3)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if proposals %}")
+    para(doc, PROPOSALS, italic=True, size=12, before=3)
     tag(doc, "{%p endif %}")
 
     heading(doc, "II. DANH SÁCH ĐẢNG VIÊN THEO MỨC XẾP LOẠI")
@@ -568,8 +591,9 @@ def build_report() -> DocumentObject:
     body(doc, "- Có mặt tại hội nghị: {{ members_present }}/{{ members_total }} đồng chí.")
     body(
         doc,
-        "- Số đảng viên đã kiểm điểm: {{ reviewed }} đồng chí; số đảng viên không kiểm điểm hoặc chưa đánh giá, "
-        "xếp loại: {{ not_reviewed }} đồng chí.",
+        "- Số đảng viên đã kiểm điểm tại hội nghị: {{ reviewed }} đồng chí (đã đánh giá, xếp loại: {{ classified }}; "
+        "chưa đánh giá, xếp loại: {{ unclassified }}); số đảng viên không kiểm điểm tại hội nghị: "
+        "{{ not_reviewed }} đồng chí.",
     )
 
     heading(doc, "II. KẾT QUẢ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI")
@@ -586,6 +610,9 @@ def build_report() -> DocumentObject:
     )
     body(doc, "**3. Đánh giá, xếp loại đảng viên:**", keep_with_next=True)
     level_counts_table(doc, "level_counts")
+    tag(doc, "{%p if proposals %}")
+    para(doc, PROPOSALS, italic=True, size=12, before=3)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p if not_classified %}")
     body(doc, "Đảng viên không kiểm điểm hoặc chưa đánh giá, xếp loại:", before=6, keep_with_next=True)
     not_classified_table(doc)

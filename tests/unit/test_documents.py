@@ -139,6 +139,8 @@ def minutes_data(**changes) -> MinutesData:
                 "Ngô Đức Thắng", "Chi ủy chi bộ khu phố 1, phường Đa Kao", "Chưa tham gia họp tổ dân phố."
             ),
         ),
+        residence_received=2,
+        residence_total=10,
         results=results(),
     )
     return replace(data, **changes)
@@ -207,6 +209,8 @@ def report_data(**changes) -> ReportData:
         probationary_total=2,
         reviewed=10,
         not_reviewed=2,
+        classified=10,
+        unclassified=0,
         members_present=11,
         level_counts=level_counts,
         branch_ballot=minutes_data().branch_ballot,
@@ -389,6 +393,7 @@ def test_minutes_without_optional_parts():
         absent=(),
         not_reviewed=(),
         residence_comments=(),
+        residence_received=0,
         cadre_evaluation="",
         has_committee=False,
         e_ballot=True,
@@ -403,7 +408,8 @@ def test_minutes_without_optional_parts():
                     "bản tự chấm điểm", "báo cáo tóm tắt kết quả kiểm điểm"):
         assert missing not in content
     assert "1. Kiểm điểm tập thể bí thư, phó bí thư chi bộ" in content
-    assert "Chi bộ không nhận được nhận xét của cấp ủy nơi cư trú." in content
+    assert ("Chi bộ chưa nhận được nhận xét của cấp ủy nơi cư trú đối với đảng viên nào (0/10 đảng viên kiểm điểm)."
+            in content)
     assert "Hội nghị bỏ phiếu kín trên ứng dụng chibo đánh giá" in content
     assert_clean(document)
 
@@ -491,8 +497,10 @@ def test_report_numbers_and_branch_proposal(report):
     assert "Ngày 25/11/2026, Chi bộ Khu phố 3 đã tổ chức hội nghị kiểm điểm" in content
     assert "- Tổng số đảng viên của chi bộ: 12 đồng chí (chính thức: 10; dự bị: 2)." in content
     assert "- Có mặt tại hội nghị: 11/12 đồng chí." in content
-    assert "- Số đảng viên đã kiểm điểm: 10 đồng chí; số đảng viên không kiểm điểm" in content
-    assert "xếp loại: 2 đồng chí." in content
+    assert (
+        "- Số đảng viên đã kiểm điểm tại hội nghị: 10 đồng chí (đã đánh giá, xếp loại: 10; chưa đánh giá, xếp loại: "
+        "0); số đảng viên không kiểm điểm tại hội nghị: 2 đồng chí." in content
+    )
     assert (
         "1. Kiểm điểm tập thể chi ủy: báo cáo kiểm điểm được hội nghị biểu quyết thông qua với 9 tán thành, "
         "0 không tán thành, 0 ý kiến khác." in content
