@@ -18,13 +18,23 @@ not change once the left-out candidates are re-voted. Candidates are kept by mos
 falls between equal counts the tied members are not chosen between: they are reported for a revote.
 """
 
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Self
 
+from bot.domain.review.assessment import (
+    ASSESSMENT_REASON_CODES,
+    NO_GRAVE,
+    SHEET_PROBLEM_CODES,
+    Grave,
+    Sheet,
+    propose_member,
+    quota_check,
+    validate_sheet,
+)
 from bot.domain.review.levels import MEMBER_LEVELS, BranchLevel, MemberLevel
+from bot.domain.review.reasons import ClassificationInputError, ParamValue, Problem, Reason
 from bot.domain.review.rules import (
     DEFAULT_RULE_SET,
     UNSETTLED_EXCLUSIONS,
@@ -36,59 +46,25 @@ from bot.domain.review.rules import (
 )
 from bot.domain.roster import Role, Status
 
-ParamValue = int | str | bool | None | tuple[str, ...]
+__all__ = ["ClassificationInputError", "ParamValue", "Problem", "Reason"]  # re-exported for the callers
 
-# Every code the engine emits; review_reasons.j2 renders each of them.
+# Every code the engines emit; review_reasons.j2 renders each of them.
 REASON_CODES = frozenset({
     "threshold_met", "threshold_missed", "votes_recorded", "score_met", "score_missed", "score_missing",
     "level_capped", "not_reviewed", "revote", "no_lower_level", "quota_within", "quota_kept", "quota_exceeded",
     "quota_tie", "small_branch", "unsettled", "branch_band", "branch_conditions_missing", "branch_fault",
-    "branch_score",
-})
+    "branch_score", "vote_opinion", "statement",
+}) | ASSESSMENT_REASON_CODES
 PROBLEM_CODES = frozenset({
     "negative_count", "negative_fact", "counts_exceed_present", "present_exceed_full", "full_exceed_members",
     "ineligible_not_reviewed", "level_forbidden", "score_missing", "score_out_of_range",
-})
+}) | SHEET_PROBLEM_CODES
 
 UNSETTLED_SMALL_BRANCH = "small_branch_quota"
 UNSETTLED_QUOTA_BASE = "quota_base"
 UNSETTLED_MEMBER_CONDITIONS = "member_conditions"
 UNSETTLED_BRANCH_LEVELS = "branch_levels"
 UNSETTLED_BELOW_50 = "below_50"
-
-
-@dataclass(frozen=True)
-class _Coded:
-    code: str
-    params: Mapping[str, ParamValue] = field(default_factory=dict)
-
-    def __hash__(self) -> int:
-        return hash((self.code, tuple(sorted(self.params.items()))))
-
-    def as_dict(self) -> dict[str, object]:
-        """JSON-ready: {"code": …, "params": {…}} (tuples become lists)."""
-        params = {key: list(value) if isinstance(value, tuple) else value for key, value in self.params.items()}
-        return {"code": self.code, "params": params}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> Self:
-        params = data.get("params") or {}
-        assert isinstance(params, Mapping)
-        return cls(str(data["code"]), {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()})
-
-
-@dataclass(frozen=True, eq=True)
-class Reason(_Coded):
-    """Why an outcome is what it is, e.g. Reason("threshold_missed", {"approve": 8, "base": 12, …})."""
-
-    __hash__ = _Coded.__hash__
-
-
-@dataclass(frozen=True, eq=True)
-class Problem(_Coded):
-    """Why the input is refused, e.g. Problem("counts_exceed_present", {"total": 13, "present": 12})."""
-
-    __hash__ = _Coded.__hash__
 
 
 @dataclass(frozen=True)
@@ -107,6 +83,8 @@ class MemberCase:
     disciplined: bool = False  # under discipline within the year, or with a listed violation
     leads_unit_not_tsvm: bool = False  # secretary / superior-committee member / head where the unit is not TSVM
     reviewed: bool = True  # has done the review (self-review presented)
+    sheet: Sheet | None = None  # the assessment sheet, in a score-based set (the level comes from it)
+    grave: Grave | None = None  # the facts beside the sheet (discipline, suy thoái, …); None: none
 
     @property
     def ballots(self) -> int:
@@ -144,15 +122,6 @@ class Outcome:
 class BranchOutcome:
     level: BranchLevel
     reasons: tuple[Reason, ...]
-
-
-class ClassificationInputError(ValueError):
-    """The counts or facts cannot be classified; nothing was decided."""
-
-    def __init__(self, problems: Mapping[int | None, list[Problem]]):
-        codes = sorted({problem.code for found in problems.values() for problem in found})
-        super().__init__(f"invalid input: {', '.join(codes)}")
-        self.problems = dict(problems)
 
 
 # --- validation --------------------------------------------------------------------------------------------
@@ -197,7 +166,9 @@ def _count_problems(case: MemberCase, facts: BranchFacts, rules: RuleSet) -> lis
     if rules.requires_review and not case.reviewed and case.ballots:
         problems.append(Problem("ineligible_not_reviewed", {"name": case.full_name}))
     if rules.uses_scores and case.reviewed:
-        if case.score is None:
+        if case.sheet is not None:
+            problems += validate_sheet(case.sheet, case.grave or NO_GRAVE)
+        elif case.score is None:
             problems.append(Problem("score_missing", {"name": case.full_name}))
         elif not 0 <= case.score <= 100:
             problems.append(Problem("score_out_of_range", {"score": case.score}))
@@ -244,6 +215,8 @@ def _finish(state: tuple[MemberLevel | None, list[Reason]]) -> tuple[MemberLevel
 def _individual(case: MemberCase, base: int, rules: RuleSet) -> tuple[MemberLevel | None, list[Reason]]:
     if rules.requires_review and not case.reviewed:
         return None, [Reason("not_reviewed", {"name": case.full_name})]
+    if rules.uses_scores and case.sheet is not None:
+        return _from_sheet(case, case.sheet, base, rules)
     reasons: list[Reason] = []
     reached = True
     level = case.proposed
@@ -276,9 +249,30 @@ def _individual(case: MemberCase, base: int, rules: RuleSet) -> tuple[MemberLeve
         }))
     if not rules.exclusions and _has_exclusion_facts(case):
         reasons += _notes(rules, UNSETTLED_EXCLUSIONS)
+    reasons += _statements(case, rules)
     if reached:
         return level, reasons
     return None, [*reasons, _revote(case, level, rules)]
+
+
+def _from_sheet(case: MemberCase, sheet: Sheet, base: int, rules: RuleSet) -> tuple[MemberLevel, list[Reason]]:
+    """A score-based set: the level is the sheet's proposal; the vote is the branch's opinion beside it,
+    against the threshold a variant names (or only recorded when none is named)."""
+    proposal = propose_member(sheet, case.grave or NO_GRAVE, rules)
+    threshold = rules.vote_opinion_threshold
+    if threshold is None:
+        vote = Reason("votes_recorded", {"approve": case.approve, "base": base})
+    else:
+        vote = Reason("vote_opinion", {
+            "level": str(case.proposed), "approve": case.approve, "base": base, "threshold": threshold.text,
+            "strict": threshold.strict, "met": threshold.met(case.approve, base)})
+    return proposal.level, [*proposal.reasons, vote, *_statements(case, rules)]
+
+
+def _statements(case: MemberCase, rules: RuleSet) -> list[Reason]:
+    """Rules that set no level but say how the case is read (e.g. sick leave: the actual work counts)."""
+    return [Reason("statement", {"key": rule.key, "value": _fact(case, rule.fact)})
+            for rule in rules.statements if _fact(case, rule.fact) >= rule.at_least]
 
 
 def _notes(rules: RuleSet, *keys: str) -> list[Reason]:
@@ -324,6 +318,9 @@ def _apply_quota(cases: list[MemberCase], provisional: dict[int, tuple[MemberLev
             if level == MemberLevel.HTXSNV:
                 reasons += _notes(rules, UNSETTLED_QUOTA)
         return
+    if quota.enforce == "warning":
+        _warn_quota(cases, provisional, facts, rules)
+        return
     candidates = sorted((case for case in cases if provisional[case.membership_id][0] == quota.level),
                         key=lambda case: -case.approve)
     if not candidates:
@@ -365,6 +362,19 @@ def _apply_quota(cases: list[MemberCase], provisional: dict[int, tuple[MemberLev
         provisional[case.membership_id] = (None, [*reasons, exceeded, *extra, _revote(case, quota.level, rules)])
 
 
+def _warn_quota(cases: list[MemberCase], provisional: dict[int, tuple[MemberLevel | None, list[Reason]]],
+                facts: BranchFacts, rules: RuleSet) -> None:
+    """QĐ 366: the quota is the competent level's; the branch's HTXSNV proposals carry the figures, none is cut."""
+    levels = {member: level for member, (level, _) in provisional.items() if level is not None}
+    scores = {case.membership_id: case.sheet.total if case.sheet else case.score or 0 for case in cases}
+    names = {case.membership_id: case.full_name for case in cases}
+    check = quota_check(levels, rules, outstanding=facts.outstanding, scores=scores, names=names)
+    assert check is not None
+    for level, reasons in provisional.values():
+        if level == MemberLevel.HTXSNV:
+            reasons.append(check.reason)
+
+
 # --- the branch ----------------------------------------------------------------------------------------------
 
 Score = int | Fraction | Decimal
@@ -378,7 +388,7 @@ def classify_branch(score: Score, faults: Collection[str], conditions_met: bool 
     """
     value = _exact(score)
     known_faults = {key for key, _ in rule_set.branch_faults}
-    known_conditions = {key for key, _ in rule_set.branch_conditions}
+    known_conditions = {key for band in rule_set.branch_bands for key in band.condition_keys}
     if unknown := set(faults) - known_faults:
         raise ValueError(f"unknown faults for {rule_set.key}: {', '.join(sorted(unknown))}")
     met = known_conditions if conditions_met is True else set() if conditions_met is False else set(conditions_met)
@@ -394,11 +404,11 @@ def classify_branch(score: Score, faults: Collection[str], conditions_met: bool 
     for band in rule_set.branch_bands:
         if value < band.min_score:
             continue
-        missing = [key for key in band.conditions if key not in met]
+        missing = [condition for condition in band.conditions if condition.key not in met]
         if missing:
             reasons.append(Reason("branch_conditions_missing", {
                 "level": str(band.level), "score": score_text, "min_score": band.min_score,
-                "missing": tuple(rule_set.condition_text(key) for key in missing),
+                "missing": tuple(condition.text for condition in missing),
             }))
             continue
         reasons.append(Reason("branch_band", {"level": str(band.level), "score": score_text,

@@ -28,17 +28,30 @@ class MemberLevel(StrEnum):
 
 
 class BranchLevel(StrEnum):
-    TSVM = "tsvm"  # Trong sạch vững mạnh
+    """The branch's (tập thể) levels. Under Quy định 366-QĐ/TW (2025) they are the members' four
+    (htxsnv/httnv/htnv/khtnv); the 2014 plan named the top and bottom "Trong sạch vững mạnh" and "Yếu kém".
+    A rule set uses one of the two sequences (BRANCH_LEVEL_SEQUENCES)."""
+
+    HTXSNV = "htxsnv"  # Hoàn thành xuất sắc nhiệm vụ (QĐ 366)
+    TSVM = "tsvm"  # Trong sạch vững mạnh (2014)
     HTTNV = "httnv"  # Hoàn thành tốt nhiệm vụ
     HTNV = "htnv"  # Hoàn thành nhiệm vụ
-    YEU_KEM = "yeu_kem"  # Yếu kém
+    KHTNV = "khtnv"  # Không hoàn thành nhiệm vụ (QĐ 366)
+    YEU_KEM = "yeu_kem"  # Yếu kém (2014)
 
     @property
     def rank(self) -> int:
-        return len(BRANCH_LEVELS) - 1 - BRANCH_LEVELS.index(self)
+        """3 for the highest level, 0 for the lowest (TSVM ranks with HTXSNV, Yếu kém with KHTNV)."""
+        return _BRANCH_RANK[self]
 
+
+_BRANCH_RANK = {BranchLevel.HTXSNV: 3, BranchLevel.TSVM: 3, BranchLevel.HTTNV: 2, BranchLevel.HTNV: 1,
+                BranchLevel.KHTNV: 0, BranchLevel.YEU_KEM: 0}
 
 # Highest first.
 MEMBER_LEVELS: tuple[MemberLevel, ...] = tuple(MemberLevel)
-BRANCH_LEVELS: tuple[BranchLevel, ...] = tuple(BranchLevel)
-
+BRANCH_LEVELS: tuple[BranchLevel, ...] = tuple(BranchLevel)  # every branch level, highest rank first
+BRANCH_LEVEL_SEQUENCES: tuple[tuple[BranchLevel, ...], ...] = (
+    (BranchLevel.HTXSNV, BranchLevel.HTTNV, BranchLevel.HTNV, BranchLevel.KHTNV),  # QĐ 366 (2025)
+    (BranchLevel.TSVM, BranchLevel.HTTNV, BranchLevel.HTNV, BranchLevel.YEU_KEM),  # Kế hoạch 146 (2014)
+)
