@@ -194,8 +194,10 @@ def setup() -> Router:
     async def documents(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings) -> None:
         papers = await review_documents.documents(uow, actor, clock(), settings.tz)  # a refusal answers the tap
         await query.answer()
-        for kind, name, content in papers:
+        for kind, name, content in papers.files:
             await query.message.answer_document(BufferedInputFile(content, filename=name),
                                                 caption=render("review", "docs_caption", kind=kind))
+        if papers.withheld:
+            await query.message.answer(render("review_papers", "withheld", sources=papers.withheld))
 
     return router
