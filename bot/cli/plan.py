@@ -42,6 +42,7 @@ def _plan_json(plan: Plan) -> dict[str, object]:
                 "time_text": item.time_text,
                 "line": item.line,
                 "is_branch_task": item.is_branch_task,
+                "kind": item.kind,
             }
             for item in plan.items
         ],

@@ -97,9 +97,13 @@ class Item:
     condition: str | None
     time_text: str
     line: int  # 1-based line of the governed clause in the source text
+    kind: Literal["task", "target"] = "task"  # a target ("chỉ tiêu") is shown apart, not done
 
     @classmethod
-    def governed(cls, *, text: str, owner: str | None, when: When, time_text: str, line: int) -> "Item":
+    def governed(
+        cls, *, text: str, owner: str | None, when: When, time_text: str, line: int,
+        kind: Literal["task", "target"] = "task",
+    ) -> "Item":  # fmt: skip
         return cls(
             text=text,
             owner=owner,
@@ -109,6 +113,7 @@ class Item:
             condition=when.condition,
             time_text=time_text,
             line=line,
+            kind=kind,
         )
 
     @property

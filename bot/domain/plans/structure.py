@@ -31,8 +31,31 @@ _CAPS_LEVEL = 1
 _CAPS_LIMIT = 150
 _TIME_LEAD = compile_loose(
     r"[\W_]*(?:(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5}|[a-zđ])[.)/]+[\W_]*)?"  # a heading's number
+    r"(?:(?:đợt|giai\s+đoạn|bước|lần)\s+(?:\d{1,2}|[IVX]{1,4}|một|hai|ba|bốn|năm)[\W_]*)?"  # "Đợt 1:"
     r"(?:thời\s+gian(?:\s+thực\s+hiện|\s+hoàn\s+thành)?|thực\s+hiện)?[\W_]*"
+    r"(?:trong\s+khoảng\s+thời\s+gian|dự\s+kiến)?[\W_]*"
 )
+# What a header may say after its time: "Đợt 2: Từ ngày … đến ngày … gồm các nội dung trọng tâm:".
+# Or an event that ends it: "Đợt 3: Từ ngày 15/3/2026 đến ngày bầu cử:".
+_HEADER_TAIL = compile_loose(
+    r"[\W_]*(?:(?:đến|tới)\s+(?:ngày|khi|lúc)(?:\s+[^\W\d_]+){1,6}?[\W_]*)?"
+    r"(?:(?:gồm|bao\s+gồm|với|thực\s+hiện)(?:\s+(?:các|những))?\s+(?:nội\s+dung|công\s+việc|nhiệm\s+vụ|hoạt\s+động)"
+    r"(?:\s+[^\W\d_]+){0,3})?[\W_]*"
+)
+# "- Thời gian hoàn thành: Quý I/2026": the time of the task above, one attribute among others.
+_TIME_LABEL = compile_loose(
+    r"[\s\-+•●○▪■–—*]*(?:thời\s+gian|thời\s+hạn)(?:\s+(?:thực\s+hiện|hoàn\s+thành|tổ\s+chức|triển\s+khai))?\s*:"
+)
+# Other attribute lines of a task ("- Đơn vị chủ trì: …", "- Kết quả: …") name no task of their own.
+_ATTRIBUTE = compile_loose(
+    r"[\s\-+•●○▪■–—*]*(?:"
+    r"(?:(?:đơn\s+vị|cơ\s+quan|bộ\s+phận|người)\s+)?(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|tham\s+mưu)"
+    r"|(?:kết\s+quả|sản\s+phẩm)(?:\s+[^\W\d_]+){0,3}"
+    r"|(?:thành\s+phần|địa\s+điểm|kinh\s+phí|hình\s+thức|nguyên\s+tắc|tài\s+liệu|lưu\s+ý|ghi\s+chú)(?:\s+[^\W\d_]+){0,4}"
+    r")\s*:"
+)
+# "Nội dung: …" right under a heading states the heading's task.
+_STATEMENT = compile_loose(r"[\s*_]*nội\s+dung\s*:")
 _PARENTHESISED = re.compile(r"^[*_\s]*\(.*\)[*_.;,\s]*$")
 
 
@@ -73,7 +96,50 @@ def is_time_only(line: str, expressions: Sequence[TimeExpression]) -> bool:
         at = e.end
     rest.append(view[at:])
     lead, *others = rest
-    return bool(_TIME_LEAD.fullmatch(lead)) and not any(c.isalnum() for piece in others for c in piece)
+    if not _TIME_LEAD.fullmatch(lead):
+        return False
+    *middle, tail = others
+    return not any(c.isalnum() for piece in middle for c in piece) and bool(_HEADER_TAIL.fullmatch(tail))
+
+
+def time_label_end(line: str) -> int | None:
+    """Where the value of a `Thời gian …:` attribute line starts, or None for another line."""
+    m = _TIME_LABEL.match(matching_view(line))
+    return m.end() if m else None
+
+
+def is_attribute(line: str) -> bool:
+    """`- Đơn vị chủ trì: …`, `- Kết quả: …`: a line that describes the task above it."""
+    return bool(_ATTRIBUTE.match(matching_view(line)))
+
+
+def is_statement(text: str) -> bool:
+    return bool(_STATEMENT.match(matching_view(text)))
+
+
+def line_text(line: str) -> str:
+    """A heading's text as a task: with its number ("1.3 Xây dựng kế hoạch…"), without list markers."""
+    return line.strip().lstrip("-+•●○▪■–—* ").rstrip()
+
+
+_ASIDE_BEFORE = re.compile(r"\(\s*$")
+_ASIDE_AFTER = re.compile(r"\s*\)")
+_BARE_DAY = compile_loose(r"(?:ngày\s+)?\d")
+
+
+def is_aside_date(line: str, e: TimeExpression) -> bool:
+    """A date alone in a parenthesis, with no trigger (`(ngày 15/3/2026)`): the day of the event just named."""
+    return (
+        bool(_ASIDE_BEFORE.search(line, 0, e.start))
+        and bool(_ASIDE_AFTER.match(line, e.end))
+        and bool(_BARE_DAY.match(e.text))
+        and e.when.start == e.when.due
+    )
+
+
+def is_slogan(line: str) -> bool:
+    """A slogan (`Ngày bầu cử là Ngày hội của toàn dân!`) holds no task, whatever date it names."""
+    return line.rstrip(" *_\"”").endswith("!")
 
 
 def is_trailer(line: str, expressions: Sequence[TimeExpression], *, after_list: bool) -> bool:
