@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.review.procedure import dated_tasks, load_procedure
-from bot.domain.review.rules import DEFAULT_RULE_SET, load_rule_set, rule_sets
+from bot.domain.review.rules import default_rule_set, load_rule_set, rule_sets
 from bot.domain.text import fold, squeeze
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
@@ -15,6 +15,8 @@ from storage.review_repositories import ReviewRepo
 from storage.uow import UnitOfWork
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+# Procedure tasks about the assessment sheet: only a rule set that reads scores asks for them.
+SCORE_TASKS = frozenset({"assessment_sheets", "assessment_checked"})
 
 
 def reviews(uow: UnitOfWork) -> ReviewRepo:
@@ -52,7 +54,7 @@ async def start_review(uow: UnitOfWork, actor: Actor, year: int, now: datetime) 
     review = await repo.for_year(home.branch_id, year)
     created = review is None
     if created:
-        review = Review(branch_id=home.branch_id, year=year, rule_set=DEFAULT_RULE_SET, started_at=now,
+        review = Review(branch_id=home.branch_id, year=year, rule_set=default_rule_set(year), started_at=now,
                         started_by=actor.person_id)
         repo.add(review)
         await uow.flush()
@@ -101,7 +103,9 @@ async def set_meeting(uow: UnitOfWork, actor: Actor, *, at: datetime, place: str
     review.meeting_place = squeeze(place)[:200] if place else review.meeting_place
     home = actor.secretary_branch()
     existing = {rt.procedure_key: rt.task for rt in await reviews(uow).tasks(review.id)}
-    dated_list = dated_tasks(load_procedure(), {"meeting": review.meeting_on})
+    scored = load_rule_set(review.rule_set).uses_scores
+    dated_list = [d for d in dated_tasks(load_procedure(), {"meeting": review.meeting_on})
+                  if scored or d.key not in SCORE_TASKS]
     for dated in dated_list:
         task = existing.get(dated.key)
         if task is None:
@@ -123,9 +127,26 @@ async def set_rule_set(uow: UnitOfWork, actor: Actor, key: str, now: datetime) -
     if key not in {rules.key for rules in rule_sets()}:
         raise ServiceError("bad_subject")
     review.rule_set = key
+    from bot.services.review_assessment import refresh_proposals  # it builds on this module
+
+    await refresh_proposals(uow, review)
     uow.audit(now, actor.person_id, review.branch_id, "review.rule_set", review_id=review.id, rule_set=key)
     await uow.commit()
     return load_rule_set(key).name
+
+
+async def set_outstanding(uow: UnitOfWork, actor: Actor, now: datetime) -> bool:
+    """The secretary says (or unsays) that the branch has outstanding results ("thành tích đặc biệt xuất sắc",
+    "thành tích nổi trội"): the HTXSNV quota the rule set gives such a unit applies. Fixed once the meeting
+    has begun."""
+    review = await open_review(uow, actor)
+    if review.meeting_started_at is not None:
+        raise ServiceError("review_meeting_started")
+    review.outstanding = not review.outstanding
+    uow.audit(now, actor.person_id, review.branch_id, "review.outstanding", review_id=review.id,
+              outstanding=review.outstanding)
+    await uow.commit()
+    return review.outstanding
 
 
 _MEETING_WORDS = ("hop chi bo", "hoi nghi kiem diem", "to chuc kiem diem", "tien hanh kiem diem")

@@ -5,6 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.review.exemptions import exemption
+from bot.domain.review.rules import load_rule_set
 from bot.domain.text import squeeze
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
@@ -42,6 +43,7 @@ class MemberState:
     meetings_missed: int
     sick_leave_months: int
     disciplined: bool
+    assessment: str | None = None  # the sheet: "missing", "filled", "checked"; None when the rules read no score
 
     @property
     def reviews(self) -> bool:
@@ -57,10 +59,19 @@ class MemberState:
             gaps.append("self_review")
         if not self.residence_received:
             gaps.append("residence")
+        if self.assessment == "missing":
+            gaps.append("assessment")
         return tuple(gaps)
 
 
-def member_state(review: Review, entry: ReviewMember) -> MemberState:
+def assessment_status(review: Review, sheet_checked: bool | None) -> str | None:
+    """What a member's sheet stands at: sheet_checked is None without a sheet, else whether the committee checked it."""
+    if not load_rule_set(review.rule_set).uses_scores:
+        return None
+    return "missing" if sheet_checked is None else "checked" if sheet_checked else "filled"
+
+
+def member_state(review: Review, entry: ReviewMember, sheet_checked: bool | None = None) -> MemberState:
     membership: Membership = entry.membership
     meeting = review.meeting_on or review.started_at.date()
     return MemberState(
@@ -79,11 +90,13 @@ def member_state(review: Review, entry: ReviewMember) -> MemberState:
         meetings_missed=entry.meetings_missed,
         sick_leave_months=entry.sick_leave_months,
         disciplined=entry.disciplined,
+        assessment=assessment_status(review, sheet_checked),
     )
 
 
 async def member_states(uow: UnitOfWork, review: Review) -> list[MemberState]:
-    return [member_state(review, m) for m in await sync_roster(uow, review)]
+    checked = {subject: reviewed for _, subject, reviewed in await reviews(uow).assessment_checks([review.id])}
+    return [member_state(review, m, checked.get(f"member:{m.membership_id}")) for m in await sync_roster(uow, review)]
 
 
 async def _entry(uow: UnitOfWork, review: Review, membership_id: int) -> ReviewMember:

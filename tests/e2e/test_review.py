@@ -68,7 +68,12 @@ async def test_review_from_kiemdiem_to_the_minutes(tg):
     await tg.send(MINH, f"/start {token}")
 
     await tg.send(SECRETARY, "/kiemdiem 2026")
-    assert "Đã bắt đầu kiểm điểm, đánh giá, xếp loại năm 2026 (12 đảng viên)" in await tg.last_text(SECRETARY)
+    started = await tg.last_text(SECRETARY)
+    assert "Đã bắt đầu kiểm điểm, đánh giá, xếp loại năm 2026 (12 đảng viên)" in started
+    assert "Quy định áp dụng: Quy định 366-QĐ/TW" in started  # the default from 2025
+    # This walkthrough replays the 2014 plan's votes (test_review_qd366.py runs the rules in force).
+    await tg.click_button(SECRETARY, "Quy định áp dụng")
+    await tg.click_button(SECRETARY, "146")
     await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
     await tg.send(SECRETARY, "31/12/2026 8h")
     assert "không đúng dạng" not in await tg.last_text(SECRETARY)

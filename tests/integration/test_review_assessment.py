@@ -1,0 +1,170 @@
+"""The assessment sheet's use cases against the database (SQLite, and PostgreSQL when configured): filling,
+the figures checked, the committee's check and corrections, the grave facts, the proposal stored with its
+reasons, the checklist's counts, and the meeting classifying from the sheet."""
+
+import json
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.domain.review.levels import MemberLevel
+from bot.domain.roster import parse_roster
+from bot.services import onboarding, review, review_assessment, review_meeting, review_progress, roster
+from bot.services.actor import load_actor
+from bot.services.errors import ServiceError
+from bot.services.review_meeting import Counts
+from storage.models import Person
+from storage.review_models import ReviewAssessment
+from tests.integration.test_reminder_outbox import NOW, SETTINGS
+
+SECRETARY, MEMBER = 701, 702
+FULL = {"common": 27, "results": 65, "tasks_total": 10, "tasks_done": 10, "tasks_on_time": 10, "tasks_exceeded": 4}
+
+
+async def branch(uow_factory, year: int = 2026):
+    """Secretary Lan, member Hà (uses the bot), member Đức (no phone); a review of `year` with its meeting date."""
+    async with uow_factory() as uow:
+        await onboarding.create_branch(uow, telegram_user_id=SECRETARY, full_name="Nguyễn Thị Lan",
+                                       branch_name="Chi bộ Khu phố 7", superior_unit=None, now=NOW)
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        lines = "Lê Thị Hà, chính thức, 03/04/2012\nPhạm Văn Đức, chính thức, 05/06/1996"
+        await roster.add_members(uow, secretary, parse_roster(lines, NOW.date()).accepted, NOW)
+    async with uow_factory() as uow:
+        await uow.session.execute(update(Person).where(Person.full_name == "Lê Thị Hà").values(telegram_user_id=MEMBER))
+        await uow.commit()
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        started = await review.start_review(uow, secretary, year, NOW)
+        await review.set_meeting(uow, secretary, at=datetime(year, 12, 20, 8, tzinfo=SETTINGS.tz), place=None,
+                                 now=NOW)
+        ids = {m.person.full_name: m.id for m in await uow.branches.roster(secretary.home.branch_id)}
+    return started, ids
+
+
+async def stored(uow_factory, subject: str) -> ReviewAssessment:
+    async with uow_factory() as uow:
+        row = await uow.session.scalar(select(ReviewAssessment).where(ReviewAssessment.subject == subject))
+        uow.session.expunge_all()
+        return row
+
+
+async def test_the_year_picks_the_rule_set(uow_factory):
+    started, _ = await branch(uow_factory, 2026)
+    assert started.rule_set_name.startswith("Quy định 366-QĐ/TW")
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        replay = await review.start_review(uow, secretary, 2014, NOW)
+    assert replay.rule_set_name.startswith("Kế hoạch 146-KH/ĐU")
+
+
+async def test_a_member_fills_the_committee_checks_and_the_proposal_is_stored(uow_factory):
+    _, ids = await branch(uow_factory)
+    async with uow_factory() as uow:
+        member = await load_actor(uow, MEMBER)
+        view = await review_assessment.save_own(uow, member, FULL, None, NOW)
+    assert view.sheet.total == 92 and view.proposal.level == MemberLevel.HTXSNV
+    assert view.line == "92 điểm; 100% nhiệm vụ đúng hạn; 4/10 nhiệm vụ vượt mức yêu cầu (từ 30%) → " \
+                        "Hoàn thành xuất sắc nhiệm vụ"
+    row = await stored(uow_factory, f"member:{ids['Lê Thị Hà']}")
+    assert row.proposed == "htxsnv" and row.reviewed_at is None and row.filled_by is not None
+    assert json.loads(row.reasons)[0]["code"] == "sheet_score"
+
+    async with uow_factory() as uow:
+        p = await review_progress.progress(uow, await load_actor(uow, SECRETARY), manage=True)
+    items = {i.key: (i.done, i.total) for s in p.steps for i in s.items}
+    assert items["assessment_sheets"] == (1, 3) and items["assessment_checked"] == (0, 3)
+
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        corrected = await review_assessment.correct(uow, secretary, f"member:{ids['Lê Thị Hà']}", "tasks_exceeded",
+                                                    2, "Theo nhận xét của chi ủy", NOW)
+    assert corrected.checked and corrected.proposal.level == MemberLevel.HTTNV
+    assert corrected.corrections[0] | {"at": None} == {"field": "tasks_exceeded", "old": 4, "new": 2,
+                                                       "reason": "Theo nhận xét của chi ủy",
+                                                       "by": secretary.person_id, "at": None}
+    row = await stored(uow_factory, f"member:{ids['Lê Thị Hà']}")
+    assert row.tasks_exceeded == 2 and row.proposed == "httnv" and row.reviewed_by == secretary.person_id
+    async with uow_factory() as uow:
+        p = await review_progress.progress(uow, await load_actor(uow, SECRETARY), manage=True)
+    assert {i.key: i.done for s in p.steps for i in s.items}["assessment_checked"] == 1
+
+    # Filled again, the sheet is new: the committee checks it again.
+    async with uow_factory() as uow:
+        await review_assessment.save_own(uow, await load_actor(uow, MEMBER), FULL, True, NOW)
+    row = await stored(uow_factory, f"member:{ids['Lê Thị Hà']}")
+    assert row.reviewed_at is None and row.corrections == "[]" and row.shortcomings_remedied is True
+
+
+@pytest.mark.parametrize(("field", "text", "known", "code"), [
+    ("common", "31", {}, "sheet_over"),
+    ("results", "bảy mươi", {"common": 20}, "sheet_not_a_number"),
+    ("tasks_total", "0", FULL, "sheet_no_tasks"),
+    ("tasks_done", "11", {"tasks_total": 10}, "sheet_part_over"),
+    ("tasks_exceeded", "9", {"tasks_total": 10, "tasks_done": 8}, "sheet_part_over"),
+])
+def test_a_wrong_figure_is_refused_with_its_reason(field, text, known, code):
+    with pytest.raises(ServiceError) as refused:
+        review_assessment.parse_figure(field, text, known)
+    assert refused.value.code == code
+
+
+async def test_the_secretary_fills_only_for_members_without_the_bot_and_records_grave_facts(uow_factory):
+    _, ids = await branch(uow_factory)
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        with pytest.raises(ServiceError) as refused:
+            await review_assessment.save_for(uow, secretary, f"member:{ids['Lê Thị Hà']}", FULL, None, NOW)
+        assert refused.value.code == "sheet_member_uses_bot"
+        duc = f"member:{ids['Phạm Văn Đức']}"
+        with pytest.raises(ServiceError) as missing:
+            await review_assessment.set_discipline(uow, secretary, duc, "khien_trach", NOW)
+        assert missing.value.code == "sheet_missing"
+        await review_assessment.save_for(uow, secretary, duc, FULL, None, NOW)
+        view = await review_assessment.set_discipline(uow, secretary, duc, "khien_trach", NOW)
+    assert view.sheet.total == 92 and view.proposal.level == MemberLevel.KHTNV
+    assert "bị kỷ luật khiển trách → Không hoàn thành nhiệm vụ" in view.line
+    async with uow_factory() as uow:
+        view = await review_assessment.toggle(uow, await load_actor(uow, SECRETARY), duc, "self_admitted", NOW)
+    assert view.proposal.superior_decides
+    row = await stored(uow_factory, duc)
+    assert (row.discipline, row.self_admitted, row.superior_decides, row.proposed) == (
+        "khien_trach", True, True, "khtnv")
+
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        await review_assessment.save_for(uow, secretary, "branch", FULL, None, NOW)
+        branch_view = await review_assessment.toggle(uow, secretary, "branch", "leadership_disciplined", NOW)
+    assert branch_view.proposal.level == MemberLevel.HTTNV
+    assert "có thành viên tập thể lãnh đạo hoặc đơn vị trực thuộc bị kỷ luật" in branch_view.line
+
+
+async def test_the_meeting_classifies_from_the_sheet_and_names_who_fills_a_missing_one(uow_factory):
+    _, ids = await branch(uow_factory)
+    async with uow_factory() as uow:
+        await review_assessment.save_own(uow, await load_actor(uow, MEMBER), FULL, None, NOW)
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        await review_assessment.save_own(uow, secretary, FULL | {"tasks_exceeded": 0, "results": 60}, None, NOW)
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        assert await review.set_outstanding(uow, secretary, NOW) is True
+        await review_meeting.start_meeting(uow, secretary, NOW)
+        with pytest.raises(ServiceError) as refused:
+            await review_meeting.record_member(uow, secretary, ids["Phạm Văn Đức"], MemberLevel.HTTNV,
+                                               Counts(2, 0, 0), NOW)
+        assert refused.value.code == "sheet_missing"
+        assert refused.value.params == {"name": "Phạm Văn Đức", "linked": False, "branch": False}
+        with pytest.raises(ServiceError) as started:
+            await review.set_outstanding(uow, secretary, NOW)
+        assert started.value.code == "review_meeting_started"
+        await review_meeting.set_attendance(uow, secretary, ids["Phạm Văn Đức"], present=False, reason="ốm", now=NOW)
+        # The level asked for is not what decides: the sheet's proposal is, and no vote is needed.
+        lan = await review_meeting.record_member(uow, secretary, ids["Nguyễn Thị Lan"], MemberLevel.HTXSNV,
+                                                 Counts(0, 0, 0), NOW)
+        ha = await review_meeting.record_member(uow, secretary, ids["Lê Thị Hà"], MemberLevel.HTTNV,
+                                                Counts(0, 0, 0), NOW)
+    assert lan.level == "httnv" and ha.level == "htxsnv"
+    quota = next(r for r in ha.reasons if r["code"] in ("quota_warning", "quota_room"))
+    assert quota["params"]["percent"] == 25  # the secretary's "outstanding" flag: 25% instead of 20%
