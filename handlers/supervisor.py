@@ -23,6 +23,7 @@ from bot.texts import plain, render
 from handlers import keyboards
 from handlers.calendar import GROUP_LIMITS
 from handlers.common import MAX_TEXT
+from handlers.review_decision import entry_button
 from handlers.roster import invite_link
 
 PAGE_SIZE = 10
@@ -115,11 +116,15 @@ def branch_texts(v: BranchView, today: date, settings: Settings) -> tuple[str, s
     return header[:MAX_TEXT], calendar
 
 
-def branch_keyboard(branch_id: int) -> InlineKeyboardMarkup:
+def branch_keyboard(v: BranchView) -> InlineKeyboardMarkup:
+    """The nudge, the superior's decision on the proposed levels once the meeting has ended, and back."""
+    branch_id = v.status.branch_id
     kb = keyboards.Keyboard()
+    if v.progress is not None and v.progress.decisions:
+        entry_button(kb, branch_id, v.status.awaiting_members + v.status.awaiting_branch)
     kb.button(text=_label("btn_nudge"), callback_data=SupervisorCb(act=SupervisorAction.NUDGE, b=branch_id))
     kb.button(text=_label("btn_back"), callback_data=SupervisorCb(act=SupervisorAction.PAGE, n=0))
-    kb.adjust(2)
+    kb.adjust(*([1] if v.progress is not None and v.progress.decisions else []), 2)
     return kb.as_markup()
 
 
@@ -149,7 +154,7 @@ def setup() -> Router:
         view = await supervision.branch_view(uow, actor, callback_data.b, today)
         review, calendar = branch_texts(view, today, settings)
         await query.message.answer(review)
-        await query.message.answer(calendar, reply_markup=branch_keyboard(view.status.branch_id))
+        await query.message.answer(calendar, reply_markup=branch_keyboard(view))
         await query.answer()
 
     @router.callback_query(SupervisorCb.filter(F.act == SupervisorAction.NUDGE))

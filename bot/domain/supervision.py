@@ -38,6 +38,12 @@ class BranchStatus:
     branch_level: str | None = None  # the branch's own classification, once voted
     branch_score: int | None = None
     secretary: str | None = None  # the secretary's name, None when the branch has none yet
+    awaiting_members: int = 0  # members whose proposed level awaits the superior's decision
+    awaiting_branch: bool = False  # the branch's own proposed level awaits it
+
+    @property
+    def awaits_decision(self) -> bool:
+        return bool(self.awaiting_members) or self.awaiting_branch
 
     def __post_init__(self) -> None:
         if self.phase not in PHASES:
@@ -81,6 +87,7 @@ class Totals:
     member_levels: Mapping[str, int]
     branch_levels: Mapping[str, int]
     year: int | None  # the year most branches are reviewing
+    awaiting: tuple[int, int] = (0, 0)  # members awaiting the superior's decision / branches with anything awaiting
 
 
 def totals(statuses: Iterable[BranchStatus]) -> Totals:
@@ -102,6 +109,7 @@ def totals(statuses: Iterable[BranchStatus]) -> Totals:
         member_levels=dict(members),
         branch_levels=dict(Counter(s.branch_level for s in items if s.branch_level)),
         year=max(years, key=lambda y: (years[y], y)) if years else None,
+        awaiting=(sum(s.awaiting_members for s in items), sum(1 for s in items if s.awaits_decision)),
     )
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from bot.domain.roster import Role
 from bot.services.errors import AccessDenied
+from storage.supervision_repositories import SupervisionRepo
 from storage.uow import UnitOfWork
 
 
@@ -64,3 +65,22 @@ async def load_actor(uow: UnitOfWork, telegram_user_id: int) -> Actor:
         roles=tuple(BranchRole(m.branch_id, m.branch.name, m.id, Role(m.role)) for m in memberships),
         supervised=tuple(SupervisedBranch(b.id, b.name) for b in supervised),
     )
+
+
+async def superior_scope(uow: UnitOfWork, person_id: int) -> set[int]:
+    """The branches a person stands over: those they supervise (đảng ủy viên phụ trách) and every branch of a
+    superior unit they administer. They read these branches (/tinhhinh) and decide their review levels."""
+    supervision = SupervisionRepo(uow.session)
+    units = await supervision.admin_units(person_id)
+    return await supervision.supervised_ids(person_id) | await supervision.unit_branch_ids(u.id for u in units)
+
+
+async def require_superior(uow: UnitOfWork, actor: Actor, branch_id: int) -> None:
+    """Deciding a branch's review levels is the superior's (QĐ 366 Điều 13: "Cấp uỷ cấp trên trực tiếp xem xét,
+    quyết định"): the supervisor in charge of the branch or an administrator of its superior unit. A secretary or
+    a member cannot (the branch proposes), nor a supervisor of other branches — forged button data included."""
+    scope = await superior_scope(uow, actor.person_id) if actor.person_id is not None else set()
+    if not scope:
+        raise AccessDenied("not_superior")
+    if branch_id not in scope:
+        raise AccessDenied("foreign_branch", branch_id=branch_id)

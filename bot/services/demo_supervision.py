@@ -20,7 +20,6 @@ DEMO_UNIT_ADMIN = (1030, "Lê Văn Tâm")
 MEETING_TIME = time(8, 0)
 MEETING_PLACE = "Nhà văn hóa khu phố"
 LONG_AGO = 12  # years since the members were admitted: everyone reviews and votes
-PAST_THE_END = 10_000  # agenda items to step forward to end the meeting
 
 
 class Stage(StrEnum):
@@ -42,6 +41,8 @@ class BranchSpec:
     levels: tuple[MemberLevel, ...] = ()  # the outcomes voted, in roster order (the secretary first)
     branch_score: int = 92
     overdue_tasks: int = 0  # tasks added by hand, due a week ago and not done
+    # The levels are voted as counts, which the 2014 plan's rules classify; QĐ 366 needs assessment sheets.
+    rule_set: str = "kh146_2014"
 
 
 def _admitted(today: date) -> date:
@@ -104,7 +105,7 @@ async def _meet(uow: UnitOfWork, secretary: Actor, spec: BranchSpec, now: dateti
     await review_meeting.record_collective(uow, secretary, BRANCH, everyone, now, score=spec.branch_score)
     for membership_id, level in zip(await _roster_ids(uow, secretary), spec.levels, strict=False):
         await review_meeting.record_member(uow, secretary, membership_id, level, everyone, now)
-    await review_meeting.step(uow, secretary, PAST_THE_END, now)  # past the last item: the meeting ends
+    await review_meeting.end_meeting(uow, secretary, now)
     await _tick(uow, secretary, "meeting", now)
 
 
@@ -127,6 +128,7 @@ async def build_branch(uow: UnitOfWork, spec: BranchSpec, unit: SuperiorUnit | N
         return branch_id
     meeting_year = (today + timedelta(days=spec.meeting_in_days)).year
     await review.start_review(uow, secretary, meeting_year, now)
+    await review.set_rule_set(uow, secretary, spec.rule_set, now)
     if spec.stage == Stage.STARTED:
         return branch_id
     await _collect(uow, secretary, spec, now, tz)

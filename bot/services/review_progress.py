@@ -4,15 +4,18 @@ Progress is derived from the stored facts (self-reviews received, votes recorded
 kept as a separate counter that could drift.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+from bot.domain.review.decision import MEMBER_PREFIX, Decided, Standing, proposals_of, standings
 from bot.domain.review.procedure import DatedTask, Procedure, dated_tasks, load_procedure
 from bot.services.actor import Actor
 from bot.services.review import open_review, reviews
 from bot.services.review_collect import MemberState, member_states
+from storage.decision_repositories import DecisionRepo
 from storage.review_models import Review
 from storage.uow import UnitOfWork
 
@@ -59,6 +62,7 @@ class Progress:
     phase: str  # "no_meeting_date", "prepare", "meeting", "report", "done"
     steps: tuple[StepView, ...]
     members: tuple[MemberState, ...]
+    decisions: tuple[Standing, ...] = ()  # once the meeting has ended: each proposal, decided or awaiting
 
     @property
     def current(self) -> StepView | None:
@@ -102,6 +106,8 @@ class ReviewFacts:
     voted: frozenset[str]  # subjects with a recorded vote
     feedback_answered: tuple[bool, ...]  # one per named feedback
     ticks: Mapping[str, Tick]  # procedure key → its calendar task
+    proposals: Mapping[str, str] = field(default_factory=dict)  # member/branch subject → the level proposed
+    decisions: Mapping[str, Decided] = field(default_factory=dict)  # subject → the superior's decision
 
 
 def _counts(facts: ReviewFacts) -> dict[str, tuple[int, int]]:
@@ -149,17 +155,35 @@ def assemble(facts: ReviewFacts) -> Progress:
         review_id=review.id, year=review.year, branch_name=facts.branch_name, meeting_at=review.meeting_at,
         meeting_place=review.meeting_place, rule_set=review.rule_set, secret_ballot=review.secret_ballot,
         phase=_phase(review, steps_t), steps=steps_t, members=facts.members,
+        decisions=standings(facts.proposals, facts.decisions,
+                            ((f"{MEMBER_PREFIX}{m.membership_id}", m.full_name) for m in facts.members))
+        if review.meeting_ended_at else (),
     )
 
 
+async def decisions_by_review(uow: UnitOfWork, review_ids: Iterable[int]) -> dict[int, dict[str, Decided]]:
+    """The superior's decisions of these reviews (review id → subject → decision), loaded at once."""
+    found: dict[int, dict[str, Decided]] = defaultdict(dict)
+    for review_id, subject, proposed, level, reason in await DecisionRepo(uow.session).decided(review_ids):
+        found[review_id][subject] = Decided(proposed, level, reason)
+    return found
+
+
 async def progress(uow: UnitOfWork, actor: Actor, *, manage: bool = False) -> Progress:
-    review = await open_review(uow, actor, manage=manage)
+    return await progress_of(uow, await open_review(uow, actor, manage=manage))
+
+
+async def progress_of(uow: UnitOfWork, review: Review) -> Progress:
+    """One review's walkthrough, whoever reads it (access is the caller's)."""
     members = await member_states(uow, review)
     repo = reviews(uow)
     branch = await uow.branches.get(review.branch_id)
+    votes = await repo.votes(review.id)
     return assemble(ReviewFacts(
         review=review, branch_name=branch.name, members=tuple(members),
-        voted=frozenset(await repo.votes(review.id)),
+        voted=frozenset(votes),
+        proposals=proposals_of((subject, v.outcome) for subject, v in votes.items()),
+        decisions=(await decisions_by_review(uow, [review.id])).get(review.id, {}),
         feedback_answered=tuple(bool(f.answer) for f in await repo.feedback(review.id)),
         ticks={rt.procedure_key: Tick(rt.task.id, rt.task.done_at is not None) for rt in await repo.tasks(review.id)},
     ))

@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.calendar.agenda import Agenda, build_agenda
 from bot.domain.calendar.periods import this_month
+from bot.domain.review.decision import awaiting, proposals_of
 from bot.domain.supervision import BranchStatus, Totals, changes, snapshot, totals, worst_first
-from bot.services.actor import Actor
+from bot.services.actor import Actor, superior_scope
 from bot.services.calendar import calendar_task
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review_collect import member_state
-from bot.services.review_progress import Progress, ReviewFacts, Tick, assemble
+from bot.services.review_progress import Progress, ReviewFacts, Tick, assemble, decisions_by_review
 from bot.texts import render
 from storage.models import Branch
 from storage.review_models import Review
@@ -36,15 +37,8 @@ def repo(uow: UnitOfWork) -> SupervisionRepo:
     return SupervisionRepo(uow.session)
 
 
-async def readable_ids(uow: UnitOfWork, person_id: int) -> set[int]:
-    """The branches a person reads as a supervisor or as an administrator of their superior unit."""
-    supervision = repo(uow)
-    units = await supervision.admin_units(person_id)
-    return await supervision.supervised_ids(person_id) | await supervision.unit_branch_ids(u.id for u in units)
-
-
 async def _scope(uow: UnitOfWork, actor: Actor) -> set[int]:
-    ids = await readable_ids(uow, actor.person_id) if actor.person_id is not None else set()
+    ids = await superior_scope(uow, actor.person_id) if actor.person_id is not None else set()
     if not ids:
         raise AccessDenied("not_supervisor")
     return ids
@@ -62,10 +56,12 @@ async def _readable(uow: UnitOfWork, actor: Actor, branch_id: int) -> None:
 Outcomes = dict[str, str | None]  # a review's votes: subject → outcome
 
 
-async def _progress(supervision: SupervisionRepo, reviews: list[Review],
+async def _progress(uow: UnitOfWork, reviews: list[Review],
                     names: dict[int, str]) -> tuple[dict[int, Progress], dict[int, Outcomes]]:
     """Each review's walkthrough, and its votes' outcomes by subject."""
+    supervision = repo(uow)
     ids = [r.id for r in reviews]
+    decisions = await decisions_by_review(uow, ids)
     entries: dict[int, list[EntryRow]] = defaultdict(list)
     for entry in await supervision.review_entries({r.branch_id: r.id for r in reviews}):
         entries[entry.review_id].append(entry)
@@ -84,6 +80,7 @@ async def _progress(supervision: SupervisionRepo, reviews: list[Review],
             review=review, branch_name=names[review.branch_id],
             members=tuple(member_state(review, e) for e in entries[review.id]), voted=frozenset(votes[review.id]),
             feedback_answered=tuple(answered[review.id]), ticks=ticks[review.id],
+            proposals=proposals_of(votes[review.id].items()), decisions=decisions.get(review.id, {}),
         ))
     return found, votes
 
@@ -98,6 +95,7 @@ def _status(branch: Branch, review: Review | None, p: Progress | None, votes: Ou
     if review is None or p is None:
         return BranchStatus(branch.id, branch.name, "no_review", overdue_tasks=overdue, secretary=secretary)
     required = [i for s in p.steps for i in s.items if not i.optional]
+    pending = awaiting(p.decisions)
     report = next(i for s in p.steps for i in s.items if i.key == "report_superior")
     return BranchStatus(
         branch_id=branch.id, name=branch.name, phase=p.phase, year=review.year,
@@ -114,6 +112,8 @@ def _status(branch: Branch, review: Review | None, p: Progress | None, votes: Ou
         branch_level=votes.get("branch"),
         branch_score=review.branch_score,
         secretary=secretary,
+        awaiting_members=sum(1 for d in pending if not d.is_branch),
+        awaiting_branch=any(d.is_branch for d in pending),
     )
 
 
@@ -124,7 +124,7 @@ async def _load(uow: UnitOfWork, branch_ids: Iterable[int], today: date) -> list
     branches = await supervision.branches(ids)
     names = {b.id: b.name for b in branches}
     reviews = {r.branch_id: r for r in await supervision.latest_reviews(ids)}
-    progress, votes = await _progress(supervision, list(reviews.values()), names)
+    progress, votes = await _progress(uow, list(reviews.values()), names)
     overdue = await supervision.overdue_counts(ids, today)
     secretaries = await supervision.secretaries(ids)
     found = []
@@ -213,7 +213,7 @@ async def weekly_summary(uow: UnitOfWork, supervisor_person_id: int, now: dateti
     """This week's summary for one supervisor, with what changed since the last one; None when they read no
     branch or already had this week's. The new snapshot is added to the session, not committed: the caller
     commits it together with the outbox row that carries the text, so a summary is never lost between them."""
-    ids = await readable_ids(uow, supervisor_person_id)
+    ids = await superior_scope(uow, supervisor_person_id)
     if not ids:
         return None
     today = now.astimezone(tz).date()

@@ -8,8 +8,9 @@ against: one transaction, so a summary is neither lost nor sent twice.
 from datetime import datetime
 
 from bot.config import Settings
+from bot.services.actor import superior_scope
 from bot.services.reminders import UowFactory, outbox_row, recipient
-from bot.services.supervision import iso_week, readable_ids, weekly_summary
+from bot.services.supervision import iso_week, weekly_summary
 from bot.texts import plain
 from scheduling.planning import Planned, soonest
 from storage.supervision_repositories import SupervisionRepo
@@ -36,7 +37,7 @@ async def plan_weekly(uows: UowFactory, now: datetime, settings: Settings) -> in
             text = await weekly_summary(uow, person_id, now, reader.tz)
             if text is None:
                 continue
-            branch_id = min(await readable_ids(uow, person_id))  # the outbox row needs one of their branches
+            branch_id = min(await superior_scope(uow, person_id))  # the outbox row needs one of their branches
             planned = Planned(f"{WEEKLY}:{person_id}:{iso_week(local.date())}", WEEKLY, WEEKLY, person_id, branch_id,
                               reader, soonest(reader, now), False, local.date())
             await uow.reminders.add_new([outbox_row(planned, text, plain("supervisor", "weekly_subject"), now)])

@@ -64,7 +64,7 @@ from bot.services import (
 )
 from bot.services import roster as roster_service
 from bot.services.actor import load_actor
-from bot.services.demo_supervision import PAST_THE_END, build_branch, link
+from bot.services.demo_supervision import build_branch, link
 from handlers import setup_routers
 from handlers.callbacks import (
     BallotAction,
@@ -278,7 +278,7 @@ async def open_ballot(uows: Callable[[], UnitOfWork], ids: Ids) -> None:
 async def end_meetings(uows: Callable[[], UnitOfWork]) -> None:
     for role in (Role.SECRETARY, Role.OTHER_SECRETARY):
         async with uows() as uow:
-            await review_meeting.step(uow, await load_actor(uow, USERS[role]), PAST_THE_END, NOW)
+            await review_meeting.end_meeting(uow, await load_actor(uow, USERS[role]), NOW)
 
 
 Rows = dict[str, list[tuple]]  # table → its rows, by primary key
