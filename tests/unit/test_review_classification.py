@@ -235,24 +235,29 @@ def test_a_member_listed_twice_is_refused():
     (13, 40, True, 2),  # 20% of 13 = 2.6
     (5, 40, True, 1),
     (4, 40, True, 0),
-    # Fewer than 7 members: at most 1, and still at most 15% (20%) — both caps, as written.
-    (6, 6, False, 0),
+    # Fewer than 7 members: "được bầu chọn không quá 01 đồng chí" — one seat even where 15% floors to 0, never more.
+    (6, 6, False, 1),
     (5, 6, True, 1),
     (30, 6, True, 1),
+    (0, 3, False, 1),
     (30, 7, False, 4),  # 7 members is not "dưới 07"
 ])
 def test_quota_seats(httnv, members, outstanding, seats):
+    """kh146_2014 member.quota: "không vượt quá 15% số đảng viên được phân loại «Hoàn thành tốt nhiệm vụ». Chi bộ
+    có dưới 07 đảng viên thì được bầu chọn không quá 01 đồng chí" (KH 146 mục IV.2.2.a)."""
     assert KH146.quota is not None
     assert KH146.quota.seats(httnv, members=members, outstanding=outstanding) == seats
 
 
-def test_the_allowance_reading_of_the_small_branch_rule_is_data():
+def test_the_2014_small_branch_rule_is_an_allowance_and_the_reading_is_data():
+    """The 2014 defect: "Chi bộ có dưới 07 đảng viên thì được bầu chọn không quá 01 đồng chí" was read as a cap on
+    top of 15%, so such a branch could never elect one. It means it MAY elect one (and no more)."""
     from dataclasses import replace
 
-    assert KH146.quota is not None
-    allowance = replace(KH146.quota, small_branch_mode="allowance")
-    assert allowance.seats(5, members=6, outstanding=False) == 1
-    assert KH146.quota.seats(5, members=6, outstanding=False) == 0
+    assert KH146.quota is not None and KH146.quota.small_branch_mode == "allowance"
+    assert KH146.quota.seats(5, members=6, outstanding=False) == 1
+    assert replace(KH146.quota, small_branch_mode="cap").seats(5, members=6, outstanding=False) == 0
+    assert KH146.note("small_branch_quota") is None  # settled: no longer shown as a reading to confirm
 
 
 def _roster(httnv: int, candidates: list[int], base: int = 40) -> list[MemberCase]:
@@ -310,13 +315,26 @@ def test_an_outstanding_branch_gets_twenty_percent():
         _roster(15, [30, 31, 32]), branch(full=40, members=50, outstanding=True), KH146)) == 3
 
 
-def test_a_small_branch_states_the_rule_and_the_reading_to_confirm():
+def test_a_small_branch_may_elect_one_and_says_why():
     outcomes = classify_members(_roster(4, [5], base=6), branch(full=6, members=6), KH146)
     candidate = _by_id(outcomes)[1]
-    assert candidate.level is None  # 15% of 5 = 0.75 → 0, and at most 1 → 0
-    assert "small_branch" in codes(candidate)
-    notes = [r.params["key"] for r in candidate.reasons if r.code == "unsettled"]
-    assert "small_branch_quota" in notes
+    assert candidate.level == L.HTXSNV  # 15% of 5 = 0.75 → 0, but a branch under 7 may elect 1
+    small = next(r for r in candidate.reasons if r.code == "small_branch")
+    assert small.params == {"members": 6, "below": 7, "most": 1, "mode": "allowance"}
+    # Two candidates in a branch of 6: only one seat; the less approved is voted again at HTTNV.
+    outcomes = _by_id(classify_members(_roster(3, [5, 4], base=6), branch(full=6, members=6), KH146))
+    assert outcomes[1].level == L.HTXSNV and outcomes[2].revote_level == L.HTTNV
+
+
+def test_the_outstanding_toggle_reaches_twenty_percent():
+    """kh146_2014 member.quota.outstanding_percent: "chi bộ, đảng bộ có thành tích đặc biệt xuất sắc thì … không
+    vượt quá 20% số đảng viên được phân loại «Hoàn thành tốt nhiệm vụ»" — BranchFacts.outstanding turns it on."""
+    roster = _roster(9, [30, 31])  # keeping 2 leaves 9 HTTNV: 15% → 1, 20% → 1; keeping 1 leaves 10: 15% → 1
+    assert sum(o.level == L.HTXSNV for o in classify_members(roster, branch(full=40, members=50), KH146)) == 1
+    roster = _roster(10, [30, 31])  # keeping 2 leaves 10 HTTNV: 20% → 2
+    outstanding = classify_members(roster, branch(full=40, members=50, outstanding=True), KH146)
+    assert sum(o.level == L.HTXSNV for o in outstanding) == 2
+    assert {r.params["percent"] for o in outstanding for r in o.reasons if r.code.startswith("quota_")} == {20}
 
 
 # --- invariants (hypothesis) ----------------------------------------------------------------------------------------
@@ -355,6 +373,9 @@ def test_every_outcome_has_a_reason_and_the_quota_holds(rows, full, extra, outst
     if rules.quota is None:
         return
     top = [o for o, c in zip(outcomes, cases, strict=True) if o.level == L.HTXSNV]
+    if rules.quota.enforce == "warning":  # QĐ 366: never a cut, every HTXSNV proposal carries the figures
+        assert all({"quota_warning", "quota_room"} & set(codes(o)) for o in top)
+        return
     quota_reasons = [r for o in outcomes for r in o.reasons if r.code.startswith("quota_")]
     if not quota_reasons:
         assert not top
@@ -383,11 +404,11 @@ def test_every_outcome_has_a_reason_and_the_quota_holds(rows, full, extra, outst
     (49, L.HTNV, False), (0, L.KHTNV, True), (95, L.HTTNV, True),
 ])
 def test_score_bands_of_2025(score, proposed, reached):
+    """A bare score (no sheet) still checks the qd366_2025 member.bands; the vote is only recorded."""
     outcome = one(case(proposed=proposed, approve=3, score=score), rules=QD366)
     assert (outcome.level == proposed) is reached
-    notes = {r.params["key"] for r in outcome.reasons if r.code == "unsettled"}
-    assert "vote_thresholds" in notes  # the vote is recorded, not judged, and that is said
     assert codes(outcome)[0] == "votes_recorded"
+    assert "unsettled" not in codes(outcome)
 
 
 def test_under_2025_a_low_score_suggests_the_band_it_reaches():
@@ -396,10 +417,11 @@ def test_under_2025_a_low_score_suggests_the_band_it_reaches():
     assert one(case(proposed=L.HTNV, score=10), rules=QD366).revote_level == L.KHTNV
 
 
-def test_under_2025_htxsnv_carries_the_unsettled_quota_and_a_missing_score_is_a_problem():
+def test_under_2025_htxsnv_carries_the_quota_warning_and_a_missing_score_is_a_problem():
     top = one(case(proposed=L.HTXSNV, score=95), rules=QD366)
-    assert top.level == L.HTXSNV
-    assert "htxsnv_quota" in {r.params["key"] for r in top.reasons if r.code == "unsettled"}
+    assert top.level == L.HTXSNV  # never cut
+    warning = next(r for r in top.reasons if r.code == "quota_warning")
+    assert (warning.params["seats"], warning.params["of_count"], warning.params["margin"]) == (0, 0, ("Đảng viên 1",))
     assert [p.code for p in validate_counts(case(), branch(), QD366)] == ["score_missing"]
     with pytest.raises(ClassificationInputError):
         classify_members([case()], branch(), QD366)
@@ -415,7 +437,8 @@ def test_under_2025_htxsnv_carries_the_unsettled_quota_and_a_missing_score_is_a_
 ])
 def test_branch_score_bands(score, level):
     assert classify_branch(score, [], True, KH146).level == level
-    assert classify_branch(score, [], True, QD366).level == level
+    qd366 = {BranchLevel.TSVM: BranchLevel.HTXSNV, BranchLevel.YEU_KEM: BranchLevel.KHTNV}.get(level, level)
+    assert classify_branch(score, [], True, QD366).level == qd366
 
 
 def test_ninety_without_the_conditions_is_httnv_and_says_which_are_missing():
@@ -443,10 +466,13 @@ def test_branch_input_errors():
         classify_branch(80, [], ["sunny"], KH146)
 
 
-def test_the_2025_branch_outcome_says_its_levels_are_to_be_confirmed():
+def test_the_2025_branch_has_the_members_four_levels():
+    """qd366_2025 branch.bands: "có 4 mức xếp loại chất lượng Đảng viên, chi bộ là hoàn thành xuất sắc nhiệm vụ,
+    hoàn thành tốt nhiệm vụ, hoàn thành nhiệm vụ và không hoàn thành nhiệm vụ" (QĐ 366 Điều 11)."""
     outcome = classify_branch(92, [], True, QD366)
-    assert outcome.level == BranchLevel.TSVM
-    assert "branch_levels" in {r.params["key"] for r in outcome.reasons if r.code == "unsettled"}
+    assert outcome.level == BranchLevel.HTXSNV
+    assert "unsettled" not in {r.code for r in outcome.reasons}
+    assert classify_branch(92, [], ["on_time", "exceeded", "remedied"], QD366).level == BranchLevel.HTTNV
 
 
 @pytest.mark.parametrize(("tsvm", "seats"), [(4, 0), (5, 1), (9, 1), (10, 2), (14, 2), (15, 3)])

@@ -141,3 +141,21 @@ def test_the_order_does_not_depend_on_the_input_order(ids):
     members = [Attendee(mid, ROSTER[mid][0], ROSTER[mid][1], ROSTER[mid][2]) for mid in ids]
     assert meeting_order(members, reviewed=set(ROSTER)) == meeting_order(
         sorted(members, key=precedence), reviewed=set(ROSTER))
+
+
+def test_under_qd366_the_branch_is_classified_after_its_members():
+    """qd366_2025 branch_last: "Hoàn thành đánh giá, xếp loại tập thể cấp uỷ, tổ chức đảng, đảng viên trực thuộc
+    trước khi đánh giá, xếp loại tổ chức đảng" (QĐ 366 Điều 12 khoản 2 điểm (3)); the 2014 plan keeps its order."""
+    from bot.domain.review.rules import load_rule_set
+
+    members = [Attendee(1, "Nguyễn Văn An", Role.SECRETARY, Status.FULL), Attendee(2, "Lê Thị Bình", Role.MEMBER,
+                                                                                   Status.FULL)]
+    def kinds(key: str) -> list[ItemKind]:
+        return [i.kind for i in meeting_order(members, reviewed={1, 2}, branch_last=load_rule_set(key).branch_last)]
+
+    qd366, kh146 = kinds("qd366_2025"), kinds("kh146_2014")
+    assert qd366[-2:] == [ItemKind.MEMBER_BALLOT, ItemKind.BRANCH_BALLOT]
+    assert qd366.index(ItemKind.BRANCH_SUMMARY) < qd366.index(ItemKind.SELF_REVIEW)  # collective reviewed first
+    assert kh146.index(ItemKind.BRANCH_BALLOT) < kh146.index(ItemKind.SELF_REVIEW)
+    assert sorted(qd366) == sorted(kh146)
+    assert [i.kind for i in meeting_order(members, reviewed=set(), branch_last=True)][-1] == ItemKind.BRANCH_BALLOT

@@ -75,18 +75,18 @@ def test_an_unknown_procedure_is_refused():
 
 MALFORMED = [
     ('who = "supervisor"\n  anchor = "meeting"\n  start = -10', 'who = "boss"\n  anchor = "meeting"\n  start = -10',
-     "steps[0].tasks[7].who", "not one of"),
+     "steps[0].tasks[9].who", "not one of"),
     ('key = "disseminate"', 'key = "self_reviews"', "steps[0].tasks[1].key", "used twice"),
     ('anchor = "review_start"\n  start = 0\n  due = 2', 'anchor = "kickoff"\n  start = 0\n  due = 2',
      "steps[0].tasks[0].anchor", "not an anchor"),
-    ("start = -10\n  due = -8", "start = -8\n  due = -10", "steps[0].tasks[7].start", "after it is due"),
-    ("start = -10\n  due = -8", "start = -10", "steps[0].tasks[7].due", "missing"),
-    ("start = -10\n  due = -8", 'start = -10\n  due = "-8"', "steps[0].tasks[7].due", "expected int"),
+    ("start = -10\n  due = -8", "start = -8\n  due = -10", "steps[0].tasks[9].start", "after it is due"),
+    ("start = -10\n  due = -8", "start = -10", "steps[0].tasks[9].due", "missing"),
+    ("start = -10\n  due = -8", 'start = -10\n  due = "-8"', "steps[0].tasks[9].due", "expected int"),
     ('checklist = ["report_superior", "feedback_answered"]', 'checklist = ["report_superior", "minutes"]',
      "steps[2].checklist", "not a task of this step"),
     ("  per_member = true\n\n  [[steps.tasks]]\n  key = \"residence_forms_out\"",
      "  per_member = true\n  deadline = 3\n\n  [[steps.tasks]]\n  key = \"residence_forms_out\"",
-     "steps[0].tasks[1].deadline", "unknown field"),
+     "steps[0].tasks[3].deadline", "unknown field"),
     ('default_from = "meeting"', 'default_from = "election"', "anchors.review_start.default_from", "not an anchor"),
     ("default_days = -15", "", "anchors.review_start.default_days", "missing"),
     ('key = "annual_review"', 'key = "annual_review"\nkey = "twice"', "(toml)", ""),
@@ -102,3 +102,18 @@ def test_a_malformed_procedure_names_the_file_and_the_field(tmp_path: Path, old,
         load_procedure_file(path)
     assert (caught.value.file, caught.value.field) == ("bad.toml", field)
     assert words in caught.value.message
+
+
+def test_the_draft_goes_out_three_working_days_before_the_meeting():
+    """annual_review draft_to_participants: "Dự thảo báo cáo kiểm điểm … gửi trước cho các thành viên tham gia hội
+    nghị kiểm điểm ít nhất 03 ngày làm việc" (HD 43-HD/BTCTW mục 2): offsets in working days."""
+    procedure = load_procedure()
+    task = procedure.task("draft_to_participants")
+    assert task.working_days and (task.start_days, task.due_days) == (-5, -3)
+    dated = {t.key: t for t in dated_tasks(procedure, {"meeting": date(2025, 12, 22)})}  # a Monday
+    assert dated["draft_to_participants"].due == date(2025, 12, 17)  # Wednesday: Thu, Fri, Mon are the 3 days
+    assert dated["draft_to_participants"].start == date(2025, 12, 15)
+
+
+def test_the_residence_comments_follow_quy_dinh_213():
+    assert "Quy định 213-QĐ/TW" in load_procedure().task("residence_forms_out").title

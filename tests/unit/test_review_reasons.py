@@ -47,6 +47,25 @@ SAMPLES = {
                                   "92,5 điểm nhưng chưa đủ điều kiện mức «Trong sạch vững mạnh»: A; B"),
     "branch_fault": ({"fault": "committee_disunity", "text": "Nội bộ mất đoàn kết"}, "Có khuyết điểm: Nội bộ"),
     "branch_score": ({"score": 95}, "Điểm tự chấm: 95"),
+    "vote_opinion": ({"level": "httnv", "approve": 5, "base": 12, "threshold": "1/2", "strict": True, "met": False},
+                     "5/12 phiếu tán thành mức «Hoàn thành tốt nhiệm vụ» — chưa đạt «trên 1/2»"),
+    "statement": ({"key": "sick_leave_actual_work", "value": 4}, "căn cứ vào kết quả làm việc thực tế"),
+    "sheet_score": ({"score": 86, "common": 26, "results": 60}, "86 điểm (26/30"),
+    "level_reached": ({"level": "httnv", "score": 86, "min_score": 70}, "đề xuất mức «Hoàn thành tốt nhiệm vụ»"),
+    "level_conditions_failed": ({"level": "htxsnv", "score": 92, "min_score": 90}, "nhưng chưa đủ điều kiện"),
+    "condition_met": ({"key": "on_time", "measure": "on_time", "op": "at_least", "percent": 100, "count": 10,
+                       "total": 10}, "Đạt điều kiện: 100% nhiệm vụ đúng hạn"),
+    "condition_failed": ({"key": "exceeded", "measure": "exceeded", "op": "at_least", "percent": 30, "count": 2,
+                          "total": 10}, "2/10 nhiệm vụ vượt mức yêu cầu (cần từ 30%)"),
+    "grave_case": ({"key": "discipline", "discipline": "canh_cao"}, "Vì bị kỷ luật cảnh cáo"),
+    "superior_decides": ({"cause": "self_admitted"}, "tự giác nhận lỗi"),
+    "option_cap": ({"option": "absences", "max_level": "httnv", "absences": 3}, "vắng sinh hoạt 3 lần"),
+    "quota_warning": ({"count": 2, "of_count": 4, "percent": 20, "seats": 0, "level": "htxsnv", "of_level": "httnv",
+                       "group": "branch", "rounding": "floor", "margin": ("Lê Văn Tám", "Võ Thị Sáu")},
+                      "vượt 0 suất (20% của 4 đồng chí «Hoàn thành tốt nhiệm vụ», làm tròn xuống); ở ranh giới: "
+                      "Lê Văn Tám, Võ Thị Sáu"),
+    "quota_room": ({"count": 1, "of_count": 5, "percent": 20, "seats": 1, "level": "htxsnv", "of_level": "httnv",
+                    "group": "branch", "rounding": "floor", "margin": ()}, "trong tỷ lệ 1 suất"),
 }
 PROBLEMS = {
     "negative_count": ({"field": "approve", "value": -1}, "tán thành = -1"),
@@ -59,6 +78,13 @@ PROBLEMS = {
                         "nghỉ ốm 4 tháng"),
     "score_missing": ({"name": "Trần Văn Anh"}, "Trần Văn Anh"),
     "score_out_of_range": ({"score": 120}, "120"),
+    "sheet_out_of_range": ({"field": "common", "value": 31, "max": 30}, "Điểm nhóm tiêu chí chung = 31 không hợp lệ"),
+    "sheet_negative": ({"field": "tasks_done", "value": -1}, "số nhiệm vụ hoàn thành = -1"),
+    "sheet_no_tasks": ({}, "cần ít nhất 01 nhiệm vụ"),
+    "sheet_done_exceed_total": ({"done": 11, "total": 10}, "(11) vượt tổng số nhiệm vụ được giao (10)"),
+    "sheet_on_time_exceed_done": ({"count": 9, "done": 8}, "đúng hạn (9) vượt số nhiệm vụ đã hoàn thành (8)"),
+    "sheet_exceeded_exceed_done": ({"count": 9, "done": 8}, "vượt mức yêu cầu (9) vượt"),
+    "sheet_discipline_unknown": ({"value": "phat"}, "«phat» không có trong danh mục"),
 }
 
 
@@ -93,7 +119,8 @@ def test_level_names():
     assert [plain("review_reasons", "level", value=level) for level in MEMBER_LEVELS] == [
         "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ", "Không hoàn thành nhiệm vụ"]
     assert [plain("review_reasons", "branch_level", value=level) for level in BranchLevel] == [
-        "Trong sạch vững mạnh", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ", "Yếu kém"]
+        "Hoàn thành xuất sắc nhiệm vụ", "Trong sạch vững mạnh", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
+        "Không hoàn thành nhiệm vụ", "Yếu kém"]
 
 
 def test_names_are_escaped():

@@ -9,6 +9,11 @@ Collective before individuals, leaders before members:
   d. the secretary reports the cadre evaluation results and reads each member's residence-area comments;
   e. members comment on each person, who accepts them (tiếp thu) — the deputy chairs for the secretary;
   f. the ballot to classify each member.
+Under Quy định 366-QĐ/TW the members (and the committee) are classified before the branch: "Hoàn thành đánh
+giá, xếp loại tập thể cấp uỷ, tổ chức đảng, đảng viên trực thuộc trước khi đánh giá, xếp loại tổ chức đảng"
+(Điều 12 §2(3)); with `branch_last=True` (the rule set's `branch_last`) the branch's ballot comes right after
+the members' ballot; the report and the summary are still presented first (collective before individuals,
+Điều 7 §3). The 2014 plan keeps its order (the branch's ballot in part b).
 Parts c–f follow the plan's own sequence (all self-reviews, then the report and the residence comments, then
 the comments, then the ballot), so the residence comments are always read before the ballot.
 
@@ -112,7 +117,7 @@ class ScheduledItem:
 
 
 def meeting_order(
-    members: Sequence[Attendee], *, reviewed: set[int], durations: Durations | None = None
+    members: Sequence[Attendee], *, reviewed: set[int], durations: Durations | None = None, branch_last: bool = False
 ) -> list[AgendaItem]:
     """The meeting's items in order; see the module's docstring for the rules."""
     durations = durations or Durations()
@@ -139,18 +144,20 @@ def meeting_order(
         item(ItemKind.BRANCH_SUMMARY, presenter=chair),
         item(ItemKind.BRANCH_SUMMARY_COMMENTS),
         item(ItemKind.BRANCH_SUMMARY_CONCLUSION, presenter=chair),
-        item(ItemKind.BRANCH_BALLOT),
     ]
+    branch_ballot = item(ItemKind.BRANCH_BALLOT)
+    if not branch_last:
+        items.append(branch_ballot)
     reviewers = [m.membership_id for m in ordered if m.membership_id in reviewed]
     if not reviewers:
-        return items
+        return [*items, branch_ballot] if branch_last else items
     items += [item(ItemKind.SELF_REVIEW, person, presenter=person) for person in reviewers]
     items.append(item(ItemKind.CADRE_RESULTS, presenter=chair))
     # The chair of the item reads the comments: the secretary, or the deputy for the secretary's own.
     items += [item(ItemKind.RESIDENCE_COMMENTS, person, presenter=chair_for(person)) for person in reviewers]
     items += [item(ItemKind.DISCUSSION, person, presenter=person) for person in reviewers]
     items.append(item(ItemKind.MEMBER_BALLOT))
-    return items
+    return [*items, branch_ballot] if branch_last else items
 
 
 def schedule(items: Sequence[AgendaItem], start: datetime) -> list[ScheduledItem]:

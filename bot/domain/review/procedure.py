@@ -2,7 +2,8 @@
 
 Read from templates/procedures/<key>.toml with `tomllib` and validated on load: a malformed file raises
 `ProcedureError` naming the file and the field. `dated_tasks` turns the relative deadlines into dates once
-the secretary has set the anchors (the meeting date; the start of the review defaults from it).
+the secretary has set the anchors (the meeting date; the start of the review defaults from it). A task with
+`working_days = true` counts its offsets in working days, Monday to Friday (HD 43 §2: "ít nhất 03 ngày làm việc").
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.review.data_files import KEY, DataFileError, load_file, load_keyed
+from bot.domain.review.timeline import add_working_days
 
 PROCEDURES_DIR = Path(__file__).resolve().parents[3] / "templates" / "procedures"
 DEFAULT_PROCEDURE = "annual_review"
@@ -50,6 +52,7 @@ class Task:
     start_days: int | None  # None: no start date, only a deadline
     per_member: bool = False  # progress is counted per member ("Bản tự kiểm điểm: 7/11 đã nộp")
     optional: bool = False
+    working_days: bool = False  # start and due count working days (Monday to Friday), not calendar days
 
 
 @dataclass(frozen=True)
@@ -117,16 +120,17 @@ def dated_tasks(procedure: Procedure, anchors: dict[str, date]) -> list[DatedTas
     """
     known = resolve_anchors(procedure, anchors)
 
-    def at(anchor: str, days: int) -> date:
+    def at(anchor: str, days: int, working: bool) -> date:
         if anchor not in known:
             raise MissingAnchor(anchor)
-        return known[anchor] + timedelta(days=days)
+        return add_working_days(known[anchor], days) if working else known[anchor] + timedelta(days=days)
 
     result = []
     for step in procedure.steps:
         for task in step.tasks:
-            due = at(task.anchor, task.due_days)
-            start = None if task.start_days is None else min(at(task.start_anchor, task.start_days), due)
+            due = at(task.anchor, task.due_days, task.working_days)
+            start = None if task.start_days is None else min(
+                at(task.start_anchor, task.start_days, task.working_days), due)
             result.append(DatedTask(task.key, step.key, task.title, task.who, start, due, task.per_member,
                                     task.optional))
     return result
@@ -206,7 +210,7 @@ def parse_procedure(data: dict[str, Any], *, file: str) -> Procedure:
             if not isinstance(task_data, dict):
                 fail(at, "expected a table")
             only(task_data, at, {"key", "title", "who", "anchor", "start_anchor", "start", "due", "per_member",
-                                 "optional"})
+                                 "optional", "working_days"})
             task_key = key_of(task_data, at)
             if task_key in seen:
                 fail(f"{at}.key", f"{task_key!r} is used twice")
@@ -228,6 +232,7 @@ def parse_procedure(data: dict[str, Any], *, file: str) -> Procedure:
                 due_days=due, start_anchor=start_anchor, start_days=start,
                 per_member=bool(get(task_data, "per_member", at, bool, required=False)),
                 optional=bool(get(task_data, "optional", at, bool, required=False)),
+                working_days=bool(get(task_data, "working_days", at, bool, required=False)),
             ))
         if not tasks:
             fail(f"{where}.tasks", "empty")

@@ -445,9 +445,10 @@ def _extended(data: dict[str, Any], file: str, seen: tuple[str, ...]) -> dict[st
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key, except a `source`: a rule's sentence is replaced whole, never mixed."""
     merged = dict(base)
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
+        if isinstance(value, dict) and isinstance(base.get(key), dict) and key != "source":
             merged[key] = _merge(base[key], value)
         else:
             merged[key] = value
