@@ -4,6 +4,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -24,6 +25,11 @@ from aiogram.methods import (
 from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.files import FileLinks
+from bot.channels.zalo_api import ZaloApi
+from bot.channels.zalo_chats import ZaloChats
+from bot.channels.zalo_session import AIOGRAM_TOKEN as ZALO_AIOGRAM_TOKEN
+from bot.channels.zalo_session import ZaloSession
 from bot.config import Settings
 from bot.texts import plain
 from handlers import setup_routers
@@ -65,6 +71,21 @@ def create_bot(token: str, api_base_url: str | None) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base_url)) if api_base_url else AiohttpSession()
     session.middleware(RepeatedAnswerIsDone())
     return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+
+
+ZALO_SANDBOX_TOKEN = "200000002:zalo-sandbox-token-not-a-secret"
+
+
+def create_file_links(settings: Settings, secret: str) -> FileLinks:
+    base = settings.public_base_url or f"http://{settings.webhook_host}:{settings.webhook_port}"
+    return FileLinks(Path(settings.file_dir), secret.encode(), base, settings.file_link_minutes * 60)
+
+
+def create_zalo_bot(token: str, api_base_url: str | None, sessionmaker: async_sessionmaker[AsyncSession],
+                    files: FileLinks) -> Bot:
+    """The Zalo side: an aiogram Bot whose session makes the handlers' calls on Zalo (bot/channels)."""
+    session = ZaloSession(ZaloApi(token, api_base_url), ZaloChats(sessionmaker), files)
+    return Bot(token=ZALO_AIOGRAM_TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
 
 
 def create_storage(

@@ -34,8 +34,18 @@ class Settings(BaseSettings):
     chat_rate: float = Field(default=1, gt=0, le=1_000)  # per private chat, per second
     group_rate: float = Field(default=20, gt=0, le=10_000)  # per group chat, per minute
     send_timeout: float = Field(default=10, gt=0, le=300)  # seconds before a send's outcome is unknown
+    zalo_bot_token: SecretStr | None = Field(default=None, description="Zalo bot token; empty = no Zalo")
+    zalo_api_base_url: str | None = Field(default=None, description="Zalo Bot API server")
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: str | None = Field(default=None, min_length=8, max_length=256)
+    zalo_send_rate: float = Field(default=10, gt=0, le=10_000)  # Zalo messages per second, all chats together
+    zalo_chat_rate: float = Field(default=1, gt=0, le=1_000)  # Zalo messages per second to one chat
+    public_base_url: str | None = None  # where chibo's file links (/files/…) are reachable from outside
+    file_dir: str = "chibo-files"  # files behind those links; shared by every process
+    file_link_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
 
-    @field_validator("bot_token", "redis_url", "webhook_url", "api_base_url", "webhook_secret", mode="before")
+    @field_validator("bot_token", "redis_url", "webhook_url", "api_base_url", "webhook_secret", "zalo_bot_token",
+                     "zalo_api_base_url", "zalo_webhook_url", "zalo_webhook_secret", "public_base_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
@@ -47,6 +57,22 @@ class Settings(BaseSettings):
             bot_id, _, secret = value.get_secret_value().partition(":")
             if not bot_id.isdigit() or len(secret) < 20:
                 raise ValueError("expected '<digits>:<secret>' as given by @BotFather")
+        return value
+
+    @field_validator("zalo_bot_token")
+    @classmethod
+    def _zalo_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            bot_id, _, secret = value.get_secret_value().partition(":")
+            if not bot_id.isdigit() or not secret:
+                raise ValueError("expected '<digits>:<secret>' as given by the Zalo Bot Platform")
+        return value
+
+    @field_validator("zalo_api_base_url", "zalo_webhook_url", "public_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
         return value
 
     @field_validator("database_url")
@@ -96,7 +122,7 @@ class Settings(BaseSettings):
 
     @property
     def limits(self) -> Limits:
-        return Limits(self.send_rate, self.chat_rate, self.group_rate)
+        return Limits(self.send_rate, self.chat_rate, self.group_rate, self.zalo_send_rate, self.zalo_chat_rate)
 
     @property
     def tz(self) -> ZoneInfo:

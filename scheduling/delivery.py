@@ -147,8 +147,9 @@ class DeliveryWorker:
             if not rows:
                 return []
             pace = await uow.reminders.reserve(now)
-            times = slots(pace.next_at, now, len(rows), self.limits.interval)
-            pace.next_at = times[-1] + self.limits.interval
+            intervals = [self.limits.interval(row.chat_id) for row in rows]
+            times = slots(pace.next_at, now, intervals)
+            pace.next_at = times[-1] + intervals[-1]
             await uow.reminders.pace_chats(
                 {row.chat_id: at + self.limits.chat_interval(row.chat_id) for row, at in zip(rows, times, strict=True)})
             await uow.commit()

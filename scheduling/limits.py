@@ -8,6 +8,8 @@ send waits one chat interval (1 s for a private chat, 3 s for a group at 20 per 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.channels.ids import is_zalo
+
 BACKOFF_FIRST = timedelta(seconds=2)
 BACKOFF_MAX = timedelta(minutes=5)
 MAX_ATTEMPTS = 10  # network errors in a row before a reminder is given up as failed
@@ -18,27 +20,37 @@ class Limits:
     per_second: float = 30.0
     per_chat_per_second: float = 1.0
     per_group_per_minute: float = 20.0
+    zalo_per_second: float = 10.0  # Zalo publishes no limits: ours, as settings
+    zalo_per_chat_per_second: float = 1.0
 
     def __post_init__(self) -> None:
-        if min(self.per_second, self.per_chat_per_second, self.per_group_per_minute) <= 0:
+        if min(self.per_second, self.per_chat_per_second, self.per_group_per_minute, self.zalo_per_second,
+               self.zalo_per_chat_per_second) <= 0:
             raise ValueError("send limits must be positive")
 
-    @property
-    def interval(self) -> timedelta:
-        return timedelta(seconds=1 / self.per_second)
+    def interval(self, chat_id: int) -> timedelta:
+        """The share of the overall pace one send to this chat takes: a Zalo send takes 1/zalo_per_second of
+        it, a Telegram send 1/per_second, so neither channel goes faster than its own limit, mixed or alone."""
+        return timedelta(seconds=1 / (self.zalo_per_second if is_zalo(chat_id) else self.per_second))
 
     def chat_interval(self, chat_id: int) -> timedelta:
+        if is_zalo(chat_id):
+            return timedelta(seconds=1 / self.zalo_per_chat_per_second)
         # Telegram's group and channel ids are negative, private chats are the user's (positive) id.
         if chat_id < 0:
             return timedelta(seconds=60 / self.per_group_per_minute)
         return timedelta(seconds=1 / self.per_chat_per_second)
 
 
-def slots(next_free: datetime, now: datetime, count: int, interval: timedelta) -> list[datetime]:
-    """Send times for `count` messages from where the pace left off; a pace left in the past is not
-    caught up in a burst."""
-    base = max(next_free, now)
-    return [base + n * interval for n in range(count)]
+def slots(next_free: datetime, now: datetime, intervals: list[timedelta]) -> list[datetime]:
+    """Send times for messages taking `intervals` of the pace each, from where the pace left off; a pace left
+    in the past is not caught up in a burst."""
+    at = max(next_free, now)
+    times = []
+    for interval in intervals:
+        times.append(at)
+        at += interval
+    return times
 
 
 def backoff(attempts: int) -> timedelta:

@@ -45,14 +45,24 @@ class Branch(Base):
 
 
 class Person(Base):
-    """A human being, linked to a Telegram user once they open an invitation."""
+    """A human being, linked to a Telegram and/or a Zalo user once they open an invitation."""
 
     __tablename__ = "person"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     full_name: Mapped[str] = mapped_column(String(120))
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    # The Zalo chat number (bot.channels.ids): a person may be on Telegram, Zalo or both.
+    zalo_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    # Where reminders go when both are linked: "telegram" or "zalo" (the channel linked last).
+    channel: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    def chat_id(self) -> int | None:
+        """The chat the bot reaches this person at: the channel they use, else whichever is linked."""
+        if self.channel == "zalo" and self.zalo_chat_id is not None:
+            return self.zalo_chat_id
+        return self.telegram_user_id if self.telegram_user_id is not None else self.zalo_chat_id
 
 
 class Membership(Base):

@@ -29,6 +29,9 @@ class PersonRepo:
     async def by_telegram_id(self, telegram_user_id: int) -> Person | None:
         return await self.session.scalar(select(Person).where(Person.telegram_user_id == telegram_user_id))
 
+    async def by_zalo_chat_id(self, zalo_chat_id: int) -> Person | None:
+        return await self.session.scalar(select(Person).where(Person.zalo_chat_id == zalo_chat_id))
+
     async def get(self, person_id: int) -> Person | None:
         return await self.session.get(Person, person_id)
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from bot.domain.roster import Role
 from bot.services.errors import AccessDenied
+from bot.services.identity import person_at
 from storage.supervision_repositories import SupervisionRepo
 from storage.uow import UnitOfWork
 
@@ -53,7 +54,8 @@ class Actor:
 
 
 async def load_actor(uow: UnitOfWork, telegram_user_id: int) -> Actor:
-    person = await uow.people.by_telegram_id(telegram_user_id)
+    """The person at this chat number: a Telegram user id or a Zalo user's chat number (bot.services.identity)."""
+    person = await person_at(uow, telegram_user_id)
     if person is None:
         return Actor(telegram_user_id=telegram_user_id)
     memberships = await uow.people.memberships(person.id)

@@ -6,6 +6,7 @@ from datetime import datetime
 from bot.domain.roster import Role, Status, parse_name
 from bot.domain.text import squeeze
 from bot.services.errors import ServiceError
+from bot.services.identity import identity, person_at
 from storage.models import Branch, Membership, Person
 from storage.uow import UnitOfWork
 
@@ -35,7 +36,7 @@ async def create_branch(
     superior_unit: str | None,
     now: datetime,
 ) -> NewBranch:
-    person = await uow.people.by_telegram_id(telegram_user_id)
+    person = await person_at(uow, telegram_user_id)
     if person is not None and await uow.people.memberships(person.id):
         raise ServiceError("already_in_branch")
     name = parse_name(full_name)
@@ -46,7 +47,7 @@ async def create_branch(
     )
     uow.branches.add(branch)
     if person is None:
-        person = Person(full_name=name, telegram_user_id=telegram_user_id, created_at=now)
+        person = Person(full_name=name, created_at=now, **identity(telegram_user_id))
         uow.people.add(person)
     else:
         person.full_name = name

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.domain.roster import ROLE_ORDER, Role, Status, name_order
+from bot.services.identity import is_linked
 from storage.models import Membership
 
 
@@ -28,7 +29,7 @@ class MemberView:
             admitted_on=membership.admitted_on,
             exempt=membership.exempt,
             suspended=membership.suspended,
-            linked=membership.person.telegram_user_id is not None,
+            linked=is_linked(membership.person),
         )
 
 

@@ -3,6 +3,7 @@
 from alembic import context
 
 # Imported for their tables: autogenerate and the stairway test compare against the whole metadata.
+import storage.channel_models
 import storage.decision_models
 import storage.reminder_models
 import storage.review_models

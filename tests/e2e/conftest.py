@@ -16,6 +16,7 @@ from storage.db import create_sessionmaker
 from tests.conftest import NOW
 from tests.databases import CLUSTER, REDIS_URL, MigratedPostgres, require_postgres, require_redis
 from tests.e2e.cluster import Cluster
+from tests.e2e.zalo_channel import channels, zl  # noqa: F401  (fixtures: both channels on one dispatcher)
 
 
 def in_cluster(request: pytest.FixtureRequest) -> bool:

@@ -38,8 +38,8 @@ def test_private_chats_and_groups_have_their_own_pace():
 def test_slots_continue_the_pace_and_never_catch_up_in_a_burst():
     now = datetime(2026, 11, 25, tzinfo=UTC)
     step = timedelta(milliseconds=100)
-    assert slots(now + step, now, 3, step) == [now + step, now + 2 * step, now + 3 * step]
-    assert slots(now - 5 * step, now, 2, step) == [now, now + step]
+    assert slots(now + step, now, [step] * 3) == [now + step, now + 2 * step, now + 3 * step]
+    assert slots(now - 5 * step, now, [step] * 2) == [now, now + step]
 
 
 def test_backoff_doubles_up_to_five_minutes():

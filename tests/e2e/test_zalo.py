@@ -1,0 +1,48 @@
+"""A secretary on Zalo: the same dialogs as on Telegram, with numbered replies instead of buttons."""
+
+import re
+
+SECRETARY = "zl-secretary-1"
+FIVE = """Trần Văn Minh, chính thức, 01/02/2011, phó bí thư
+Lê Thị Hà, chính thức, 03/04/2012, chi ủy viên
+Phạm Văn Đức, chính thức, 05/06/1996
+Hoàng Thị Mai, dự bị, 07/08/2026
+Vũ Văn Hùng, chính thức"""
+
+
+def number_of(text: str, words: str) -> str:
+    """The number a numbered list gives the choice with these words."""
+    found = re.search(rf"^(\d+)\. [^\n]*{re.escape(words)}", text, re.MULTILINE)
+    assert found, f"no numbered choice {words!r} in:\n{text}"
+    return found.group(1)
+
+
+async def create_branch(zl, user: str = SECRETARY) -> None:
+    welcome = await zl.answer_to(user, "/start", display_name="Lan")
+    assert "<b>" not in welcome and "tạo chi bộ" in welcome.lower()
+    assert "👉 Trả lời" in welcome
+    asked = await zl.answer_to(user, number_of(welcome, "Tạo chi bộ mới"))
+    assert "Tên chi bộ" in asked
+    superior = await zl.answer_to(user, "Chi bộ Khu phố 7")
+    assert number_of(superior, "Bỏ qua") == "1"
+    assert "Họ và tên" in await zl.answer_to(user, "bo qua")  # the button's words, without diacritics
+    assert "Đã tạo Chi bộ Khu phố 7" in await zl.answer_to(user, "Nguyễn Thị Lan")
+
+
+async def test_secretary_runs_the_branch_on_zalo(zl):
+    await create_branch(zl)
+    assert "Dán danh sách" in await zl.answer_to(SECRETARY, "/nhapds")
+    assert "Đã thêm 5 đảng viên" in await zl.answer_to(SECRETARY, FIVE)
+
+    roster = await zl.answer_to(SECRETARY, "/doanvien")
+    assert "Đảng viên: 6 (5 chính thức, 1 dự bị)" in roster
+    assert "Trần Văn Minh — Phó Bí thư" in roster
+    card = await zl.answer_to(SECRETARY, number_of(roster, "○ Trần Văn Minh"))
+    assert "Trần Văn Minh" in card and "Phó Bí thư" in card and "Link mời" in card
+
+    menu = await zl.answer_to(SECRETARY, "menu")
+    assert "📋 Các việc chibo làm được" in menu
+    assert number_of(menu, "Việc tháng này")
+    month = await zl.answer_to(SECRETARY, number_of(menu, "Việc tháng này"))
+    assert "Việc tháng 11/2026 — Chi bộ Khu phố 7" in month
+    assert month == await zl.answer_to(SECRETARY, "/thangnay")
