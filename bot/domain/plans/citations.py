@@ -34,8 +34,8 @@ _SUBJECT = loose(r"\s+về\s+(?:(?!,\s*(?:trong|trước|từ|đến|hoàn\s+th�
 _NAMED_LAW = (
     loose(r"(?:(?:bộ\s+)?luật|pháp\s+lệnh|hiến\s+pháp)") + r"\s+(?-i:[A-ZĐ])[^,;:.()\d]{0,80}?" + f"(?={_CITED_DATE})"
 )
-_CITATION = re.compile(
-    loose(r"(?<![\w/])(?=[\dnckqhtvlđbp])")  # the first letters of numbers and document words, for speed
+_CITATION = re.compile(  # numbers and document words start with these; checking them first is fast
+    loose(r"(?<![\w/])(?=\d|nghị|chỉ|chị|kết|kế|quyết|quy|hướng|thông|công|văn|luật|đề|chương|tờ|bộ|pháp|hiến)")
     + rf"(?:(?:{_DOC_WORDS})\s+(?:{loose('số')}\s*:?\s*)?(?:{_DOC_NUMBER}|\d{{1,5}}(?![\d/])\S*)|{_DOC_NUMBER}"
     rf"|{_NAMED_LAW})"
     rf"(?:{_CITED_DATE})?"
@@ -45,8 +45,13 @@ _CITATION = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def citation_spans(view: str) -> list[tuple[int, int]]:
-    """Sorted, non-overlapping spans of `view` that belong to citations."""
+    """Sorted, non-overlapping spans of `view` that belong to citations (each has a number or a date)."""
+    if not _DIGIT.search(view):
+        return []
     return [m.span() for m in _CITATION.finditer(view)]
 
 

@@ -1,6 +1,6 @@
 """Plan text → header and dated items: one pass over the lines, top to bottom."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from bot.domain.plans.header import dominant_year, issue_date, read_header
@@ -56,7 +56,7 @@ class _Walk:
         self.sections: list[tuple[int, str | None]] = []  # (level, owner) from outer to inner
         self.governors: list[tuple[int, TimeExpression]] = []  # (level, header) from outer to inner
         self.block: list[Entry] = []
-        self.bullet_owner: str | None = None  # a paragraph after a bullet continues it
+        self.bullet_owner: Callable[[], str | None] | None = None  # a paragraph after a bullet continues it
         self.heads: list[Entry] = []  # the heading(s) a time attribute line would belong to
         self.heads_level: int | None = None
         self.under_heads = False  # lines came after the last of `heads`
@@ -107,9 +107,9 @@ class _Walk:
                 text = (line_text(line) if s.is_heading else s.text) if len(expressions) == 1 else clause_at(
                     line, e.start, s.text_at
                 )
-                yield self._item(text, owner, e, index)
+                yield self._item(text, owner(), e, index)
         elif self.governor and not s.is_heading and not attribute:
-            yield self._item(s.text, owner, self.governor, index)
+            yield self._item(s.text, owner(), self.governor, index)
         if not s.is_heading:
             self.under_heads = True
             entry = Entry(index, s.marker, s.text, owner, bool(expressions))
@@ -143,7 +143,8 @@ class _Walk:
         self.block, self.bullet_owner = [], None
         # A heading's own condition or rhythm ("… khi có yêu cầu") leaves room for the window of its time line.
         has_window = any(e.when.has_window for e in expressions)
-        entry = Entry(index, "", line_text(self.lines[index]), self.sections[-1][1] or self._owner(s), has_window)
+        owner = next((owner for _, owner in reversed(self.sections) if owner), None)
+        entry = Entry(index, "", line_text(self.lines[index]), lambda: owner, has_window)
         if level < _TASK_HEADING:
             self.heads = []
         elif self.heads and not self.under_heads and self.heads_level == level:
@@ -176,25 +177,35 @@ class _Walk:
 
     def _govern(self, entries: Sequence[Entry], e: TimeExpression) -> Iterator[Item]:
         for entry in entries:
-            yield Item.governed(text=entry.text, owner=entry.owner, when=e.when, time_text=e.text,
+            yield Item.governed(text=entry.text, owner=entry.owner(), when=e.when, time_text=e.text,
                                 line=entry.index + 1, kind=kind_of(entry.text))
 
     def _close_list(self, trailer: TimeExpression) -> Iterator[Item]:
         yield from self._govern(governed_by_trailer(self.block), trailer)
         self.block, self.bullet_owner = [], None
 
-    def _owner(self, s: Shape) -> str | None:
-        if CELL_SEPARATOR in s.text:
-            own = owner_of_cells(s.text.split(CELL_SEPARATOR))
-        elif s.is_heading:
-            own = owner_of_heading(s.text)
-        else:
-            own = owner_of_line(s.text)
-        if own:
-            return own
-        if not s.marker and not s.is_heading and self.bullet_owner:
-            return self.bullet_owner
-        return next((owner for _, owner in reversed(self.sections) if owner), None)
+    def _owner(self, s: Shape) -> Callable[[], str | None]:
+        """The line's owner, found when first asked for: the unit it names, else (for a paragraph
+        after a bullet) the bullet's, else its section's."""
+        bullet = self.bullet_owner if not s.marker and not s.is_heading else None
+        section = next((owner for _, owner in reversed(self.sections) if owner), None)
+        found: list[str | None] = []
+
+        def owner() -> str | None:
+            if not found:
+                own = _named_owner(s)
+                found.append(own or (bullet() if bullet else None) or section)
+            return found[0]
+
+        return owner
+
+
+def _named_owner(s: Shape) -> str | None:
+    if CELL_SEPARATOR in s.text:
+        return owner_of_cells(s.text.split(CELL_SEPARATOR))
+    if s.is_heading:
+        return owner_of_heading(s.text)
+    return owner_of_line(s.text)
 
 
 def _combined(expressions: Sequence[TimeExpression]) -> TimeExpression:

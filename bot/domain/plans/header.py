@@ -43,6 +43,8 @@ _MOTTO = "dang cong san viet nam"
 
 def issue_date(line: str) -> date | None:
     """The date of a `<place>, ngày …` line or table cell — the plan's own date, never a task."""
+    if len(line) > _PLACE_DATE_CHARS and CELL_SEPARATOR not in line:
+        return None
     for cell in line.split(CELL_SEPARATOR):
         cell = cell.strip()
         if len(cell) > _PLACE_DATE_CHARS:

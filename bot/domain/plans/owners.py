@@ -8,6 +8,7 @@ the first other lower-case word, which is where the verb starts (`Đảng ủy t
 
 import re
 from collections.abc import Sequence
+from itertools import islice
 
 from bot.domain.plans.vietnamese import fold
 
@@ -51,6 +52,7 @@ _EDGE_PUNCTUATION = ",;:.()[]\"“”‘’'*_"
 _TOKEN = re.compile(r"\S+")
 _WHOLE_HEADING_LIMIT = 80  # a heading this short that starts with a unit is the unit's name
 _OWNER_REACH = 300  # characters: a unit is named at the start of its sentence
+_OWNER_TOKENS = 48  # and within its first words, even a list of units
 _LABEL_LIMIT = 160  # "Units: what they do" — a longer lead before a colon is a sentence
 
 _BRANCH_UNIT = re.compile(
@@ -66,7 +68,7 @@ class _Tokens:
     words) for vocabulary look-ups."""
 
     def __init__(self, text: str) -> None:
-        self.spans = [m.span() for m in _TOKEN.finditer(text)]
+        self.spans = [m.span() for m in islice(_TOKEN.finditer(text), _OWNER_TOKENS)]
         self.raw = [text[a:b] for a, b in self.spans]
         self.words = [r.strip(_EDGE_PUNCTUATION) for r in self.raw]
         self._folded: dict[int, str] = {}

@@ -10,7 +10,7 @@ Two kinds of line carry a time for other lines:
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -160,7 +160,7 @@ class Entry:
     index: int
     marker: str
     text: str
-    owner: str | None
+    owner: Callable[[], str | None]  # found on demand: most lines never yield an item
     has_time: bool  # it has its own time, which a trailer does not override
 
 

@@ -7,6 +7,7 @@ same length as the line, so a match span can be cut out of the original text unc
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from bot.domain.text import nfc
 
@@ -26,6 +27,7 @@ def _move_tone(match: re.Match[str]) -> str:
     return unicodedata.normalize("NFC", first + tone) + unicodedata.normalize("NFC", base)
 
 
+@lru_cache(maxsize=32)  # each line is looked at by several parsers in turn
 def matching_view(line: str) -> str:
     """The NFC line with new-style tone placement; same length as `nfc(line)`."""
     return _OLD_TONE.sub(_move_tone, nfc(line))
