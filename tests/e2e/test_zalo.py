@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 SECRETARY = "zl-secretary-1"
 FIVE = """Trần Văn Minh, chính thức, 01/02/2011, phó bí thư
 Lê Thị Hà, chính thức, 03/04/2012, chi ủy viên
@@ -46,3 +48,17 @@ async def test_secretary_runs_the_branch_on_zalo(zl):
     month = await zl.answer_to(SECRETARY, number_of(menu, "Việc tháng này"))
     assert "Việc tháng 11/2026 — Chi bộ Khu phố 7" in month
     assert month == await zl.answer_to(SECRETARY, "/thangnay")
+
+
+LINK = re.compile(r"📎 (\S+): (http://127\.0\.0\.1:\d+/files/\S+)")
+
+
+async def test_a_file_comes_as_a_signed_link_chibo_serves(zl):
+    await create_branch(zl)
+    answer = await zl.answer_to(SECRETARY, "/xuatlich")
+    name, url = LINK.search(answer).groups()
+    assert name.endswith(".ics") and "dùng được trong 60 phút" in answer
+    assert b"BEGIN:VCALENDAR" in await zl.download(url)
+    forged = url[:-3] + ("AAA" if not url.endswith("AAA") else "BBB")
+    with pytest.raises(AssertionError, match="404"):
+        await zl.download(forged)
