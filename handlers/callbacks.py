@@ -72,6 +72,17 @@ class DraftCb(CallbackData, prefix="pi"):
     n: int = 0  # the item index, or the page for PAGE
 
 
+class PartsAction(StrEnum):
+    DONE = "done"
+    CANCEL = "cancel"
+
+
+class PartsCb(CallbackData, prefix="pt"):
+    """The pieces of a plan still arriving: read them now, or drop them."""
+
+    act: PartsAction
+
+
 class PeriodCb(CallbackData, prefix="cal"):
     """A period is carried by its bounds, so an answer can be redrawn exactly as it was asked."""
 

@@ -1,6 +1,9 @@
-"""Importing a plan: a file or pasted text → a preview → corrections → saved to the calendar."""
+"""Importing a plan: a file, photos of its pages or pasted text → a preview → corrections → saved.
 
-import asyncio
+A .docx, .txt, .pdf or .doc is read at once. Photos (one, or an album) and a paste the messenger split are
+kept as pieces until the secretary taps "Xong"; then they are read together, in the order sent. OCR shows
+its progress in one message edited in place, which becomes the preview.
+"""
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
@@ -9,14 +12,16 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.domain.dates import parse_window
-from bot.domain.plans.readers import MAX_DOCX_BYTES, PlanReadError, read_plan_bytes
-from bot.domain.plans.structure import split_lines
-from bot.services import plan_import
+from bot.domain.plans.pasted import may_continue
+from bot.domain.plans.readers import MAX_DOCX_BYTES, PlanReadError, file_kind
+from bot.services import plan_files, plan_import
 from bot.services.actor import Actor
+from bot.services.errors import ServiceError
+from bot.services.plan_files import PlanText
 from bot.services.plan_import import DraftView
 from bot.texts import label, render
 from handlers import keyboards
-from handlers.callbacks import DraftAction, DraftCb
+from handlers.callbacks import DraftAction, DraftCb, PartsAction, PartsCb
 
 PAGE_SIZE = 10
 # A pasted message this long, outside any dialog, is taken for a plan rather than a question.
@@ -26,8 +31,38 @@ MAX_SOURCE_NAME = 200  # the file name is kept with the plan (a column of this s
 
 class ImportPlan(StatesGroup):
     waiting = State()
+    collecting = State()  # pieces arriving; the data holds the id of the "đã nhận N phần" message
     dates = State()
     owner = State()
+
+
+class Progress:
+    """One message that says how far reading has got, edited in place, and then replaced by the preview."""
+
+    def __init__(self, message: Message, shown: int | None = None) -> None:
+        self.message, self.shown = message, shown  # the message answered, and the id of the one edited
+
+    async def __call__(self, page: int, pages: int) -> None:
+        await self.say(render("plans", "reading_page", page=page, pages=pages))
+
+    async def say(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        if self.shown is None:
+            self.shown = (await self.message.answer(text, reply_markup=markup)).message_id
+        else:
+            await self.message.bot.edit_message_text(text, chat_id=self.message.chat.id, message_id=self.shown,
+                                                     reply_markup=markup)
+
+
+def parts_keyboard() -> InlineKeyboardMarkup:
+    kb = keyboards.Keyboard()
+    kb.button(text=label("parts_done"), callback_data=PartsCb(act=PartsAction.DONE))
+    kb.button(text=label("parts_cancel"), callback_data=PartsCb(act=PartsAction.CANCEL))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+async def _download(bot: Bot, file_id: str) -> bytes:
+    return (await bot.download(file_id)).read()
 
 
 def preview_keyboard(d: DraftView, page: int) -> InlineKeyboardMarkup:
@@ -69,11 +104,26 @@ def setup() -> Router:
         text = render("plans", "preview", d=d, page=page, page_size=PAGE_SIZE)
         await keyboards.show(target, text, preview_keyboard(d, page), edit=edit)
 
-    async def read(message: Message, lines: list[str], source_name: str | None, uow, actor: Actor, clock,
+    async def read(progress: Progress, found: PlanText, source_name: str | None, uow, actor: Actor, clock,
                    state: FSMContext) -> None:
-        d = await plan_import.read_plan(uow, actor, lines=lines, source_name=source_name, now=clock())
+        d = await plan_import.read_plan(uow, actor, lines=found.lines, source_name=source_name, now=clock(),
+                                        uncertain=found.uncertain)
         await state.clear()
-        await show_preview(message, d)
+        await progress.say(render("plans", "preview", d=d, page=0, page_size=PAGE_SIZE), preview_keyboard(d, 0))
+
+    async def refuse(progress: Progress, error: PlanReadError) -> None:
+        await progress.say(render("plans", "read_error", code=error.code, params=error.params))
+
+    async def add_part(message: Message, uow, actor: Actor, clock, state: FSMContext, *, text: str | None = None,
+                       file_id: str | None = None) -> None:
+        """One more piece: kept, and the one "đã nhận N phần" message says how many."""
+        first = await state.get_state() != ImportPlan.collecting.state
+        count = await plan_import.add_part(uow, actor, message_id=message.message_id, now=clock(), text=text,
+                                           file_id=file_id, first=first)
+        progress = Progress(message, None if first else (await state.get_data()).get("status"))
+        await progress.say(render("plans", "parts_received", count=count), parts_keyboard())
+        await state.set_state(ImportPlan.collecting)
+        await state.update_data(status=progress.shown)
 
     @router.message(Command("nhapkehoach"))
     async def ask_plan(message: Message, actor: Actor, state: FSMContext) -> None:
@@ -81,32 +131,82 @@ def setup() -> Router:
         await state.set_state(ImportPlan.waiting)
         await message.answer(render("plans", "ask_plan"))
 
-    @router.message(F.document, StateFilter(None, ImportPlan.waiting))
+    @router.message(F.photo, StateFilter(None, ImportPlan.waiting, ImportPlan.collecting))
+    async def plan_photo(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
+        actor.secretary_branch()
+        await add_part(message, uow, actor, clock, state, file_id=message.photo[-1].file_id)  # the largest size
+
+    @router.message(F.document, StateFilter(None, ImportPlan.waiting, ImportPlan.collecting))
     async def plan_file(message: Message, bot: Bot, uow, actor: Actor, clock, state: FSMContext) -> None:
         actor.secretary_branch()
         document = message.document
         name = (document.file_name or "")[:MAX_SOURCE_NAME]
+        progress = Progress(message)
         try:
             if document.file_size and document.file_size > MAX_DOCX_BYTES:
                 raise PlanReadError("too_big", mb=MAX_DOCX_BYTES // 2**20)
-            content = (await bot.download(document)).read()
-            if len(content) > MAX_DOCX_BYTES:  # a file_size that was missing or wrong
-                raise PlanReadError("too_big", mb=MAX_DOCX_BYTES // 2**20)
-            # Unpacking and parsing a .docx takes a while: not on the loop that serves everyone else.
-            lines = await asyncio.to_thread(read_plan_bytes, content, name)
+            content = await _download(bot, document.file_id)
+            if file_kind(content, name) == "image":  # a photo sent as a file: one page among others
+                await plan_files.check_image(content)
+                await add_part(message, uow, actor, clock, state, file_id=document.file_id)
+                return
+            found = await plan_files.read_file(content, name, progress)
         except PlanReadError as error:
-            await message.answer(render("plans", "read_error", code=error.code, params=error.params))
+            await refuse(progress, error)
             return
-        await read(message, lines, name or None, uow, actor, clock, state)
+        await read(progress, found, name or None, uow, actor, clock, state)
 
-    @router.message(ImportPlan.waiting, ~F.text, ~F.document)
+    @router.message(StateFilter(ImportPlan.waiting, ImportPlan.collecting), ~F.text, ~F.document, ~F.photo)
     async def not_a_plan(message: Message) -> None:
         await message.answer(render("plans", "send_file_or_text"))
+
+    @router.message(ImportPlan.collecting, F.text, ~F.text.startswith("/"))
+    async def plan_piece(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
+        await add_part(message, uow, actor, clock, state, text=message.text)
 
     @router.message(ImportPlan.waiting, F.text)
     @router.message(StateFilter(None), F.text.len() >= PASTED_PLAN_MIN_CHARS, ~F.text.startswith("/"))
     async def plan_text(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
-        await read(message, split_lines(message.text), None, uow, actor, clock, state)
+        if may_continue(message.text):  # the first piece of a paste the messenger split, maybe
+            actor.secretary_branch()
+            await add_part(message, uow, actor, clock, state, text=message.text)
+            return
+        progress = Progress(message)
+        try:
+            found = await plan_files.read_parts([message.text])
+        except PlanReadError as error:
+            await refuse(progress, error)
+            return
+        await read(progress, found, None, uow, actor, clock, state)
+
+    @router.callback_query(PartsCb.filter(F.act == PartsAction.DONE))
+    async def parts_done(query: CallbackQuery, bot: Bot, uow, actor: Actor, clock, state: FSMContext) -> None:
+        pieces = await plan_import.parts(uow, actor)
+        await query.answer()
+        progress = Progress(query.message, query.message.message_id)
+        if not pieces:
+            await progress.say(render("plans", "no_parts"))
+            return
+        try:
+            parts = [p if isinstance(p, str) else await _download(bot, p[0]) for p in pieces]
+            found = await plan_files.read_parts(parts, progress)
+        except PlanReadError as error:
+            await refuse(progress, error)
+            return
+        await plan_import.drop_parts(uow, actor)
+        try:
+            await read(progress, found, None, uow, actor, clock, state)
+        except ServiceError as error:  # no dates, too many…: said, and the pieces go, so she starts afresh
+            await state.clear()
+            await progress.say(render("errors", "error", code=error.code, params=error.params))
+
+    @router.callback_query(PartsCb.filter(F.act == PartsAction.CANCEL))
+    async def parts_cancel(query: CallbackQuery, uow, actor: Actor, state: FSMContext) -> None:
+        actor.secretary_branch()
+        await plan_import.drop_parts(uow, actor)
+        await state.clear()
+        await query.message.edit_text(render("plans", "parts_dropped"))
+        await query.answer()
 
     @router.callback_query(DraftCb.filter(F.act == DraftAction.PAGE))
     async def page(query: CallbackQuery, callback_data: DraftCb, uow, actor: Actor) -> None:

@@ -75,7 +75,8 @@ class SandboxClient:
         raise AssertionError(f"no button {text!r} in the chat with user {user_id}; visible buttons: {visible}")
 
     async def upload(self, user_id: int, file_name: str, content: bytes, caption: str | None = None, *,
-                     wait: bool = True) -> int:
+                     wait: bool = True, photo: bool = False, media_group_id: str | None = None) -> int:
+        """A file as a document, or (photo=True) as a photo in the sizes Telegram keeps."""
         body: dict[str, Any] = {
             "user_id": user_id,
             "file_name": file_name,
@@ -84,8 +85,20 @@ class SandboxClient:
         if caption is not None:
             body["caption"] = caption
         return await self._post_update("/sandbox/upload", body, wait=wait)
+        if media_group_id is not None:
+            body["media_group_id"] = media_group_id
 
     async def redeliver(self, update_id: int) -> None:
+    async def album(self, user_id: int, photos: list[bytes], *, wait: bool = True) -> list[int]:
+        """Photos sent together, as Telegram sends an album: one message each, one media_group_id."""
+        group = f"album-{user_id}-{len(await self.chat(user_id))}"
+        ids = [await self.upload(user_id, f"trang-{n}.jpg", photo, photo=True, media_group_id=group, wait=False)
+               for n, photo in enumerate(photos, start=1)]
+        if wait:
+            for update_id in ids:
+                await self.wait(update_id)
+        return ids
+
         """Delivers an update the bot has handled once more, and waits until it is handled again."""
         await self._post_update("/sandbox/redeliver", {"update_id": update_id})
 

@@ -5,11 +5,13 @@ Scripted checks depend on these routes and shapes; extend them, never change the
 
 import base64
 import binascii
+import io
 import mimetypes
 from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
+from PIL import Image
 
 from bot.sandbox import objects
 from bot.sandbox.bot_api import STATE_KEY
@@ -81,7 +83,32 @@ async def send(request: web.Request) -> web.Response:
     return _enqueue_message(state, chat, text=text, entities=command_entities(text))
 
 
+# Telegram keeps a photo in several sizes, each fitting a box this many pixels on its longer side.
+PHOTO_BOXES = (90, 320, 800, 1280, 2560)
+
+
+def _photo_sizes(state: SandboxState, file_name: str, content: bytes) -> list[tuple[Any, int, int]]:
+    """A user's photo as Telegram keeps it: JPEGs fitting each box up to the photo's own size, smallest first."""
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+            picture = image.convert("RGB")
+    except Exception:  # Pillow raises many types on what is not an image
+        raise ControlError("a photo must be an image Pillow can open") from None
+    sizes = []
+    for box in PHOTO_BOXES:
+        scaled = picture.copy()
+        scaled.thumbnail((box, box))
+        out = io.BytesIO()
+        scaled.save(out, "JPEG", quality=87)
+        sizes.append((state.store_file("photo", f"{file_name}.jpg", "image/jpeg", out.getvalue()), *scaled.size))
+        if box >= max(picture.size):
+            break
+    return sizes
+
+
 async def upload(request: web.Request) -> web.Response:
+    """A file sent as a document, or with "photo": true as a photo (in an album with "media_group_id")."""
     state = request.app[STATE_KEY]
     body = await _body(request)
     file_name = _field(body, "file_name", str)
@@ -90,10 +117,15 @@ async def upload(request: web.Request) -> web.Response:
     except binascii.Error:
         raise ControlError("'content_base64' is not valid base64") from None
     caption = _field(body, "caption", str, optional=True)
+    group = _field(body, "media_group_id", str, optional=True)
     chat = _user_chat(state, body)
+    if body.get("photo") is True:
+        sizes = _photo_sizes(state, file_name, content)
+        return _enqueue_message(state, chat, photo=sizes[-1][0], photo_sizes=sizes, media_group_id=group,
+                                caption=caption or None)
     mime = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
     stored = state.store_file("document", file_name, mime, content)
-    return _enqueue_message(state, chat, document=stored, caption=caption or None)
+    return _enqueue_message(state, chat, document=stored, caption=caption or None, media_group_id=group)
 
 
 async def click(request: web.Request) -> web.Response:

@@ -51,16 +51,17 @@ def document_json(stored: StoredFile) -> dict[str, Any]:
     }
 
 
-def photo_json(stored: StoredFile) -> list[dict[str, Any]]:
-    width, height = _PHOTO_SIZE
+def photo_json(stored: StoredFile, sizes: list[tuple[StoredFile, int, int]] | None = None) -> list[dict[str, Any]]:
+    """Telegram's PhotoSize list, smallest first; a user's photo has real sizes, the bot's one nominal."""
     return [
         {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
+            "file_id": size.file_id,
+            "file_unique_id": size.file_unique_id,
             "width": width,
             "height": height,
-            "file_size": len(stored.content),
+            "file_size": len(size.content),
         }
+        for size, width, height in (sizes or [(stored, *_PHOTO_SIZE)])
     ]
 
 
@@ -80,7 +81,9 @@ def message_json(chat: Chat, message: ChatMessage) -> dict[str, Any]:
     if message.document is not None:
         data["document"] = document_json(message.document)
     if message.photo is not None:
-        data["photo"] = photo_json(message.photo)
+        data["photo"] = photo_json(message.photo, message.photo_sizes)
+    if message.media_group_id is not None:
+        data["media_group_id"] = message.media_group_id
     if message.caption is not None:
         data["caption"] = message.caption
         if message.caption_entities:

@@ -103,6 +103,8 @@ class ChatMessage:
     reply_markup: dict[str, Any] | None = None
     document: StoredFile | None = None
     photo: StoredFile | None = None
+    photo_sizes: list[tuple[StoredFile, int, int]] = field(default_factory=list)  # a user's photo: file, w, h
+    media_group_id: str | None = None  # an album: its photos share this
     edit_date: int | None = None
 
 

@@ -1,6 +1,9 @@
 """Importing a plan: read it, preview what was found, let the secretary correct it, then save it.
 
-The preview is a row (plan_import), not FSM data, so a half-reviewed import survives a restart.
+The preview is a row (plan_import), not FSM data, so a half-reviewed import survives a restart; so are the
+pieces of a plan still arriving (plan_part: a paste the messenger split, photos of its pages). A revised
+plan (see bot/domain/plans/revision.py) is previewed as what changes, and saving it changes the plan's
+tasks in place: a task that stays keeps its done mark, and the reminders are planned again.
 """
 
 import asyncio
@@ -12,15 +15,17 @@ from datetime import date, datetime
 
 from bot.domain.plans.extract import extract_plan
 from bot.domain.plans.owners import is_branch_owner
+from bot.domain.plans.revision import Diff, Entry, Imported, compare, revised_plan
 from bot.domain.text import fold
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
-from storage.models import Plan, PlanImport, Task
+from storage.models import Plan, PlanImport, PlanPart, Task
 from storage.uow import UnitOfWork
 
 MAX_OWNER_LENGTH = 200
 # The longest reference plan has 32 dated items; a thousand is a wrong or hostile file, not a plan.
 MAX_PLAN_ITEMS = 1000
+MAX_PARTS = 60  # pieces of one plan: a 60-page album, or a quarter of a megabyte pasted
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class DraftItem:
     time_text: str
     line: int
     keep: bool = True
+    uncertain: bool = False  # read by OCR with low confidence: the secretary should check it
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -47,6 +53,22 @@ class DraftItem:
         dates = {k: date.fromisoformat(data[k]) if data[k] else None for k in ("start", "due")}
         return cls(**(data | dates))
 
+    @property
+    def entry(self) -> Entry:
+        return Entry(self.text, self.start, self.due, self.recurrence, self.condition)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What saving a revised plan changes in the plan already imported."""
+
+    plan_id: int
+    number: str | None
+    issued_on: date | None
+    old: tuple[Entry, ...]  # its tasks now
+    diff: Diff  # against the kept items of the draft (indexes into `kept`)
+    kept: tuple[int, ...]  # the draft's kept items, by index
+
 
 @dataclass(frozen=True)
 class DraftView:
@@ -57,6 +79,11 @@ class DraftView:
     title: str | None
     source_name: str | None
     items: tuple[DraftItem, ...]  # the branch's own tasks first
+    revision: Revision | None = None
+
+    @property
+    def uncertain_count(self) -> int:
+        return sum(1 for i in self.items if i.uncertain)
 
     @property
     def branch_count(self) -> int:
@@ -73,6 +100,7 @@ class SavedPlan:
     number: str | None
     saved: int
     branch_saved: int
+    revised: Diff | None = None
 
 
 def content_hash(text: str) -> str:
@@ -80,7 +108,7 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(fold(text).replace(" ", "").encode()).hexdigest()
 
 
-def _view(draft: PlanImport) -> DraftView:
+def _view(draft: PlanImport, revision: Revision | None = None) -> DraftView:
     header = json.loads(draft.header)
     return DraftView(
         id=draft.id,
@@ -90,7 +118,21 @@ def _view(draft: PlanImport) -> DraftView:
         title=header["title"],
         source_name=draft.source_name,
         items=tuple(DraftItem.from_json(i) for i in json.loads(draft.items)),
+        revision=revision,
     )
+
+
+async def _present(uow: UnitOfWork, draft: PlanImport) -> DraftView:
+    """The draft as the secretary sees it; for a revision, with what saving it would change."""
+    view = _view(draft)
+    plan = await uow.calendar.plan(draft.revises_plan_id) if draft.revises_plan_id else None
+    if plan is None:
+        return view
+    old = tuple(Entry(t.text, t.start, t.due, t.recurrence, t.condition)
+                for t in await uow.calendar.plan_tasks(plan.id))
+    kept = tuple(n for n, i in enumerate(view.items) if i.keep)
+    diff = compare(old, [view.items[n].entry for n in kept])
+    return replace(view, revision=Revision(plan.id, plan.number, plan.issued_on, old, diff, kept))
 
 
 async def _refuse_reimport(uow: UnitOfWork, branch_id: int, digest: str, number: str | None,
@@ -102,7 +144,8 @@ async def _refuse_reimport(uow: UnitOfWork, branch_id: int, digest: str, number:
 
 
 async def read_plan(uow: UnitOfWork, actor: Actor, *, lines: Sequence[str], source_name: str | None,
-                    now: datetime) -> DraftView:
+                    now: datetime, uncertain: frozenset[int] = frozenset()) -> DraftView:
+    """`uncertain`: the 1-based numbers of the lines OCR read with low confidence."""
     home = actor.secretary_branch()
     # Seconds of CPU for a hostile megabyte: off the event loop, so other chats are answered meanwhile.
     plan = await asyncio.to_thread(extract_plan, lines)
@@ -113,20 +156,21 @@ async def read_plan(uow: UnitOfWork, actor: Actor, *, lines: Sequence[str], sour
     digest = content_hash("\n".join(lines))
     header = plan.header
     await _refuse_reimport(uow, home.branch_id, digest, header.number, header.issued_on)
+    imported = [Imported(p.id, p.number, p.issued_on) for p in await uow.calendar.plans_numbered(home.branch_id)]
     items = sorted(plan.items, key=lambda i: (not i.is_branch_task, i.line))
     draft = PlanImport(
         branch_id=home.branch_id, created_by=actor.person_id, created_at=now, source_name=source_name,
-        content_hash=digest,
+        content_hash=digest, revises_plan_id=revised_plan(header.number, header.issued_on, header.title, imported),
         header=json.dumps({"number": header.number, "issuer": header.issuer, "title": header.title,
                            "issued_on": header.issued_on.isoformat() if header.issued_on else None},
                           ensure_ascii=False),
         items=json.dumps([DraftItem(i.text, i.owner, i.is_branch_task, i.start, i.due, i.recurrence,
-                                    i.condition, i.time_text, i.line).to_json() for i in items],
-                         ensure_ascii=False),
+                                    i.condition, i.time_text, i.line, uncertain=i.line in uncertain).to_json()
+                          for i in items], ensure_ascii=False),
     )
     uow.calendar.add(draft)
     await uow.commit()
-    return _view(draft)
+    return await _present(uow, draft)
 
 
 async def _open_draft(uow: UnitOfWork, actor: Actor, draft_id: int) -> PlanImport:
@@ -140,7 +184,7 @@ async def _open_draft(uow: UnitOfWork, actor: Actor, draft_id: int) -> PlanImpor
 
 
 async def draft(uow: UnitOfWork, actor: Actor, draft_id: int) -> DraftView:
-    return _view(await _open_draft(uow, actor, draft_id))
+    return await _present(uow, await _open_draft(uow, actor, draft_id))
 
 
 async def _change_item(uow: UnitOfWork, actor: Actor, draft_id: int, index: int,
@@ -152,7 +196,7 @@ async def _change_item(uow: UnitOfWork, actor: Actor, draft_id: int, index: int,
     items[index] = change(items[index])
     record.items = json.dumps([i.to_json() for i in items], ensure_ascii=False)
     await uow.commit()
-    return _view(record)
+    return await _present(uow, record)
 
 
 async def toggle_item(uow: UnitOfWork, actor: Actor, draft_id: int, index: int) -> DraftView:
@@ -174,10 +218,42 @@ async def correct_owner(uow: UnitOfWork, actor: Actor, draft_id: int, index: int
                               lambda i: replace(i, owner=owner, is_branch_task=is_branch_owner(owner)))
 
 
+def _task_fields(item: DraftItem) -> dict:
+    return {"text": item.text, "owner": item.owner, "is_branch_task": item.is_branch_task, "start": item.start,
+            "due": item.due, "recurrence": item.recurrence, "condition": item.condition,
+            "time_text": item.time_text, "source_line": item.line}
+
+
+async def _apply_revision(uow: UnitOfWork, actor: Actor, record: PlanImport, view: DraftView,
+                          now: datetime) -> SavedPlan:
+    """The revision's changes on the plan already imported: its tasks matched, moved, added and removed."""
+    revision = view.revision
+    plan = await uow.calendar.plan(revision.plan_id)
+    tasks = await uow.calendar.plan_tasks(plan.id)
+    kept = [view.items[n] for n in revision.kept]
+    for old, new in revision.diff.pairs:  # the same task: its done mark stays
+        for name, value in _task_fields(kept[new]).items():
+            setattr(tasks[old], name, value)
+    for old in revision.diff.removed:
+        await uow.calendar.delete_task(tasks[old])
+    for new in revision.diff.added:
+        uow.calendar.add(Task(branch_id=record.branch_id, plan_id=plan.id, created_at=now, **_task_fields(kept[new])))
+    plan.number, plan.issuer, plan.issued_on, plan.title = view.number, view.issuer, view.issued_on, view.title
+    plan.source_name, plan.content_hash = view.source_name, record.content_hash
+    record.state = "saved"
+    diff = revision.diff
+    uow.audit(now, actor.person_id, record.branch_id, "plan.revise", plan_id=plan.id, number=view.number,
+              added=len(diff.added), removed=len(diff.removed), moved=len(diff.moved))
+    await uow.commit()
+    return SavedPlan(plan.id, view.number, len(kept), sum(1 for i in kept if i.is_branch_task), revised=diff)
+
+
 async def confirm(uow: UnitOfWork, actor: Actor, draft_id: int, now: datetime) -> SavedPlan:
     record = await _open_draft(uow, actor, draft_id)
-    view = _view(record)
+    view = await _present(uow, record)
     await _refuse_reimport(uow, record.branch_id, record.content_hash, view.number, view.issued_on)
+    if view.revision is not None:
+        return await _apply_revision(uow, actor, record, view, now)
     plan = Plan(branch_id=record.branch_id, number=view.number, issuer=view.issuer, issued_on=view.issued_on,
                 title=view.title, source_name=view.source_name, content_hash=record.content_hash,
                 imported_at=now, imported_by=actor.person_id)
@@ -185,11 +261,7 @@ async def confirm(uow: UnitOfWork, actor: Actor, draft_id: int, now: datetime) -
     await uow.flush()
     kept = [i for i in view.items if i.keep]
     for item in kept:
-        uow.calendar.add(Task(
-            branch_id=record.branch_id, plan_id=plan.id, text=item.text, owner=item.owner,
-            is_branch_task=item.is_branch_task, start=item.start, due=item.due, recurrence=item.recurrence,
-            condition=item.condition, time_text=item.time_text, source_line=item.line, created_at=now,
-        ))
+        uow.calendar.add(Task(branch_id=record.branch_id, plan_id=plan.id, created_at=now, **_task_fields(item)))
     record.state = "saved"
     uow.audit(now, actor.person_id, record.branch_id, "plan.import", plan_id=plan.id, number=view.number,
               tasks=len(kept))
@@ -200,4 +272,32 @@ async def confirm(uow: UnitOfWork, actor: Actor, draft_id: int, now: datetime) -
 async def discard(uow: UnitOfWork, actor: Actor, draft_id: int) -> None:
     record = await _open_draft(uow, actor, draft_id)
     record.state = "discarded"
+    await uow.commit()
+
+
+async def add_part(uow: UnitOfWork, actor: Actor, *, message_id: int, now: datetime, text: str | None = None,
+                   file_id: str | None = None, first: bool = False) -> int:
+    """Keeps one piece of a plan still arriving; `first` drops what an earlier, abandoned one left.
+    Returns how many pieces there are now."""
+    home = actor.secretary_branch()
+    if first:
+        await uow.calendar.drop_parts(actor.person_id)
+    count = len(await uow.calendar.parts(actor.person_id))
+    if count >= MAX_PARTS:
+        raise ServiceError("plan_too_many_parts", limit=MAX_PARTS)
+    uow.calendar.add_part(PlanPart(branch_id=home.branch_id, person_id=actor.person_id, message_id=message_id,
+                                   text=text, file_id=file_id, received_at=now))
+    await uow.commit()
+    return count + 1
+
+
+async def parts(uow: UnitOfWork, actor: Actor) -> list[str | tuple[str]]:
+    """The pieces in the order sent: a pasted piece as its text, a photo as (file id,). They stay until
+    `drop_parts` (once read, or abandoned), so a piece that cannot be read yet loses nothing."""
+    actor.secretary_branch()
+    return [p.text if p.file_id is None else (p.file_id,) for p in await uow.calendar.parts(actor.person_id)]
+
+
+async def drop_parts(uow: UnitOfWork, actor: Actor) -> None:
+    await uow.calendar.drop_parts(actor.person_id)
     await uow.commit()

@@ -1,5 +1,7 @@
-"""Plan files → text lines: plain text and .docx. Anything unreadable raises `PlanReadError`, whose
-code (with its parameters) the handlers and the command line turn into Vietnamese through templates.
+"""Plan files → text lines: plain text and .docx here; `file_kind` names the kinds read elsewhere (PDF in
+pdf.py, and scans, photos and .doc through the tools the services run). Anything unreadable raises
+`PlanReadError`, whose code (with its parameters) the handlers and the command line turn into Vietnamese
+through templates.
 
 A .docx is a zip archive, and a hostile one may unpack to gigabytes from a few kilobytes. Before python-docx
 opens it, every part is checked twice: the sizes the central directory declares, and then the bytes each
@@ -35,8 +37,11 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Word 97–2003 .doc (and the other old Offic
 _PDF_MAGIC = b"%PDF"
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then (past the fixed fields) name and extra lengths
 # Files that are certainly not a plan's text, named by their suffix; their content is not tried as text.
+# Photos and scans of pages, read with OCR (what Tesseract's image library opens).
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"})
+_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
 _NOT_PLAN_SUFFIXES = frozenset({
-    ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".heic", ".tif", ".tiff", ".svg", ".ico",
+    ".heic", ".svg", ".ico",
     ".exe", ".dll", ".msi", ".apk", ".bat", ".cmd", ".sh", ".jar", ".bin", ".iso", ".dmg",
     ".zip", ".rar", ".7z", ".gz", ".tar", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp",
     ".mp3", ".mp4", ".m4a", ".ogg", ".oga", ".wav", ".mov", ".avi", ".mkv", ".webm",
@@ -183,21 +188,39 @@ def docx_lines(data: bytes) -> list[str]:
     return lines
 
 
-def read_plan_bytes(data: bytes, filename: str) -> list[str]:
-    """The text lines of a plan received as bytes (e.g. a Telegram document)."""
+def _is_image(data: bytes) -> bool:
+    return data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
+def file_kind(data: bytes, filename: str) -> str:
+    """"docx", "text", "pdf", "doc" (Word 97–2003) or "image", from the content first and the name second;
+    a file of a kind no plan comes in raises `wrong_type`, an empty one `empty`."""
     suffix = Path(filename).suffix.lower()
     if not data.strip():
         raise PlanReadError("empty")
-    if suffix == ".docx" or (data.startswith(_ZIP_MAGIC) and suffix not in _NOT_PLAN_SUFFIXES):
-        lines = docx_lines(data)
-    elif suffix in _NOT_PLAN_SUFFIXES:
+    if suffix == ".docx" or (data.startswith(_ZIP_MAGIC) and suffix not in _NOT_PLAN_SUFFIXES | IMAGE_SUFFIXES):
+        return "docx"
+    if _is_image(data):
+        return "image"
+    if suffix in _NOT_PLAN_SUFFIXES | IMAGE_SUFFIXES:
         raise PlanReadError("wrong_type", suffix=suffix)
-    elif data.startswith(_OLE_MAGIC) or suffix == ".doc":
-        raise PlanReadError("old_doc")
-    elif data.startswith(_PDF_MAGIC) or suffix == ".pdf":
-        raise PlanReadError("pdf")
-    else:
+    if data.startswith(_OLE_MAGIC) or suffix == ".doc":
+        return "doc"
+    if data.startswith(_PDF_MAGIC) or suffix == ".pdf":
+        return "pdf"
+    return "text"
+
+
+def read_plan_bytes(data: bytes, filename: str) -> list[str]:
+    """The text lines of a .docx or plain-text plan received as bytes (e.g. a Telegram document); the
+    other kinds (see `file_kind`) raise `needs_tools` with the kind: the services read those."""
+    kind = file_kind(data, filename)
+    if kind == "docx":
+        lines = docx_lines(data)
+    elif kind == "text":
         lines = text_lines(data)
+    else:
+        raise PlanReadError("needs_tools", kind=kind)
     if not any(line.strip() for line in lines):
         raise PlanReadError("empty")
     return lines

@@ -1,0 +1,69 @@
+"""A plan's text as phone photos of its printed pages: the input the OCR path has to read.
+
+Each page is A4 at 150 dpi in DejaVu Sans (it has every Vietnamese letter), paragraphs wrapped to the
+margins as a word processor would, then made to look photographed: turned by a slight angle, speckled
+with noise, slightly blurred and saved as a JPEG of middling quality. Seeded, so a page is the same
+image in every run.
+"""
+
+import io
+import random
+from collections.abc import Iterator, Sequence
+
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+DPI = 150
+PAGE = (1240, 1754)  # A4 at 150 dpi
+MARGIN = 110
+FONT_PX = 25  # 12 pt at 150 dpi
+LEADING = 34
+TILT_DEGREES = (-1.2, 1.2)
+JPEG_QUALITY = 70
+
+
+def _wrapped(line: str, font: ImageFont.FreeTypeFont, width: int) -> Iterator[str]:
+    words = line.split()
+    if not words:
+        yield ""
+        return
+    current = words[0]
+    for word in words[1:]:
+        candidate = f"{current} {word}"
+        if font.getlength(candidate) <= width:
+            current = candidate
+        else:
+            yield current
+            current = word
+    yield current
+
+
+def layout(lines: Sequence[str]) -> list[list[str]]:
+    """The printed lines of each page: paragraphs wrapped, empty lines kept as space between paragraphs."""
+    font = ImageFont.truetype(FONT, FONT_PX)
+    width = PAGE[0] - 2 * MARGIN
+    per_page = (PAGE[1] - 2 * MARGIN) // LEADING
+    printed = [row for line in lines for row in _wrapped(line.strip(), font, width)]
+    while printed and not printed[-1]:
+        printed.pop()
+    return [printed[at : at + per_page] for at in range(0, len(printed), per_page)]
+
+
+def photograph(rows: Sequence[str], seed: int) -> bytes:
+    """One page as a phone photo: JPEG bytes."""
+    rng = random.Random(seed)
+    font = ImageFont.truetype(FONT, FONT_PX)
+    page = Image.new("L", PAGE, 255)
+    draw = ImageDraw.Draw(page)
+    for number, row in enumerate(rows):
+        draw.text((MARGIN, MARGIN + number * LEADING), row, font=font, fill=20)
+    page = page.rotate(rng.uniform(*TILT_DEGREES), resample=Image.Resampling.BICUBIC, fillcolor=235)
+    noise = Image.effect_noise(PAGE, 28)  # Gaussian grey noise around 128
+    page = Image.blend(page, noise, 0.12).filter(ImageFilter.GaussianBlur(0.6))
+    out = io.BytesIO()
+    page.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, dpi=(DPI, DPI))
+    return out.getvalue()
+
+
+def page_photos(lines: Sequence[str], seed: int = 0) -> list[bytes]:
+    return [photograph(rows, seed * 1000 + number) for number, rows in enumerate(layout(lines))]
