@@ -220,3 +220,78 @@ def test_another_accent_is_another_word() -> None:
 )
 def test_other_spellings_of_the_families(sentence: str, expected: When) -> None:
     assert only_when(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a clock time inside a range is read past
+        ("Nộp hồ sơ từ ngày 17/12/2025 đến 17 giờ 00, ngày 01/02/2026.", window(date(2025, 12, 17), date(2026, 2, 1))),
+        ("Vận động từ ngày 26/02/2026 đến 07 giờ 30 ngày 14/3/2026.", window(date(2026, 2, 26), date(2026, 3, 14))),
+        # a named day with its date, and the year of an open month taken from it
+        ("Từ tháng 01 đến ngày đại hội 20/3/2026", window(date(2026, 1, 1), date(2026, 3, 20))),
+        ("Sau ngày đại hội 20/3/2026", When(start=date(2026, 3, 21))),
+        ("Hoàn thành sau ngày 31/12/2025.", When(start=date(2026, 1, 1))),
+        # two quarters across years
+        ("Thời gian hoàn thành: Quý IV/2025 và Quý I/2026;", window(date(2025, 10, 1), date(2026, 3, 31))),
+        # years alone in a parenthesis or a cell; "trở đi" opens them
+        ("Xây dựng đề án (2026 - 2030).", window(date(2026, 1, 1), date(2030, 12, 31))),
+        ("Duy trì mô hình (2026 trở đi).", When(start=date(2026, 1, 1))),
+        ("Sửa nhà văn hóa | Năm 2026 - 2027 | Ban Quản lý", window(date(2026, 1, 1), date(2027, 12, 31))),
+        # a yearly deadline
+        ("Định kỳ hằng năm (trước ngày 15 tháng 12) báo cáo.", When(due=date(2026, 12, 15), recurrence="yearly")),
+    ],
+)
+def test_shapes_of_todays_plans(sentence: str, expected: When) -> None:
+    assert only_when(sentence, 2026) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Luật Bầu cử năm 2015 quy định rõ quyền của cử tri.",  # a bare year in a sentence names a law's edition
+        "Chi bộ đạt trong sạch vững mạnh 03 năm liền (năm 2023 – 2025).",  # a record, before the plan's year
+        "Tiêu chuẩn theo Luật số 83/2025/QH15, ngày 24/6/2025 của Quốc hội.",
+        "Theo Nghị quyết số 101/2025/UBTVQH15 ngày 26/9/2025 của Ủy ban Thường vụ Quốc hội.",
+        "Thực hiện Quyết định số 178/QĐ-TTg ngày 28/01/2016 của Thủ tướng.",
+        "Căn cứ Luật Quy hoạch ngày 24 tháng 11 năm 2017.",
+        "Theo Thông tri số 04/TT-MTTW-BTT Ngày 04/11/2025 của Ủy ban.",
+    ],
+)
+def test_laws_lower_case_codes_and_records_are_no_windows(sentence: str) -> None:
+    assert [e.when for e in find_time_expressions(sentence, 2026) if e.when.has_window] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "condition"),
+    [
+        ("Gửi biên bản về Thường trực ngay sau khi kết thúc hội nghị.", "ngay sau khi kết thúc hội nghị"),
+        ("- Sau hội nghị lần thứ hai, chi ủy lập danh sách.", "Sau hội nghị lần thứ hai"),
+        ("Trả lời (trong thời hạn 10 ngày kể từ ngày nhận đơn).", "trong thời hạn 10 ngày kể từ ngày nhận đơn"),
+        ("Báo cáo ngay với Đảng ủy khi có phát sinh vụ việc phức tạp.", "khi có phát sinh vụ việc phức tạp"),
+        ("Cử đại diện tham gia khi có yêu cầu.", "khi có yêu cầu"),
+        ("Từ khi thành lập đến khi kết thúc nhiệm vụ của Tổ.", "Từ khi thành lập đến khi kết thúc nhiệm vụ của Tổ"),
+        ("Từ ngày thành lập Ban đến ngày kết thúc đại hội.", "Từ ngày thành lập Ban đến ngày kết thúc đại hội"),
+        ("5. Kết thúc đợt kiểm tra, Ban Thường vụ tổng hợp báo cáo.", "Kết thúc đợt kiểm tra"),
+        ("Tổ chức sơ kết vào năm thứ 3 nhiệm kỳ đại hội.", "năm thứ 3 nhiệm kỳ đại hội"),
+    ],
+)
+def test_events_and_delays_are_conditions(sentence: str, condition: str) -> None:
+    assert only_when(sentence, 2026) == When(condition=condition)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "recurrence"),
+    [
+        ("a) Thường xuyên rà soát, bổ sung quy hoạch cán bộ.", "continuous"),
+        ("Danh sách được cập nhật thường xuyên.", "continuous"),
+        ("- Thời gian: Duy trì thường xuyên trong giờ hành chính.", "continuous"),
+        ("Định kỳ hằng quý báo cáo Đảng ủy.", "quarterly"),
+    ],
+)
+def test_frequencies_in_other_shapes(sentence: str, recurrence: str) -> None:
+    assert only_when(sentence) == When(recurrence=recurrence)  # type: ignore[arg-type]
+
+
+def test_a_manner_adverb_is_no_frequency() -> None:
+    assert find_time_expressions("Phối hợp chặt chẽ, thường xuyên với các đoàn thể.") == []
