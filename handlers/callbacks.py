@@ -15,6 +15,7 @@ class Go(StrEnum):
     ADD_MEMBER = "add"
     PASTE_ROSTER = "paste"
     INVITE_SUPERVISOR = "invite_sup"
+    LINK_CHANNEL = "link_ch"  # /toi: a code to reach the same entry from the other channel
 
 
 class MemberAction(StrEnum):
@@ -141,6 +142,15 @@ class ReviewAction(StrEnum):
     PLANNED_MEETING = "planned"  # n: the day the imported plan gives, as yyyymmdd
     ANSWERS = "answers"  # the feedback to answer
     ANSWER = "answer"  # n: one feedback
+    START_CONFIRMED = "start_ok"  # the meeting opened after the word on an early start or missing self-reviews
+    SECRETARY = "secretary"  # n: the meeting's secretary (thư ký) picked, 0: list the members present
+    END = "end"  # asks to confirm, saying what is still missing
+    END_CONFIRMED = "end_ok"
+    REOPEN = "reopen"  # a meeting ended by mistake
+    CLOSE_VOTES = "close_votes"  # the member vote round closed: the quota is judged
+    MEETING_CONFIRMED = "meeting_ok"  # a meeting date the bot warned about, kept
+    DISMISS = "dismiss"  # a risky move not made: the question's buttons go
+    OUTSTANDING = "outstanding"  # the branch's outstanding results (the larger HTXSNV quota), toggled
 
 
 class ReviewCb(CallbackData, prefix="rv"):
@@ -171,13 +181,17 @@ class ProposeCb(CallbackData, prefix="pp"):
 class BallotAction(StrEnum):
     SECRET = "secret"  # show the proposals before opening
     OPEN = "open"
-    CLOSE = "close"
+    CLOSE = "close"  # asks to confirm, saying who has not voted
+    CLOSE_CONFIRMED = "close_ok"
     STATUS = "status"
+    PICK = "pick"  # m: a member put to the ballot or left out
+    OPEN_CONFIRMED = "open_ok"  # opened though it will replace recorded results, after saying whose
 
 
 class BallotAdmin(CallbackData, prefix="ba"):
     act: BallotAction
     minutes: int = 0  # for OPEN: close by itself after this many minutes; 0: only by the secretary's button
+    m: int = 0  # for PICK: the membership id
 
 
 class BallotCb(CallbackData, prefix="bv"):
@@ -188,6 +202,26 @@ class BallotCb(CallbackData, prefix="bv"):
     p: str
     v: int
     s: str
+
+
+class AssessAction(StrEnum):
+    LIST = "list"  # every sheet of the review
+    OPEN = "open"  # n: the member's sheet (membership id), 0: the branch's
+    SELF = "self"  # a member fills their own
+    FILL = "fill"  # n: the secretary fills it (a member without a phone, 0: the branch)
+    REMEDIED = "remedied"  # the dialog's last answer, v: 1 remedied, 0 not, 2 none pointed out
+    ACCEPT = "accept"  # n: Chi ủy thẩm định, accepted as filled
+    CORRECT = "correct"  # n, v: 0 choose the figure to correct, k: the k-th figure
+    GRAVE = "grave"  # n: the facts that make KHTNV regardless of score
+    DISCIPLINE = "discipline"  # n, v: 0 none, k: the k-th discipline from khiển trách up
+    FLAG = "flag"  # n, v: the index of the flag toggled (suy thoái, tự giác nhận lỗi, cấp ủy bị kỷ luật)
+    PROPOSE = "propose"  # n: at the meeting, the sheet's proposal recorded without a vote
+
+
+class AssessCb(CallbackData, prefix="ad"):
+    act: AssessAction
+    n: int = 0
+    v: int = 0
 
 
 class RuleSetCb(CallbackData, prefix="rs"):

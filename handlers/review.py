@@ -4,8 +4,9 @@ import re
 from datetime import datetime, time
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -14,7 +15,7 @@ from bot.config import Settings
 from bot.domain.dates import parse_date
 from bot.domain.review.rules import load_rule_set, rule_sets
 from bot.services import review as review_service
-from bot.services import review_collect, review_progress
+from bot.services import review_assessment, review_collect, review_progress
 from bot.services.actor import Actor
 from bot.services.calendar import set_done
 from bot.services.errors import AccessDenied
@@ -23,8 +24,19 @@ from bot.services.review_meeting import set_attendance
 from bot.services.review_progress import Progress
 from bot.texts import label, render
 from handlers import keyboards
-from handlers.callbacks import FeedbackAbout, FeedbackKindCb, Go, Nav, ReviewAction, ReviewCb, RuleSetCb
+from handlers.callbacks import (
+    AssessAction,
+    AssessCb,
+    FeedbackAbout,
+    FeedbackKindCb,
+    Go,
+    Nav,
+    ReviewAction,
+    ReviewCb,
+    RuleSetCb,
+)
 from handlers.common import refuse_stale
+from handlers.review_meeting import TYPED, VoteInput
 
 _MEETING = re.compile(r"^\s*(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})(?:\s+(\d{1,2})[:hg](\d{2})?)?\s*(?:,\s*(.+))?$")
 DEFAULT_MEETING_TIME = time(8, 0)
@@ -65,8 +77,10 @@ def next_action(p: Progress) -> tuple[str, ReviewCb] | None:
     for item in p.current.items:
         if item.complete or item.optional:
             continue
-        if item.key == "self_reviews":
+        if item.key in ("self_reviews", "assessment_sheets"):
             return label("review_remind"), ReviewCb(act=ReviewAction.REMIND)
+        if item.key == "assessment_checked":
+            return label("sheet_list"), AssessCb(act=AssessAction.LIST)
         if item.key in ("residence_forms_out", "residence_comments_in"):
             return label("review_members"), ReviewCb(act=ReviewAction.MEMBERS)
         if item.key == "named_feedback":
@@ -86,6 +100,11 @@ def progress_keyboard(p: Progress) -> InlineKeyboardMarkup:
         kb.button(text=label("review_feedback"), callback_data=ReviewCb(act=ReviewAction.FEEDBACK))
         kb.button(text=label("review_remind"), callback_data=ReviewCb(act=ReviewAction.REMIND))
         kb.button(text=label("choose_rule_set"), callback_data=RuleSetCb(key=""))
+        rules = load_rule_set(p.rule_set)
+        if rules.uses_scores:
+            kb.button(text=label("sheet_list"), callback_data=AssessCb(act=AssessAction.LIST))
+        if rules.quota is not None and rules.quota.outstanding_percent:
+            kb.button(text=label("outstanding", on=p.outstanding), callback_data=ReviewCb(act=ReviewAction.OUTSTANDING))
         if p.phase == "prepare":
             kb.button(text=label("review_set_meeting"), callback_data=ReviewCb(act=ReviewAction.SET_MEETING))
             # The day may come before every preparation is ticked: the meeting can always be opened.
@@ -124,6 +143,8 @@ def member_keyboard(m: MemberState) -> InlineKeyboardMarkup:
         for act, macro in ((ReviewAction.MISSED, "review_missed"), (ReviewAction.SICK, "review_sick"),
                            (ReviewAction.DISCIPLINE, "review_discipline")):
             kb.button(text=label(macro, m=m), callback_data=ReviewCb(act=act, n=m.membership_id))
+    if m.assessment is not None:
+        kb.button(text=label("sheet_list"), callback_data=AssessCb(act=AssessAction.OPEN, n=m.membership_id))
     kb.button(text=label("review_absent", m=m),
               callback_data=ReviewCb(act=ReviewAction.PRESENT if m.present is False else ReviewAction.ABSENT,
                                      n=m.membership_id))
@@ -144,12 +165,19 @@ async def member_of(uow, actor: Actor, membership_id: int) -> MemberState:
 def setup() -> Router:
     router = Router(name="review")
 
+    @router.message(StateFilter(ReviewInput, VoteInput), F.text.startswith("/"))
+    async def leave_dialog(message: Message, state: FSMContext) -> None:
+        """A command typed in the middle of a review dialog runs, and the dialog ends: it is never taken as
+        the answer the step waits for (each step's text handler takes only TYPED text)."""
+        await state.clear()
+        raise SkipHandler
+
     async def show_progress(target: Message, uow, actor: Actor, clock, settings: Settings, *,
                             edit: bool = False) -> None:
         p = await review_progress.progress(uow, actor)
         today = clock().astimezone(settings.tz).date()
-        text = render("review", "progress", p=p, today=today, tz=settings.tz,
-                      rule_set_name=load_rule_set(p.rule_set).name)
+        rules = load_rule_set(p.rule_set)
+        text = render("review", "progress", p=p, today=today, tz=settings.tz, rule_set_name=rules.name, rules=rules)
         is_secretary = actor.home is not None and actor.home.role == "secretary"
         markup = progress_keyboard(p) if is_secretary else None
         await keyboards.show(target, text, markup, edit=edit)
@@ -201,7 +229,7 @@ def setup() -> Router:
                            uow, actor, clock, settings, state)
         await query.answer()
 
-    @router.message(ReviewInput.meeting, F.text)
+    @router.message(ReviewInput.meeting, TYPED)
     async def got_meeting(message: Message, uow, actor: Actor, clock, settings: Settings,
                           state: FSMContext) -> None:
         try:
@@ -234,6 +262,12 @@ def setup() -> Router:
     async def choose_rule_set(query: CallbackQuery, callback_data: RuleSetCb, uow, actor: Actor, clock) -> None:
         name = await review_service.set_rule_set(uow, actor, callback_data.key, clock())
         await query.message.edit_text(render("review", "rule_set_chosen", name=name))
+        await query.answer()
+
+    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.OUTSTANDING))
+    async def outstanding(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings) -> None:
+        await review_service.set_outstanding(uow, actor, clock())
+        await show_progress(query.message, uow, actor, clock, settings, edit=True)
         await query.answer()
 
     # --- tasks done by hand ----------------------------------------------------------------------------
@@ -288,7 +322,7 @@ def setup() -> Router:
                                    reply_markup=keyboards.single(label("skip"), Nav(to=Go.SKIP)))
         await query.answer()
 
-    @router.message(ReviewInput.absence_reason, F.text)
+    @router.message(ReviewInput.absence_reason, TYPED)
     async def absence_reason(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
         membership_id = (await state.get_data())["membership_id"]
         m = await set_attendance(uow, actor, membership_id, present=False, reason=message.text, now=clock())
@@ -316,7 +350,7 @@ def setup() -> Router:
         await query.message.answer(render("review", "ask_number", m=m, what=callback_data.act.value))
         await query.answer()
 
-    @router.message(ReviewInput.fact_number, F.text)
+    @router.message(ReviewInput.fact_number, TYPED)
     async def got_fact(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
         text = message.text.strip()
         if not text.isdigit():
@@ -361,11 +395,13 @@ def setup() -> Router:
 
     # --- a member hands in the self-review -------------------------------------------------------------
     @router.message(Command("tukiemdiem"))
-    async def ask_self_review(message: Message, actor: Actor, state: FSMContext) -> None:
+    async def ask_self_review(message: Message, uow, actor: Actor, state: FSMContext) -> None:
         if actor.home is None:
             raise AccessDenied("no_branch")
         await state.set_state(ReviewInput.self_review)
-        await message.answer(render("review", "ask_self_review"))
+        sheet = await review_assessment.asks_sheet(uow, actor)
+        await message.answer(render("review", "ask_self_review", sheet=sheet), reply_markup=keyboards.single(
+            label("sheet_self"), AssessCb(act=AssessAction.SELF)) if sheet else None)
 
     @router.message(ReviewInput.self_review, F.document | F.photo)
     async def self_review_file(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
@@ -376,7 +412,7 @@ def setup() -> Router:
         await state.clear()
         await message.answer(render("review", "self_review_received", m=m))
 
-    @router.message(ReviewInput.self_review, F.text)
+    @router.message(ReviewInput.self_review, TYPED)
     async def self_review_text(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
         m = await review_collect.submit_self_review(uow, actor, text=message.text, file_name=None, now=clock())
         await state.clear()
@@ -390,7 +426,7 @@ def setup() -> Router:
         await query.message.answer(render("review", "ask_feedback_source"))
         await query.answer()
 
-    @router.message(ReviewInput.feedback_source, F.text)
+    @router.message(ReviewInput.feedback_source, TYPED)
     async def feedback_source(message: Message, state: FSMContext) -> None:
         await state.update_data(source=message.text[:200])
         await state.set_state(ReviewInput.feedback_kind)
@@ -398,7 +434,8 @@ def setup() -> Router:
         for kind in FeedbackKind:
             kb.button(text=label("feedback_kind", kind=kind.value), callback_data=FeedbackKindCb(kind=kind.value))
         kb.adjust(1)
-        await message.answer(render("review", "ask_feedback_about"), reply_markup=kb.as_markup())
+        await message.answer(render("review", "ask_feedback_kind", source=message.text[:200]),
+                             reply_markup=kb.as_markup())
 
     @router.callback_query(ReviewInput.feedback_kind, FeedbackKindCb.filter())
     async def feedback_kind(query: CallbackQuery, callback_data: FeedbackKindCb, uow, actor: Actor,
@@ -426,7 +463,7 @@ def setup() -> Router:
         await query.message.answer(render("review", "ask_feedback_content"))
         await query.answer()
 
-    @router.message(ReviewInput.feedback_content, F.text)
+    @router.message(ReviewInput.feedback_content, TYPED)
     async def feedback_content(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
         data = await state.get_data()
         feedback = await review_collect.add_feedback(
@@ -457,7 +494,7 @@ def setup() -> Router:
         await query.message.answer(render("review", "ask_answer", f=feedback))
         await query.answer()
 
-    @router.message(ReviewInput.answer, F.text)
+    @router.message(ReviewInput.answer, TYPED)
     async def got_answer(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
         feedback = await review_collect.answer_feedback(uow, actor, (await state.get_data())["feedback_id"],
                                                         message.text, clock())

@@ -32,6 +32,13 @@ class Review(Base):
     # "chi bộ có thành tích đặc biệt xuất sắc" / "đơn vị có thành tích nổi trội": the larger HTXSNV quota
     outstanding: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The meeting's secretary (thư ký hội nghị), picked from the members present when it starts.
+    meeting_secretary_id: Mapped[int | None] = mapped_column(ForeignKey("membership.id", ondelete="SET NULL"))
+    # A meeting ended by mistake can be reopened: how many times, and the last time (meeting_ended_at is the last end).
+    meeting_reopened: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    meeting_reopened_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The secretary closed the member vote round (or ended the meeting): the quota is judged from then on.
+    votes_closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     started_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 

@@ -1,14 +1,15 @@
 """Step 2: the review meeting — attendance, the prescribed order in a live mode, votes and the rules' outcome."""
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from bot.domain.review.classification import (
     BranchFacts,
     MemberCase,
     Outcome,
     Reason,
+    allowed_levels,
     classify_branch,
     classify_members,
     validate_counts,
@@ -22,8 +23,9 @@ from bot.domain.text import squeeze
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review import open_review, reviews
+from bot.services.review_assessment import grave_of, member_sheets, require_sheet, sheet_of
 from bot.services.review_collect import MemberState, member_states
-from storage.review_models import Review, ReviewVote
+from storage.review_models import Review, ReviewAssessment, ReviewVote
 from storage.uow import UnitOfWork
 
 COMMITTEE_REPORT, BRANCH = "committee_report", "branch"
@@ -45,17 +47,28 @@ class Counts:
         return self.approve + self.disapprove + self.other
 
 
+# Members exempt from activity (miễn sinh hoạt) or suspended take no part in the meeting: not present, no vote.
+NOT_ATTENDING = frozenset({"exempt", "suspended"})
+
+
+def attends(m: MemberState) -> bool:
+    """Counted present: not marked absent, and neither exempt from activity nor suspended."""
+    return m.present is not False and m.exemption not in NOT_ATTENDING
+
+
 def voters(members: list[MemberState]) -> list[MemberState]:
     """Who votes: full members present (probationary members are reviewed but do not vote)."""
-    return [m for m in members if m.status == Status.FULL and m.present is not False and m.exemption != "suspended"]
+    return [m for m in members if m.status == Status.FULL and attends(m)]
 
 
-def facts(members: list[MemberState]) -> BranchFacts:
-    """The vote base is every full member of the branch, as the rule says ("số đảng viên chính thức")."""
+def facts(members: list[MemberState], *, outstanding: bool = False) -> BranchFacts:
+    """The vote base is every full member of the branch, as the rule says ("số đảng viên chính thức");
+    `outstanding` is the secretary's flag for the branch's outstanding results (the larger quota)."""
     return BranchFacts(
         full_members=sum(1 for m in members if m.status == Status.FULL),
         members=len(members),
         present_voters=len(voters(members)),
+        outstanding=outstanding,
     )
 
 
@@ -87,6 +100,8 @@ class LiveMeeting:
     current: int  # index into items
     names: dict[int, str]  # membership id → full name, for the agenda's subjects, presenters and chairs
     ended: bool
+    secretary: str | None = None  # the meeting's secretary (thư ký), once picked
+    pending_quota: int = 0  # HTXSNV results waiting for the quota to be judged
 
     @property
     def end(self) -> datetime:
@@ -94,8 +109,7 @@ class LiveMeeting:
 
 
 def _attendees(members: list[MemberState]) -> list[Attendee]:
-    return [Attendee(m.membership_id, m.full_name, Role(m.role), Status(m.status))
-            for m in members if m.present is not False and m.exemption != "suspended"]
+    return [Attendee(m.membership_id, m.full_name, Role(m.role), Status(m.status)) for m in members if attends(m)]
 
 
 async def live(uow: UnitOfWork, actor: Actor, *, manage: bool = False) -> LiveMeeting:
@@ -111,8 +125,10 @@ async def _live(uow: UnitOfWork, review: Review) -> LiveMeeting:
     start = review.meeting_started_at or review.meeting_at
     keys = [i.key for i in items]
     current = keys.index(review.current_item) if review.current_item in keys else 0
-    return LiveMeeting(review.id, tuple(schedule(items, start)), current,
-                       {m.membership_id: m.full_name for m in members}, review.meeting_ended_at is not None)
+    names = {m.membership_id: m.full_name for m in members}
+    pending = sum(1 for v in (await reviews(uow).votes(review.id)).values() if standing(v) == PENDING)
+    return LiveMeeting(review.id, tuple(schedule(items, start)), current, names, review.meeting_ended_at is not None,
+                       names.get(review.meeting_secretary_id), pending)
 
 
 async def start_meeting(uow: UnitOfWork, actor: Actor, now: datetime) -> LiveMeeting:
@@ -121,25 +137,153 @@ async def start_meeting(uow: UnitOfWork, actor: Actor, now: datetime) -> LiveMee
         raise ServiceError("no_meeting_date")
     if review.meeting_started_at is None:
         review.meeting_started_at = now
+        states = {m.membership_id: m for m in await member_states(uow, review)}
         for entry in await reviews(uow).members(review.id):
-            entry.present = True if entry.present is None else entry.present
+            if states[entry.membership_id].exemption in NOT_ATTENDING:
+                entry.present = False
+            elif entry.present is None:
+                entry.present = True
         uow.audit(now, actor.person_id, review.branch_id, "review.meeting.start", review_id=review.id)
         await uow.commit()
     return await _live(uow, review)
 
 
+# "Starting the meeting well before its date": more than a day before the day and time set.
+EARLY_START = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class StartCheck:
+    """What makes opening the meeting now a risky move, to be said before it is done."""
+
+    meeting_at: datetime
+    early: bool  # more than a day before the meeting's date and time
+    missing_self_reviews: tuple[str, ...]  # members who review and have handed in nothing
+
+    @property
+    def risky(self) -> bool:
+        return self.early or bool(self.missing_self_reviews)
+
+
+async def start_check(uow: UnitOfWork, actor: Actor, now: datetime) -> StartCheck | None:
+    """None when the meeting has already started (continuing it needs no word)."""
+    review = await open_review(uow, actor)
+    if review.meeting_at is None:
+        raise ServiceError("no_meeting_date")
+    if review.meeting_started_at is not None:
+        return None
+    members = await member_states(uow, review)
+    return StartCheck(review.meeting_at, review.meeting_at - now > EARLY_START,
+                      tuple(m.full_name for m in members if m.reviews and m.self_review is None))
+
+
+async def set_secretary(uow: UnitOfWork, actor: Actor, membership_id: int, now: datetime) -> LiveMeeting:
+    """The meeting's secretary (thư ký hội nghị): one of the members present."""
+    review = await _running(uow, actor)
+    if membership_id not in {a.membership_id for a in _attendees(await member_states(uow, review))}:
+        raise AccessDenied("foreign_member", membership_id=membership_id)
+    review.meeting_secretary_id = membership_id
+    uow.audit(now, actor.person_id, review.branch_id, "review.meeting.secretary", membership_id=membership_id)
+    await uow.commit()
+    return await _live(uow, review)
+
+
+async def attendees(uow: UnitOfWork, actor: Actor) -> list[Attendee]:
+    """Who is at the meeting, leaders first: the choice of its secretary."""
+    review = await _running(uow, actor)
+    return sorted(_attendees(await member_states(uow, review)), key=precedence)
+
+
 async def step(uow: UnitOfWork, actor: Actor, delta: int, now: datetime) -> LiveMeeting:
-    """Moves the live meeting one item forward or back; past the last item the meeting ends."""
+    """Moves the live meeting forward or back, within its items: ending it is `end_meeting`'s, once confirmed."""
+    review = await _running(uow, actor)
+    meeting = await _live(uow, review)
+    review.current_item = meeting.items[min(max(meeting.current + delta, 0), len(meeting.items) - 1)].item.key
+    await uow.commit()
+    return await _live(uow, review)
+
+
+async def _running(uow: UnitOfWork, actor: Actor) -> Review:
     review = await open_review(uow, actor)
     if review.meeting_started_at is None:
         raise ServiceError("meeting_not_started")
-    meeting = await _live(uow, review)
-    target = meeting.current + delta
-    if target >= len(meeting.items):
-        review.meeting_ended_at = review.meeting_ended_at or now
-        uow.audit(now, actor.person_id, review.branch_id, "review.meeting.end", review_id=review.id)
-    else:
-        review.current_item = meeting.items[max(target, 0)].item.key
+    if review.meeting_ended_at is not None:
+        raise ServiceError("review_meeting_ended")
+    return review
+
+
+@dataclass(frozen=True)
+class StillMissing:
+    """What the meeting has not done yet, said before it ends."""
+
+    unclassified: tuple[str, ...]  # present, reviewed, and without a result (no vote, or no level reached)
+    pending: tuple[str, ...]  # HTXSNV reached, waiting for the quota (judged when the meeting ends)
+    votes: tuple[str, ...]  # the collective votes not held: "committee_report", "branch"
+    no_secretary: bool
+    open_ballots: int
+
+
+async def still_missing(uow: UnitOfWork, actor: Actor) -> StillMissing:
+    review = await _running(uow, actor)
+    members = await member_states(uow, review)
+    repo = reviews(uow)
+    votes = await repo.votes(review.id)
+    standings = {m.full_name: standing(votes.get(member_subject(m.membership_id))) for m in reviewed_here(members)}
+    return StillMissing(
+        unclassified=tuple(name for name, st in standings.items() if st is None),
+        pending=tuple(name for name, st in standings.items() if st == PENDING),
+        votes=tuple(subject for subject in (COMMITTEE_REPORT, BRANCH) if subject not in votes),
+        no_secretary=review.meeting_secretary_id is None,
+        open_ballots=sum(1 for b in await repo.ballots(review.id) if b.closed_at is None),
+    )
+
+
+@dataclass(frozen=True)
+class Ended:
+    meeting: LiveMeeting
+    changes: tuple["Change", ...]  # results the quota changed as the vote round closed with the meeting
+
+
+async def end_meeting(uow: UnitOfWork, actor: Actor, now: datetime) -> Ended:
+    """Ends the meeting (the secretary has confirmed): the vote round closes, so the quota is judged."""
+    review = await _running(uow, actor)
+    changes = await _close_round(uow, review, now)
+    review.meeting_ended_at = now
+    uow.audit(now, actor.person_id, review.branch_id, "review.meeting.end", review_id=review.id)
+    await uow.commit()
+    return Ended(await _live(uow, review), changes)
+
+
+async def close_votes(uow: UnitOfWork, actor: Actor, now: datetime) -> tuple["Change", ...]:
+    """The secretary closes the member vote round before every member has a vote: the quota is judged now."""
+    review = await _running(uow, actor)
+    changes = await _close_round(uow, review, now)
+    uow.audit(now, actor.person_id, review.branch_id, "review.votes.close", review_id=review.id)
+    await uow.commit()
+    return changes
+
+
+async def _close_round(uow: UnitOfWork, review: Review, now: datetime) -> tuple["Change", ...]:
+    review.votes_closed_at = review.votes_closed_at or now
+    members = await member_states(uow, review)
+    entries = {e.membership_id: e for e in await reviews(uow).members(review.id)}
+    _, changes = await _reclassify(uow, review, members, entries, facts(members, outstanding=review.outstanding))
+    return changes
+
+
+async def reopen_meeting(uow: UnitOfWork, actor: Actor, now: datetime) -> LiveMeeting:
+    """A meeting ended by mistake opens again, until its papers are filed or the superior has decided. Its start
+    stays; its end will be the last one; each reopening is counted, timed and audited."""
+    review = await open_review(uow, actor)
+    if review.meeting_ended_at is None:
+        raise ServiceError("meeting_not_ended")
+    if review.reported_at is not None:
+        raise ServiceError("meeting_filed")
+    review.meeting_ended_at = None
+    review.meeting_reopened += 1
+    review.meeting_reopened_at = now
+    uow.audit(now, actor.person_id, review.branch_id, "review.meeting.reopen", review_id=review.id,
+              times=review.meeting_reopened)
     await uow.commit()
     return await _live(uow, review)
 
@@ -156,7 +300,7 @@ async def record_collective(uow: UnitOfWork, actor: Actor, subject: str, counts:
     """The committee report's adoption, or the branch's classification from its self-score and the vote."""
     review = await _meeting_review(uow, actor)
     members = await member_states(uow, review)
-    branch_facts = facts(members)
+    branch_facts = facts(members, outstanding=review.outstanding)
     _check_counts(counts, branch_facts.present_voters)
     # Adopted by more than half of the full members: the same strict, exact comparison as the rules use.
     adopted = counts.approve * 2 > branch_facts.full_members
@@ -183,52 +327,128 @@ async def record_collective(uow: UnitOfWork, actor: Actor, subject: str, counts:
     return vote
 
 
+PENDING = "pending"  # a member vote's standing: HTXSNV reached, waiting for the quota
+QUOTA_PENDING = "quota_pending"  # the reason that says so (review_reasons.j2)
+
+
+def standing(vote: ReviewVote | None) -> str | None:
+    """A member vote's result as announced: a level, PENDING, or None (no vote, or no level reached)."""
+    if vote is None:
+        return None
+    if vote.outcome:
+        return vote.outcome
+    return PENDING if any(r["code"] == QUOTA_PENDING for r in json.loads(vote.reasons)) else None
+
+
+@dataclass(frozen=True)
+class Change:
+    """An announced result that another vote (or the quota) changed: whose, from what, to what, and why."""
+
+    name: str
+    before: str | None  # a level, PENDING or None
+    after: str | None
+    reasons: list[dict]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One member's vote as recorded: the result (a level, or none yet), and the other results it changed."""
+
+    level: str | None
+    pending: bool  # HTXSNV reached; the quota is judged once every vote it depends on is in
+    reasons: list[dict]
+    changes: tuple[Change, ...]
+
+
 async def record_member(uow: UnitOfWork, actor: Actor, membership_id: int, proposed: MemberLevel, counts: Counts,
-                        now: datetime) -> Outcome:
+                        now: datetime) -> Recorded:
     """A member's proposed level and ballot counts; every member's outcome is recomputed (the quota is shared)."""
     review = await _meeting_review(uow, actor)
     members = await member_states(uow, review)
     state = next((m for m in members if m.membership_id == membership_id), None)
     if state is None or state not in reviewed_here(members):
         raise ServiceError("not_classified_here", reason=state.exemption or "absent" if state else "unknown")
-    branch_facts = facts(members)
+    branch_facts = facts(members, outstanding=review.outstanding)
     _check_counts(counts, branch_facts.present_voters)
     rules = load_rule_set(review.rule_set)
     entries = {e.membership_id: e for e in await reviews(uow).members(review.id)}
-    case = member_case(state, entries[membership_id], proposed, counts)
+    sheets = await member_sheets(uow, review)
+    require_sheet(state.full_name, state.telegram_user_id is not None, sheets.get(membership_id), rules)
+    case = member_case(state, entries[membership_id], proposed, counts, sheets.get(membership_id))
     if problems := validate_counts(case, branch_facts, rules):
         raise ServiceError("vote_refused", codes=tuple(p.code for p in problems),
                            problems=[reason_json(p) for p in problems])
     await _upsert_vote(uow, review, member_subject(membership_id), str(proposed), counts, now)
     uow.audit(now, actor.person_id, review.branch_id, "review.vote", subject=member_subject(membership_id),
               proposed=str(proposed), approve=counts.approve, disapprove=counts.disapprove, other=counts.other)
-    outcomes = await _reclassify(uow, review, members, entries, branch_facts)
+    subject = member_subject(membership_id)
+    _, changes = await _reclassify(uow, review, members, entries, branch_facts, recorded=subject)
+    vote = (await reviews(uow).votes(review.id))[subject]
     await uow.commit()
-    return outcomes[membership_id]
+    return Recorded(vote.outcome, standing(vote) == PENDING, json.loads(vote.reasons), changes)
 
 
-async def _reclassify(uow: UnitOfWork, review: Review, members: list[MemberState], entries, branch_facts) -> dict:
+async def _reclassify(uow: UnitOfWork, review: Review, members: list[MemberState], entries, branch_facts, *,
+                      recorded: str | None = None) -> tuple[dict[int, Outcome], tuple[Change, ...]]:
+    """Every member's outcome again. The quota is judged only once the votes it depends on are in: every member
+    classified here has a vote, or the secretary closed the round. Until then a member who reaches HTXSNV stands
+    "đạt, chờ xét tỷ lệ". Any announced result this changes (other than the one just `recorded`) is returned."""
     votes = await reviews(uow).votes(review.id)
+    sheets = await member_sheets(uow, review)
+    here = reviewed_here(members)
+    waiting = sum(1 for m in here if member_subject(m.membership_id) not in votes)
+    rules = load_rule_set(review.rule_set)
+    judged = rules.quota is None or review.votes_closed_at is not None or not waiting
     cases = []
-    for m in reviewed_here(members):
+    for m in here:
         vote = votes.get(member_subject(m.membership_id))
         if vote is not None:
             cases.append(member_case(m, entries[m.membership_id], MemberLevel(vote.proposed),
-                               Counts(vote.approve, vote.disapprove, vote.other)))
-    outcomes = {o.membership_id: o for o in classify_members(cases, branch_facts, load_rule_set(review.rule_set))}
+                                     Counts(vote.approve, vote.disapprove, vote.other), sheets.get(m.membership_id)))
+    before = {subject: standing(vote) for subject, vote in votes.items()}
+    engine_rules = rules if judged else replace(rules, quota=None)
+    outcomes = {o.membership_id: o for o in classify_members(cases, branch_facts, engine_rules)}
+    names = {m.membership_id: m.full_name for m in members}
+    changes = []
     for membership_id, outcome in outcomes.items():
-        vote = votes[member_subject(membership_id)]
-        vote.outcome = str(outcome.level) if outcome.level else None
-        vote.reasons = json.dumps([reason_json(r) for r in outcome.reasons], ensure_ascii=False)
-    return outcomes
+        subject = member_subject(membership_id)
+        vote = votes[subject]
+        reasons = [reason_json(r) for r in outcome.reasons]
+        pending = not judged and outcome.level == rules.quota.level
+        if pending:
+            reasons.append({"code": QUOTA_PENDING, "params": {"waiting": waiting}})
+        vote.outcome = str(outcome.level) if outcome.level and not pending else None
+        vote.reasons = json.dumps(reasons, ensure_ascii=False)
+        if subject != recorded and standing(vote) != before[subject]:
+            changes.append(Change(names[membership_id], before[subject], standing(vote), reasons))
+    return outcomes, tuple(changes)
 
 
-def member_case(state: MemberState, entry, proposed: MemberLevel, counts: Counts) -> MemberCase:
+async def open_levels(uow: UnitOfWork, actor: Actor, membership_id: int) -> tuple[str, list[MemberLevel]]:
+    """A member classified at this meeting, and the levels the rules leave open to them, highest first."""
+    review = await open_review(uow, actor)
+    members = await member_states(uow, review)
+    state = next((m for m in members if m.membership_id == membership_id), None)
+    if state is None:
+        raise AccessDenied("foreign_member", membership_id=membership_id)
+    if state not in reviewed_here(members):
+        raise ServiceError("not_classified_here", reason=state.exemption or "absent")
+    entry = await reviews(uow).member(review.id, membership_id)
+    case = member_case(state, entry, MemberLevel.HTNV, Counts(0, 0, 0), (await member_sheets(uow, review)).get(
+        membership_id))
+    return state.full_name, allowed_levels(case, load_rule_set(review.rule_set))
+
+
+def member_case(state: MemberState, entry, proposed: MemberLevel, counts: Counts,
+                sheet: ReviewAssessment | None = None) -> MemberCase:
+    """The rules' input for one member; under a score-based rule set the sheet (and its grave facts) decide."""
     return MemberCase(
         membership_id=state.membership_id, full_name=state.full_name, role=Role(state.role),
         status=Status(state.status), proposed=proposed, approve=counts.approve, disapprove=counts.disapprove,
         other=counts.other, absences=entry.meetings_missed, sick_leave_months=entry.sick_leave_months,
         disciplined=entry.disciplined, reviewed=True,
+        score=sheet.common + sheet.results if sheet else None, sheet=sheet_of(sheet) if sheet else None,
+        grave=grave_of(sheet, entry.meetings_missed) if sheet else None,
     )
 
 
@@ -277,6 +497,11 @@ class ResultRow:
     base: int
     outcome: str | None
     reasons: list[dict]
+
+    @property
+    def standing(self) -> str | None:
+        """The outcome, or PENDING while an HTXSNV waits for the quota."""
+        return self.outcome or (PENDING if any(r["code"] == QUOTA_PENDING for r in self.reasons) else None)
 
 
 async def results(uow: UnitOfWork, actor: Actor, *, manage: bool = True) -> list[ResultRow]:

@@ -37,6 +37,7 @@ async def meeting_at_member_ballot(tg) -> None:
     await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
     await tg.send(SECRETARY, "20/12/2026 08:00")
     await tg.click_button(SECRETARY, "Bắt đầu hội nghị")
+    await tg.click_button(SECRETARY, "Vẫn bắt đầu hội nghị")
     for _ in range(40):
         if "Bỏ phiếu đánh giá, phân loại đảng viên" in (await tg.last_text(SECRETARY)).split("\n")[1]:
             return

@@ -122,7 +122,7 @@ async def history(uow_factory) -> dict[str, int]:
         await review_ballot.close_ballots(uow, lan, NOW)
         for member, level in levels.items():
             await review_meeting.record_member(uow, lan, member, level, Counts(4, 0, 0), NOW)
-        await review_meeting.step(uow, lan, 10_000, NOW)
+        await review_meeting.end_meeting(uow, lan, NOW)
     return {"home": home, "other": other, "minh": minh, "duc": duc, "minh_person": minh_actor.person_id}
 
 

@@ -1,0 +1,167 @@
+"""The review meeting as a new secretary runs it on her phone: each test is named after a bug seen in it (issue 12).
+
+The branch is test_review's: 12 members, 10 full (one of them the secretary), 2 probationary (one admitted four
+months before the meeting, who does not review).
+"""
+
+from sqlalchemy import text
+
+from tests.e2e.chat import buttons
+from tests.e2e.test_onboarding import SECRETARY, create_branch, paste
+from tests.e2e.test_review import ROSTER, last, until_item
+
+
+async def votes(engine) -> dict[str, tuple]:
+    async with engine.connect() as connection:
+        rows = (await connection.execute(text(
+            "SELECT subject, proposed, approve, disapprove, other, outcome FROM review_vote"))).all()
+    return {r.subject: tuple(r)[1:] for r in rows}
+
+
+async def member_id(engine, name: str) -> int:
+    async with engine.connect() as connection:
+        return (await connection.execute(text(
+            "SELECT m.id FROM membership m JOIN person p ON p.id = m.person_id WHERE p.full_name = :n"), {"n": name}
+        )).scalar_one()
+
+
+async def start_review(tg) -> None:
+    """/kiemdiem under the 2014 rule set (146-KH/ĐU): counts, thresholds and the 15% quota."""
+    await tg.send(SECRETARY, "/kiemdiem 2026")
+    await tg.click_button(SECRETARY, "Quy định áp dụng")
+    await tg.click_button(SECRETARY, "146")
+
+
+async def start_meeting(tg, *, review: bool = True) -> None:
+    """/kiemdiem, the date, and the meeting opened (the early start confirmed)."""
+    if review:
+        await start_review(tg)
+    await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
+    await tg.send(SECRETARY, "20/12/2026 08:00")
+    await tg.send(SECRETARY, "/buoc")
+    await tg.click_button(SECRETARY, "Bắt đầu hội nghị")
+    if any("Vẫn bắt đầu" in b for b in buttons(await last(tg))):
+        await tg.click_button(SECRETARY, "Vẫn bắt đầu")
+
+
+async def live_text(tg) -> str:
+    """The live meeting's message (moving edits it in place)."""
+    return next(m["text"] for m in reversed(await tg.messages(SECRETARY)) if m["text"].startswith("🎙 Hội nghị"))
+
+
+async def back_to_item(tg, title: str) -> str:
+    for _ in range(60):
+        shown = await live_text(tg)
+        if title in shown.split("\n")[1]:
+            return shown
+        await tg.click_button(SECRETARY, "Mục trước")
+    raise AssertionError(f"no agenda item {title!r}")
+
+
+async def at_member_ballot(tg) -> None:
+    await create_branch(tg)
+    await paste(tg, ROSTER)
+    await start_meeting(tg)
+    await until_item(tg, "Bỏ phiếu đánh giá, phân loại đảng viên")
+    await tg.click_button(SECRETARY, "Ghi kết quả biểu quyết")
+
+
+# --- point 1 ---------------------------------------------------------------------------------------------------
+
+
+async def test_a_count_after_a_refused_member_vote_is_not_stored_against_that_member(tg, engine):
+    await at_member_ballot(tg)
+    await tg.click_button(SECRETARY, "Phạm Văn Đức")
+    await tg.click_button(SECRETARY, "Tốt")
+    await tg.send(SECRETARY, "13 0 0")
+    assert "vượt số đảng viên chính thức có mặt (10)" in await tg.last_text(SECRETARY)
+    await back_to_item(tg, "Biểu quyết thông qua báo cáo kiểm điểm")
+    await tg.click_button(SECRETARY, "Ghi kết quả biểu quyết")
+    await tg.send(SECRETARY, "9 1 0")
+    recorded = (await tg.messages(SECRETARY))[-2]["text"]
+    assert "Biểu quyết thông qua báo cáo kiểm điểm của chi ủy: 9 tán thành, 1 không tán thành" in recorded
+    assert "Phạm Văn Đức" not in recorded
+    assert await votes(engine) == {"committee_report": (None, 9, 1, 0, "adopted")}
+
+
+# --- point 5 ---------------------------------------------------------------------------------------------------
+
+
+async def test_the_vote_prompt_shows_no_raw_tags_and_repeats_the_level(tg):
+    await at_member_ballot(tg)
+    await tg.click_button(SECRETARY, "Phạm Văn Đức")
+    await tg.click_button(SECRETARY, "Tốt")
+    prompt = await tg.last_text(SECRETARY)
+    assert "&lt;" not in prompt and "<b>" not in prompt
+    assert "Phạm Văn Đức — mức «Hoàn thành tốt nhiệm vụ»" in prompt
+
+
+async def test_commands_and_questions_typed_while_a_count_is_expected_are_not_eaten_as_counts(tg, engine):
+    await at_member_ballot(tg)
+    await tg.click_button(SECRETARY, "Phạm Văn Đức")
+    await tg.click_button(SECRETARY, "Tốt")
+    await tg.send(SECRETARY, "lịch tháng này thế nào?")
+    assert "Đang chờ số phiếu" in await tg.last_text(SECRETARY)
+    await tg.send(SECRETARY, "/thangnay")
+    assert "tháng 11/2026" in (await tg.last_text(SECRETARY)).lower()
+    await tg.send(SECRETARY, "9 0 0")  # the dialog was left: nothing is recorded for Đức
+    assert "Phạm Văn Đức" not in await tg.last_text(SECRETARY)
+    assert await votes(engine) == {}
+
+
+async def test_a_refused_level_offers_the_levels_again(tg, engine):
+    await create_branch(tg)
+    await paste(tg, ROSTER)
+    await start_review(tg)
+    await tg.send(SECRETARY, "/buoc")
+    await tg.click_button(SECRETARY, "Đảng viên (tự kiểm điểm")
+    await tg.click_button(SECRETARY, "Lê Thị Hà")
+    await tg.click_button(SECRETARY, "Vắng sinh hoạt trong năm")
+    await tg.send(SECRETARY, "3")
+    await start_meeting(tg, review=False)
+    await until_item(tg, "Bỏ phiếu đánh giá, phân loại đảng viên")
+    await tg.click_button(SECRETARY, "Ghi kết quả biểu quyết")
+    # The rules cap Hà at HTTNV (3 absences): HTXSNV is not even offered.
+    await tg.click_button(SECRETARY, "Lê Thị Hà")
+    assert "Xuất sắc (HTXSNV)" not in buttons(await last(tg))
+    # A forged or old HTXSNV button is refused, and the levels she may have are offered again.
+    await tg.click(SECRETARY, (await last(tg))["message_id"], f"lv:{await member_id(engine, 'Lê Thị Hà')}:htxsnv")
+    await tg.send(SECRETARY, "9 0 0")
+    refused = await last(tg)
+    assert "Không thể đề xuất mức «Hoàn thành xuất sắc nhiệm vụ»" in refused["text"]
+    assert set(buttons(refused)) == {"Tốt (HTTNV)", "Hoàn thành (HTNV)", "Không hoàn thành"}
+    await tg.click_button(SECRETARY, "Tốt (HTTNV)")
+    await tg.send(SECRETARY, "9 0 0")
+    assert (await votes(engine))[f"member:{await member_id(engine, 'Lê Thị Hà')}"] == ("httnv", 9, 0, 0, "httnv")
+
+
+async def test_the_feedback_dialog_asks_who_gave_it_before_whom_it_is_about(tg):
+    await create_branch(tg)
+    await paste(tg, ROSTER)
+    await tg.send(SECRETARY, "/kiemdiem 2026")
+    await tg.click_button(SECRETARY, "Ghi góp ý")
+    await tg.send(SECRETARY, "Ông Trần Văn Bảy")
+    kind = await last(tg)
+    assert "Góp ý cho ai" not in kind["text"] and "Ông Trần Văn Bảy là" in kind["text"]
+    assert "Cá nhân" in buttons(kind)
+    await tg.click_button(SECRETARY, "Cá nhân")
+    assert "Góp ý cho ai?" in await tg.last_text(SECRETARY)
+
+
+async def test_a_member_exempt_from_activity_is_neither_present_nor_a_voter(tg, engine):
+    await create_branch(tg)
+    await paste(tg, ROSTER)
+    await tg.send(SECRETARY, "/doanvien")
+    await tg.click_button(SECRETARY, "Bùi Văn Tư")
+    await tg.click_button(SECRETARY, "Miễn sinh hoạt")
+    await start_meeting(tg)
+    await until_item(tg, "Biểu quyết thông qua báo cáo kiểm điểm")
+    await tg.click_button(SECRETARY, "Ghi kết quả biểu quyết")
+    assert "Số đảng viên chính thức có mặt: 9" in await tg.last_text(SECRETARY)  # 10 full, one exempt
+    await tg.send(SECRETARY, "10 0 0")
+    assert "vượt số đảng viên chính thức có mặt (9)" in await tg.last_text(SECRETARY)
+    async with engine.connect() as connection:
+        present = (await connection.execute(text(
+            "SELECT rm.present FROM review_member rm JOIN membership m ON m.id = rm.membership_id "
+            "JOIN person p ON p.id = m.person_id WHERE p.full_name = 'Bùi Văn Tư'"))).scalar_one()
+    assert not present
