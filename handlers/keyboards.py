@@ -105,6 +105,7 @@ def confirm_remove(m: MemberView) -> InlineKeyboardMarkup:
 def own_data() -> InlineKeyboardMarkup:
     """Under /toi: download or erase one's own data."""
     kb = Keyboard()
+    kb.button(text=plain("privacy", "link_channel_button"), callback_data=Nav(to=Go.LINK_CHANNEL))
     kb.button(text=plain("privacy", "export_button"), callback_data=PrivacyCb(act=PrivacyAction.EXPORT))
     kb.button(text=plain("privacy", "erase_button"), callback_data=PrivacyCb(act=PrivacyAction.ERASE))
     kb.adjust(1)

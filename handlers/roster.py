@@ -338,6 +338,13 @@ def setup() -> Router:
         await send_supervisor_invite(query.message, uow, actor, clock, settings, bot_username)
         await query.answer()
 
+    @router.callback_query(Nav.filter(F.to == Go.LINK_CHANNEL))
+    async def link_channel(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings,
+                           bot_username: str) -> None:
+        invite = await invitations.link_channel(uow, actor, clock(), timedelta(days=settings.invite_ttl_days))
+        await query.message.answer(render("roster", "invite", invite=invite, link=invite_link(bot_username, invite)))
+        await query.answer()
+
     # --- a member's own view ----------------------------------------------------------------------
     @router.message(Command("toi"))
     async def me(message: Message, uow, actor: Actor) -> None:

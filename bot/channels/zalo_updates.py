@@ -2,7 +2,8 @@
 
 A text becomes a Message update; a reply that picks one of the numbered choices the chat was shown last (by
 its number or its words) becomes the CallbackQuery of that button, or the text of that menu entry; "menu"
-(or "0" outside a dialog step) shows the numbered main menu; a photo becomes a Message with a photo whose
+(or "0" outside a dialog step) shows the numbered main menu; an invitation code is
+/start with that code; a photo becomes a Message with a photo whose
 file is the photo's address. Updates come by long polling (one per getUpdates, no offset) or by webhook
 (the X-Bot-Api-Secret-Token header checked, answered once handled).
 """
@@ -20,6 +21,7 @@ from aiohttp import web
 from bot.channels.ids import zalo_update_id
 from bot.channels.zalo_api import ZaloApi
 from bot.channels.zalo_session import ZaloSession
+from bot.domain.invitation_code import typed_code
 from bot.domain.text import fold
 from bot.texts import plain
 
@@ -75,6 +77,9 @@ class ZaloInbound:
         if fold(text) == "menu" or (text == "0" and not await self._in_dialog(key)):
             await self.session.show_menu(key)
             return None
+        code = typed_code(text)
+        if code is not None:  # an invitation: Zalo has no deep links, so the code is sent as a message
+            text = f"/start {code}"
         shown = await self.session.chats.shown(key)
         choice = self.session.pick(text, shown)
         if choice is not None and choice.data is not None:

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.invitation_code import new_code
 from bot.domain.roster import Role, Status, parse_name
 from bot.services.actor import Actor
-from bot.services.errors import ServiceError
+from bot.services.errors import AccessDenied, ServiceError
+from bot.services.identity import identity, is_linked, link, linked_at, person_at
 from bot.services.roster import own_membership
 from storage.models import Invitation, Membership, Person, SupervisorLink
 from storage.uow import UnitOfWork
@@ -18,6 +20,7 @@ class InvitationKind(StrEnum):
     MEMBER = "member"
     SUPERVISOR = "supervisor"
     SECRETARY = "secretary"  # issued by the superior unit for a branch it created: the opener runs the branch
+    LINK = "link"  # a person's own code, to be sent from their other channel: the same roster entry there
 
 
 @dataclass(frozen=True)
@@ -38,15 +41,15 @@ class Accepted:
 
 
 def _new_token() -> str:
-    # 24 url-safe characters fit Telegram's 64-character /start payload with room to spare.
-    return secrets.token_urlsafe(18)
+    # A code a person can type to the Zalo bot, and a valid Telegram /start payload ([A-Za-z0-9_-]).
+    return new_code(secrets.choice)
 
 
 async def invite_member(
     uow: UnitOfWork, actor: Actor, membership_id: int, now: datetime, ttl: timedelta
 ) -> Invite:
     membership = await own_membership(uow, actor, membership_id)
-    if membership.person.telegram_user_id is not None:
+    if is_linked(membership.person):
         raise ServiceError("already_linked_member", name=membership.person.full_name)
     invitation = Invitation(
         token=_new_token(), branch_id=membership.branch_id, kind=InvitationKind.MEMBER,
@@ -56,6 +59,21 @@ async def invite_member(
     uow.audit(now, actor.person_id, membership.branch_id, "invite.member", membership_id=membership.id)
     await uow.commit()
     return Invite(invitation.token, InvitationKind.MEMBER, membership.person.full_name, invitation.expires_at)
+
+
+async def link_channel(uow: UnitOfWork, actor: Actor, now: datetime, ttl: timedelta) -> Invite:
+    """A code the person sends to the bot from their other channel (Telegram or Zalo), so the same roster
+    entry is reached there; reminders then go to that channel."""
+    home = actor.home
+    if home is None:
+        raise AccessDenied("no_branch")
+    invitation = Invitation(token=_new_token(), branch_id=home.branch_id, kind=InvitationKind.LINK,
+                            membership_id=home.membership_id, created_by=actor.person_id, created_at=now,
+                            expires_at=now + ttl)
+    uow.invitations.add(invitation)
+    uow.audit(now, actor.person_id, home.branch_id, "invite.link")
+    await uow.commit()
+    return Invite(invitation.token, InvitationKind.LINK, actor.full_name, invitation.expires_at)
 
 
 async def invite_supervisor(uow: UnitOfWork, actor: Actor, now: datetime, ttl: timedelta) -> Invite:
@@ -89,7 +107,7 @@ async def _opener(uow: UnitOfWork, person: Person | None, telegram_user_id: int,
             name = parse_name(display_name)
         except ValueError:
             name = f"Người dùng {telegram_user_id}"
-        person = Person(full_name=name, telegram_user_id=telegram_user_id, created_at=now)
+        person = Person(full_name=name, created_at=now, **identity(telegram_user_id))
         uow.people.add(person)
         await uow.flush()
     return person
@@ -117,16 +135,16 @@ async def accept(
     if invitation.expires_at <= now:
         raise ServiceError("invite_expired")
     branch = await uow.branches.get(invitation.branch_id)
-    person = await uow.people.by_telegram_id(telegram_user_id)
-    if invitation.kind == InvitationKind.MEMBER:
+    person = await person_at(uow, telegram_user_id)
+    if invitation.kind in (InvitationKind.MEMBER, InvitationKind.LINK):
         membership = await uow.branches.membership(invitation.membership_id)
         if membership is None:
             raise ServiceError("invite_unknown")
         if person is not None and person.id != membership.person_id:
             raise ServiceError("invite_other_person", name=person.full_name)
-        if membership.person.telegram_user_id not in (None, telegram_user_id):
+        if linked_at(membership.person, telegram_user_id) not in (None, telegram_user_id):
             raise ServiceError("invite_used")
-        membership.person.telegram_user_id = telegram_user_id
+        link(membership.person, telegram_user_id)
         person, full_name = membership.person, membership.person.full_name
     elif invitation.kind == InvitationKind.SECRETARY:
         person = await _opener(uow, person, telegram_user_id, display_name, now)
@@ -140,9 +158,11 @@ async def accept(
     invitation.used_at = now
     invitation.used_by = person.id
     uow.audit(now, person.id, branch.id, f"invite.accept.{invitation.kind}", invitation_id=invitation.id)
-    inviter = await uow.people.get(invitation.created_by) if invitation.created_by else None
+    # A person linking their own other channel is not told about it a second time.
+    told = invitation.created_by is not None and invitation.kind != InvitationKind.LINK
+    inviter = await uow.people.get(invitation.created_by) if told else None
     await uow.commit()
     return Accepted(
         InvitationKind(invitation.kind), branch.id, branch.name, full_name,
-        inviter.telegram_user_id if inviter else None,
+        inviter.chat_id() if inviter else None,
     )

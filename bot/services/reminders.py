@@ -110,10 +110,11 @@ def opted_out(prefs: ReminderPrefs | None) -> frozenset[Kind]:
 
 def recipient(person: Person, prefs: ReminderPrefs | None, settings: Settings) -> Recipient | None:
     """The person as the planner sees them; None when the bot cannot write to them."""
-    if person.telegram_user_id is None or (prefs is not None and prefs.unreachable_since is not None):
+    chat_id = person.chat_id()  # the channel the person uses: Telegram or Zalo
+    if chat_id is None or (prefs is not None and prefs.unreachable_since is not None):
         return None
     tz = ZoneInfo(prefs.timezone) if prefs and prefs.timezone else settings.tz
-    return Recipient(person.id, person.telegram_user_id, tz, quiet_of(prefs, settings), opted_out(prefs))
+    return Recipient(person.id, chat_id, tz, quiet_of(prefs, settings), opted_out(prefs))
 
 
 def _texts(p: Planned, branch_name: str) -> tuple[str, str]:

@@ -62,3 +62,34 @@ async def test_a_file_comes_as_a_signed_link_chibo_serves(zl):
     forged = url[:-3] + ("AAA" if not url.endswith("AAA") else "BBB")
     with pytest.raises(AssertionError, match="404"):
         await zl.download(forged)
+
+
+CODE = re.compile(r"nhắn mã ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})")
+MEMBER, MEMBER_TELEGRAM = "zl-member-2", 9002
+
+
+async def test_a_member_joins_by_code_and_links_telegram_to_the_same_entry(channels):
+    zl, tg = channels.zalo, channels.telegram
+    await create_branch(zl)
+    await zl.answer_to(SECRETARY, "/nhapds")
+    await zl.answer_to(SECRETARY, FIVE)
+    roster = await zl.answer_to(SECRETARY, "/doanvien")
+    card = await zl.answer_to(SECRETARY, number_of(roster, "Trần Văn Minh"))
+    invite = await zl.answer_to(SECRETARY, number_of(card, "Link mời"))
+    code = CODE.search(invite).group(1)
+    assert f"https://t.me/chibo_sandbox_bot?start={code}" in invite  # one invitation, both channels
+
+    joined = await zl.answer_to(MEMBER, code.lower().replace("-", " "), display_name="Minh")  # typed loosely
+    assert "Chào đồng chí Trần Văn Minh" in joined
+    assert "Trần Văn Minh đã mở link mời" in await zl.last_text(SECRETARY)
+    assert "Link mời này đã được dùng" in await zl.answer_to(MEMBER, code)  # once only, on Zalo too
+
+    me = await zl.answer_to(MEMBER, "/toi")
+    assert "Chi bộ Khu phố 7: Phó Bí thư" in me
+    link = await zl.answer_to(MEMBER, number_of(me, "Dùng cả Telegram và Zalo"))
+    own_code = CODE.search(link).group(1)
+    await tg.send(MEMBER_TELEGRAM, f"/start {own_code}", first_name="Minh")
+    assert "Đã liên kết" in await tg.last_text(MEMBER_TELEGRAM)
+    await tg.send(MEMBER_TELEGRAM, "/toi")
+    assert "Chi bộ Khu phố 7: Phó Bí thư" in await tg.last_text(MEMBER_TELEGRAM)  # the same roster entry
+    assert "đã vào bot: 2" in await zl.answer_to(SECRETARY, "/doanvien")  # still one person
