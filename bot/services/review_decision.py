@@ -32,6 +32,7 @@ from storage.uow import UnitOfWork
 
 DECISION = "decision"  # the outbox kind of the messages that tell a level decided
 MAX_REASON_CHARS = 500
+ADOPTION = "adoption"  # the vote that adopted the branch's result: not a reason for its level
 
 
 def subject_of(membership_id: int) -> str:
@@ -88,7 +89,8 @@ async def _board(uow: UnitOfWork, review: Review) -> Board:
     member_choices = tuple(str(level) for level in MEMBER_LEVELS)
     branch_choices = tuple(str(band.level) for band in (await rules_for(uow, review)).branch_bands)
     return Board(review.branch_id, p.branch_name, review.year, tuple(
-        Proposal(s, tuple(json.loads(votes[s.subject].reasons)), branch_choices if s.is_branch else member_choices)
+        Proposal(s, tuple(r for r in json.loads(votes[s.subject].reasons) if r["code"] != ADOPTION),
+                 branch_choices if s.is_branch else member_choices)
         for s in p.decisions))
 
 

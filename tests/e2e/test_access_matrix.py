@@ -67,6 +67,8 @@ from bot.services.actor import load_actor
 from bot.services.demo_supervision import build_branch, link
 from handlers import setup_routers
 from handlers.callbacks import (
+    AssessAction,
+    AssessCb,
     BallotAction,
     BallotAdmin,
     BallotCb,
@@ -84,10 +86,10 @@ from handlers.callbacks import (
     Nav,
     NewRole,
     NewStatus,
-    PeriodCb,
-    PrivacyAction,
     PartsAction,
     PartsCb,
+    PeriodCb,
+    PrivacyAction,
     PrivacyCb,
     ProposeCb,
     ReviewAction,
@@ -97,9 +99,11 @@ from handlers.callbacks import (
     TaskDone,
 )
 from handlers.reminders import KindToggle, QuietChoice, ReminderGo, ReminderNav
+from handlers.review_decision import DecisionAction, DecisionCb
 from handlers.supervisor import SupervisorAction, SupervisorCb, UnitAction, UnitCb
 from storage.db import create_sessionmaker
 from storage.models import Base
+from storage.review_models import ReviewVote
 from storage.uow import UnitOfWork
 from tests.conftest import NOW
 from tests.databases import BACKENDS, database_url, ready_engine
@@ -179,7 +183,7 @@ def rule(marker: str) -> Expect:
 
 # Buttons that change a branch: a read-only view offers none of them.
 CHANGES = ("go:add", "go:paste", "go:invite_sup", "m:", "mr:", "pi:", "td:", "cg:add_task", "rv:", "fa:", "fk:",
-           "rs:", "lv:", "pp:", "ba:", "un:", "pv:")
+           "rs:", "lv:", "pp:", "ba:", "un:", "pv:", "ad:")
 STALE_TEXT = "Nút này không còn hiệu lực"
 NA = Expect("na", STALE_TEXT)
 NOT_SECRETARY = no("⛔️ Chỉ bí thư chi bộ mới làm được việc này")
@@ -190,6 +194,7 @@ FOREIGN_TASK = no("⛔️ Việc này không thuộc lịch chi bộ của bạn
 FOREIGN_FEEDBACK = no("⛔️ Góp ý này không thuộc chi bộ của bạn")
 NOT_SUPERVISOR = no("⛔️ Chỉ đảng ủy viên phụ trách")
 NOT_UNIT_ADMIN = no("⛔️ Chỉ văn phòng cấp ủy cấp trên")
+NOT_SUPERIOR = no("⛔️ Chỉ đảng ủy viên phụ trách chi bộ (hoặc văn phòng cấp ủy cấp trên) mới quyết định xếp loại")
 BALLOT_NOT_YOURS = no("⛔️ Phiếu này không thuộc chi bộ của đồng chí")
 IN_A_BRANCH = rule("Bạn đã thuộc một chi bộ")
 OTHER_PERSON = rule("không thể nhận link mời của người khác")
@@ -271,7 +276,9 @@ async def open_ballot(uows: Callable[[], UnitOfWork], ids: Ids) -> None:
     async with uows() as uow:
         secretary = await load_actor(uow, USERS[Role.SECRETARY])
         p = await review_progress.progress(uow, secretary, manage=True)
-        proposals = {m.membership_id: MemberLevel.HTTNV for m in review_meeting.reviewed_here(list(p.members))}
+        # QĐ 366: a member is put to the vote on their sheet's proposal, so only members with a sheet.
+        proposals = {m.membership_id: MemberLevel.HTTNV for m in review_meeting.reviewed_here(list(p.members))
+                     if m.assessment != "missing"}
         opened = await review_ballot.open_ballots(uow, secretary, proposals, NOW)
     for user_id, t in opened.tickets:
         ids.tickets.setdefault(user_id, BallotCb(b=t.ballot_id, c="a", p=t.current, v=t.version, s=t.seal))
@@ -281,6 +288,15 @@ async def end_meetings(uows: Callable[[], UnitOfWork]) -> None:
     for role in (Role.SECRETARY, Role.OTHER_SECRETARY):
         async with uows() as uow:
             await review_meeting.end_meeting(uow, await load_actor(uow, USERS[role]), NOW)
+
+
+async def propose(uows: Callable[[], UnitOfWork], ids: Ids) -> None:
+    """The ended meeting's proposal for the member, as the meeting records it, for the superior to decide."""
+    async with uows() as uow:
+        latest = await review.reviews(uow).latest(ids.branch)
+        uow.session.add(ReviewVote(review_id=latest.id, subject=f"member:{ids.member}", proposed="httnv", approve=10,
+                                   disapprove=0, other=0, outcome="httnv", reasons="[]", recorded_at=NOW))
+        await uow.commit()
 
 
 Rows = dict[str, list[tuple]]  # table → its rows, by primary key
@@ -474,6 +490,8 @@ async def world(matrix_db_url):
             await w.enter("meeting")
             await end_meetings(uows)
             await w.keep_stage("ended")
+            await propose(uows, ids)
+            await w.keep_stage("decide")
             yield w
     finally:
         await dp.stop_polling()
@@ -502,7 +520,8 @@ class Row:
     key: str  # the command, or the button as prefix:action
     act: Act
     cells: dict[Role, Expect]
-    stage: str = "prepare"  # prepare: before the review meeting; meeting, ballot (secret ballot open), ended
+    # prepare: before the review meeting; meeting, ballot (secret ballot open), ended, decide (ended, with a proposal)
+    stage: str = "prepare"
     prelude: dict[Role, tuple[Step, ...]] = field(default_factory=dict)  # how a role gets into a dialog
 
     @property
@@ -526,6 +545,10 @@ ADD_MEMBER = ("/themdv", "Đinh Văn Mới")
 NEW_BRANCH = ("/start", packed(lambda i: Nav(to=Go.CREATE_BRANCH)), "Chi bộ Khu phố 9")
 FEEDBACK = (packed(lambda i: ReviewCb(act=ReviewAction.FEEDBACK)), "Hội Cựu chiến binh khu phố")
 HOME_BRANCH, OTHER_BRANCH = "Chi bộ Khu phố 3 (demo)", "Chi bộ Bình Minh"
+SHEET_INTRO = "Phiếu tự đánh giá năm 2026 (Quy định 366-QĐ/TW"
+SHEET_FIGURES = ("/tudanhgia", "27", "60", "10", "10", "10", "2")  # the six figures; the last answer is a button
+OUTSTANDING = "Chi bộ có thành tích đặc biệt xuất sắc: có"
+SHEET_LIST = "✅ chi ủy đã thẩm định · 🟡 đã điền"
 
 
 def readers(marker: str, other: str, *, stranger: Expect = NO_BRANCH, offers: str = "") -> tuple[Expect, ...]:
@@ -578,6 +601,7 @@ TABLE: tuple[Row, ...] = (
     row("/xuatlich", "/xuatlich", *readers(f"Lịch {HOME_BRANCH} (.ics)", f"Lịch {OTHER_BRANCH} (.ics)")),
     row("/nhacviec", "/nhacviec", *own("Nhắc việc — đồng chí")),
     row("/tukiemdiem", "/tukiemdiem", NO_BRANCH, *[read("Gửi bản tự kiểm điểm")] * 4, NO_BRANCH),
+    row("/tudanhgia", "/tudanhgia", NO_BRANCH, *[read(SHEET_INTRO)] * 4, NO_BRANCH),
     row("/tinhhinh", "/tinhhinh", *[NOT_SUPERVISOR] * 5, ro("Tình hình kiểm điểm năm 2026 — 1 chi bộ")),
     row("/donvi", "/donvi", *[NOT_UNIT_ADMIN] * 6),
     # --- navigation buttons -----------------------------------------------------------------------------
@@ -628,6 +652,11 @@ TABLE: tuple[Row, ...] = (
                         (DraftAction.OWNER, read("Đơn vị thực hiện việc 1")),
                         (DraftAction.SAVE, write("Đã lưu 17 việc")),
                         (DraftAction.DISCARD, write("Đã hủy, không lưu gì")))),
+    # --- the pieces of a plan still arriving (none here: the secretaries are told so) --------------------
+    row("pt:done", packed(lambda i: PartsCb(act=PartsAction.DONE)),
+        *secretaries(read("Không có phần kế hoạch nào đang chờ"), read("Không có phần kế hoạch nào đang chờ"))),
+    row("pt:cancel", packed(lambda i: PartsCb(act=PartsAction.CANCEL)),
+        *secretaries(read("Đã bỏ các phần kế hoạch đã gửi"), read("Đã bỏ các phần kế hoạch đã gửi"))),
     # --- the calendar -------------------------------------------------------------------------------------
     row("cal", packed(lambda i: PeriodCb(**MONTH)),
         *readers(f"Việc tháng 11/2026 — {HOME_BRANCH}", OTHER_BRANCH, offers="td:")),
@@ -652,11 +681,6 @@ TABLE: tuple[Row, ...] = (
           (ReviewAction.SET_MEETING, read("Ngày giờ và địa điểm hội nghị", "rv:planned"),
            read("Ngày giờ và địa điểm hội nghị"), "prepare"),
           (ReviewAction.MEMBERS, read("Đảng viên — kiểm điểm năm 2026", "rv:member"),
-    # --- the pieces of a plan still arriving (none here: the secretaries are told so) --------------------
-    row("pt:done", packed(lambda i: PartsCb(act=PartsAction.DONE)),
-        *secretaries(read("Không có phần kế hoạch nào đang chờ"), read("Không có phần kế hoạch nào đang chờ"))),
-    row("pt:cancel", packed(lambda i: PartsCb(act=PartsAction.CANCEL)),
-        *secretaries(read("Đã bỏ các phần kế hoạch đã gửi"), read("Đã bỏ các phần kế hoạch đã gửi"))),
            read("Đảng viên — kiểm điểm năm 2026"), "prepare"),
           (ReviewAction.REMIND, read("Đã nhắc"), read("Đã nhắc"), "prepare"),
           (ReviewAction.FEEDBACK, read("Ý kiến góp ý của"), read("Ý kiến góp ý của"), "prepare"),
@@ -697,6 +721,29 @@ TABLE: tuple[Row, ...] = (
         *secretaries(read("Quy định đánh giá, xếp loại", "rs:"), read("Quy định đánh giá, xếp loại"))),
     row("rs:<key>", packed(lambda i: RuleSetCb(key="qd366_2025")),
         *secretaries(write("Chi bộ áp dụng: Quy định 366-QĐ/TW"), write("Chi bộ áp dụng: Quy định 366-QĐ/TW"))),
+    row("rv:outstanding", packed(lambda i: ReviewCb(act=ReviewAction.OUTSTANDING)),
+        *secretaries(write(OUTSTANDING), write(OUTSTANDING))),
+    # --- the assessment sheet (QĐ 366): one's own, and the secretary's (committee's) on this branch's member ------
+    row("ad:self", packed(lambda i: AssessCb(act=AssessAction.SELF)), NO_BRANCH, *[read(SHEET_INTRO)] * 4,
+        NO_BRANCH),
+    row("ad:remedied", packed(lambda i: AssessCb(act=AssessAction.REMEDIED, v=2)), NA,
+        *[write("✅ Đã lưu phiếu tự đánh giá")] * 4, NA,
+        prelude=dict.fromkeys((Role.MEMBER, Role.DEPUTY, *S), SHEET_FIGURES)),
+    row("ad:list", packed(lambda i: AssessCb(act=AssessAction.LIST)),
+        *secretaries(read(SHEET_LIST, "ad:open"), read(SHEET_LIST))),
+    row("ad:fill", packed(lambda i: AssessCb(act=AssessAction.FILL, n=i.new_member)),
+        *secretaries(read(f"Phiếu tự đánh giá năm 2026 — {NEW_MEMBER}"), FOREIGN_MEMBER)),
+    *(row(f"ad:{act.value}", packed(lambda i, act=act, v=v: AssessCb(act=act, n=i.member, v=v)),
+          *secretaries(mine, FOREIGN_MEMBER), stage=stage)
+      for act, v, mine, stage in (
+          (AssessAction.OPEN, 0, read("Phiếu tự đánh giá — Phạm Văn Đức", "ad:accept"), "prepare"),
+          (AssessAction.ACCEPT, 0, write("✅ Chi ủy đã thẩm định"), "prepare"),
+          (AssessAction.CORRECT, 0, read("Sửa số liệu nào trong phiếu của Phạm Văn Đức", "ad:correct"), "prepare"),
+          (AssessAction.GRAVE, 0, read("dù điểm cao", "ad:discipline"), "prepare"),
+          (AssessAction.DISCIPLINE, 1, write("Kỷ luật từ khiển trách trở lên: khiển trách"), "prepare"),
+          (AssessAction.FLAG, 0, write("Bị cấp có thẩm quyền kết luận suy thoái: có"), "prepare"),
+          (AssessAction.PROPOSE, 0, write("Đã ghi đề xuất cho đồng chí Phạm Văn Đức (không biểu quyết)"),
+           "meeting"))),
     # --- the meeting: votes typed as counts, and the secret ballot -------------------------------------------
     row("lv", packed(lambda i: LevelCb(membership_id=i.member, level="")),
         *secretaries(read("Mức đề xuất cho đồng chí Phạm Văn Đức", "lv:"), FOREIGN_MEMBER), stage="meeting"),
@@ -753,10 +800,20 @@ TABLE: tuple[Row, ...] = (
         ro("[tinh-hinh-20261122.xlsx]")),
     row("un:new", packed(lambda i: UnitCb(act=UnitAction.NEW_BRANCH, id=i.unit)), *[NOT_UNIT_ADMIN] * 6),
     row("un:link", packed(lambda i: UnitCb(act=UnitAction.SECRETARY_LINK, id=i.branch)), *[NOT_UNIT_ADMIN] * 6),
+    # --- the superior's decision on the branch's proposals (after the meeting) --------------------------------
+    *(row(key, packed(lambda i, act=act, lv=lv: DecisionCb(act=act, b=i.branch, m=i.member, lv=lv)),
+          *[NOT_SUPERIOR] * 5, cell, stage="decide")
+      for key, act, lv, cell in (
+          ("dq:open", DecisionAction.OPEN, "", read("Quyết định xếp loại — Chi bộ Khu phố 3 (demo)", "dq:pick")),
+          ("dq:pick", DecisionAction.PICK, "", read("chi bộ đề xuất «Hoàn thành tốt nhiệm vụ»", "dq:set")),
+          ("dq:set", DecisionAction.SET, "httnv", write("Đã quyết định: Phạm Văn Đức — «Hoàn thành tốt nhiệm vụ»")),
+          ("dq:set <other level>", DecisionAction.SET, "htnv", read("Gõ lý do (bắt buộc")),
+          ("dq:all", DecisionAction.ALL, "", read("cho 1 đề xuất còn lại", "dq:all_ok")),
+          ("dq:all_ok", DecisionAction.ALL_OK, "", write("Đã xác nhận 1 đề xuất")))),
 )
 
 CELLS = [pytest.param(r, role, id=f"{r.key}|{role}") for r in TABLE for role in ROLES]
-STAGE_ORDER = ("prepare", "meeting", "ballot", "ended")
+STAGE_ORDER = ("prepare", "meeting", "ballot", "ended", "decide")
 CELLS.sort(key=lambda p: STAGE_ORDER.index(p.values[0].stage))  # fewer restores between stages
 
 
@@ -824,6 +881,13 @@ FORGED_IDS = (
     # the supervisor, on a branch they do not supervise
     ("supervisor-open", Role.SUPERVISOR, lambda i: SupervisorCb(act=SupervisorAction.OPEN, b=i.other_branch),
      no("⛔️ Chi bộ này không thuộc các chi bộ đồng chí phụ trách"), "prepare"),
+    ("decision-open", Role.SUPERVISOR, lambda i: DecisionCb(act=DecisionAction.OPEN, b=i.other_branch),
+     no("⛔️ Chi bộ này không thuộc các chi bộ đồng chí phụ trách"), "decide"),
+    ("decision-set", Role.SUPERVISOR,
+     lambda i: DecisionCb(act=DecisionAction.SET, b=i.other_branch, m=i.other_member, lv="httnv"),
+     no("⛔️ Chi bộ này không thuộc các chi bộ đồng chí phụ trách"), "decide"),
+    ("decision-all", Role.SUPERVISOR, lambda i: DecisionCb(act=DecisionAction.ALL_OK, b=i.other_branch),
+     no("⛔️ Chi bộ này không thuộc các chi bộ đồng chí phụ trách"), "decide"),
     ("supervisor-nudge", Role.SUPERVISOR, lambda i: SupervisorCb(act=SupervisorAction.NUDGE, b=i.other_branch),
      no("⛔️ Chi bộ này không thuộc các chi bộ đồng chí phụ trách"), "prepare"),
     # a voter pressing another voter's ballot button (the seal is the other voter's)
