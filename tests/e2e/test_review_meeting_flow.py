@@ -165,3 +165,94 @@ async def test_a_member_exempt_from_activity_is_neither_present_nor_a_voter(tg, 
             "SELECT rm.present FROM review_member rm JOIN membership m ON m.id = rm.membership_id "
             "JOIN person p ON p.id = m.person_id WHERE p.full_name = 'Bùi Văn Tư'"))).scalar_one()
     assert not present
+
+
+# --- point 3 ---------------------------------------------------------------------------------------------------
+
+OTHERS = ("Nguyễn Thị Lan", "Lê Thị Hà", "Phạm Văn Đức", "Hoàng Thị Mai", "Vũ Văn Hùng", "Đặng Thị Ngọc", "Bùi Văn Tư",
+          "Đỗ Thị Hương", "Ngô Văn Phúc", "Lý Văn Khoa")
+
+
+async def test_the_quota_waits_for_the_votes_and_a_result_it_changes_is_announced(tg, engine):
+    await at_member_ballot(tg)
+    first = await vote_member(tg, "Trần Văn Minh", "Xuất sắc", "8 1 0")
+    assert "Đạt «Hoàn thành xuất sắc nhiệm vụ», chờ xét tỷ lệ" in first and "bỏ phiếu lại" not in first
+    for name in OTHERS[:-1]:
+        await vote_member(tg, name, "Tốt", "7 2 0")
+    last_vote = await vote_member(tg, OTHERS[-1], "Tốt", "7 2 0")  # every vote is in: the quota is judged
+    assert "Kết quả đã công bố thay đổi" in last_vote
+    assert "Trần Văn Minh: đạt «Hoàn thành xuất sắc nhiệm vụ», chờ xét tỷ lệ → «Hoàn thành xuất sắc nhiệm vụ»" \
+        in last_vote
+    minh = f"member:{await member_id(engine, 'Trần Văn Minh')}"
+    assert (await votes(engine))[minh][4] == "htxsnv"
+
+    # Đức re-voted at HTXSNV with more approvals takes the only seat: Minh's announced result changes, said so.
+    duc = await vote_member(tg, "Phạm Văn Đức", "Xuất sắc", "9 0 0")
+    assert "Trần Văn Minh: «Hoàn thành xuất sắc nhiệm vụ» → chưa xếp loại" in duc
+    assert "ngoài hạn mức 1 đồng chí" in duc and "bỏ phiếu lại ở mức «Hoàn thành tốt nhiệm vụ»" in duc
+    assert (await votes(engine))[minh][4] is None
+
+
+async def vote_member(tg, name: str, level: str, counts: str) -> str:
+    await tg.click_button(SECRETARY, name)
+    await tg.click_button(SECRETARY, level)
+    await tg.send(SECRETARY, counts)
+    return (await tg.messages(SECRETARY))[-2]["text"]
+
+
+# --- point 4 and the meeting's secretary -----------------------------------------------------------------------
+
+
+async def review_row(engine) -> dict:
+    async with engine.connect() as connection:
+        return dict((await connection.execute(text(
+            "SELECT meeting_started_at, meeting_ended_at, meeting_reopened, meeting_reopened_at, meeting_secretary_id "
+            "FROM review"))).mappings().one())
+
+
+async def test_ending_the_meeting_asks_first_says_what_is_missing_and_can_be_undone(tg, engine, clock):
+    await at_member_ballot(tg)
+    live = next(m for m in reversed(await tg.messages(SECRETARY)) if m["text"].startswith("🎙 Hội nghị"))
+    keys = buttons(live)
+    assert not any("Mục tiếp" in b for b in keys)  # the last item
+    end = next(d for b, d in keys.items() if "Kết thúc hội nghị" in b)
+    assert end != "rv:next:0"
+    assert "Thư ký hội nghị: chưa chọn" in live["text"]
+
+    await tg.click_button(SECRETARY, "Kết thúc hội nghị")
+    asked = await tg.last_text(SECRETARY)
+    assert "Kết thúc hội nghị?" in asked
+    assert "Chưa biểu quyết: thông qua báo cáo kiểm điểm của chi ủy; xếp loại chi bộ" in asked
+    assert "11 đồng chí chưa có kết quả xếp loại" in asked and "Chưa chọn thư ký hội nghị" in asked
+    assert (await review_row(engine))["meeting_ended_at"] is None
+    await tg.click_button(SECRETARY, "Chưa, tiếp tục hội nghị")
+    assert (await review_row(engine))["meeting_ended_at"] is None
+
+    await tg.click_button(SECRETARY, "Thư ký: chọn")
+    await tg.click_button(SECRETARY, "Trần Văn Minh")
+    assert "Thư ký hội nghị: Trần Văn Minh" in await tg.last_text(SECRETARY)
+    assert (await review_row(engine))["meeting_secretary_id"] == await member_id(engine, "Trần Văn Minh")
+
+    await tg.click_button(SECRETARY, "Kết thúc hội nghị")
+    assert "Chưa chọn thư ký" not in await tg.last_text(SECRETARY)
+    await tg.click_button(SECRETARY, "Đúng, kết thúc hội nghị")
+    assert "Hội nghị đã kết thúc" in await tg.last_text(SECRETARY)
+    first = await review_row(engine)
+    assert first["meeting_ended_at"] is not None and first["meeting_reopened"] == 0
+
+    clock.advance(minutes=5)
+    await tg.click_button(SECRETARY, "Mở lại hội nghị")
+    assert "Đã mở lại hội nghị" in (await tg.messages(SECRETARY))[-2]["text"]
+    reopened = await review_row(engine)
+    assert reopened["meeting_ended_at"] is None and reopened["meeting_reopened"] == 1
+    assert reopened["meeting_started_at"] == first["meeting_started_at"] and reopened["meeting_reopened_at"]
+    async with engine.connect() as connection:
+        actions = (await connection.execute(text("SELECT action FROM audit_log WHERE action LIKE 'review.meeting%'")
+                                            )).scalars().all()
+    assert actions.count("review.meeting.reopen") == 1 and actions.count("review.meeting.end") == 1
+
+    clock.advance(minutes=30)
+    await tg.click_button(SECRETARY, "Kết thúc hội nghị")
+    await tg.click_button(SECRETARY, "Đúng, kết thúc hội nghị")
+    again = await review_row(engine)
+    assert again["meeting_ended_at"] is not None and again["meeting_ended_at"] != first["meeting_ended_at"]
