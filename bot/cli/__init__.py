@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from bot.cli.admin import admin
 from bot.cli.plan import plan
+from bot.cli.rules import rules
 from bot.config import Settings, describe_error
 
 EXIT_BAD_SETTING = 2
@@ -185,3 +186,4 @@ def demo(as_json: bool) -> None:
 
 main.add_command(plan)
 main.add_command(admin)
+main.add_command(rules)

@@ -13,7 +13,6 @@ from bot.domain.review.assessment import (
     Grave,
     Proposal,
     Sheet,
-    explain,
     propose_branch,
     propose_member,
     validate_sheet,
@@ -25,6 +24,7 @@ from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review import open_review, reviews, sync_roster
 from bot.services.review_collect import member_state
+from bot.services.review_reasons import explain
 from storage.review_models import Review, ReviewAssessment, ReviewMember
 from storage.uow import UnitOfWork
 

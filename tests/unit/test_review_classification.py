@@ -1,5 +1,6 @@
 """The classification engine at the boundaries of every threshold and quota, and its invariants."""
 
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -7,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.review.assessment import Grave, Sheet
 from bot.domain.review.classification import (
     REASON_CODES,
     BranchFacts,
@@ -394,6 +396,28 @@ def test_every_outcome_has_a_reason_and_the_quota_holds(rows, full, extra, outst
     left = [approvals[o.membership_id] for o in outcomes if any(r.code in ("quota_exceeded", "quota_tie")
                                                                  for r in o.reasons)]
     assert not kept or not left or min(kept) > max(left)
+
+
+def test_under_2014_a_sheet_carried_by_a_case_leaves_the_vote_to_decide():
+    """kh146_2014 classifies by the vote ("phải có trên 2/3 số đảng viên chính thức bỏ phiếu tán thành", mục
+    IV.2.2.a) and its exclusions (mục IV.3): a case that carries a QĐ 366 sheet and grave facts (the review was
+    switched back to the 2014 set after self-assessments) is classified exactly as without them."""
+    low = Sheet(25, 30, 10, 6, 6, 0, False)  # 55 points, 4 tasks not done: HTNV at best under QĐ 366
+    high = Sheet(30, 65, 10, 10, 10, 5, True)  # 95 points, every condition: HTXSNV under QĐ 366
+    grave = Grave("canh_cao", True, False)  # KHTNV whatever the score under QĐ 366
+    cases = [case(1, L.HTXSNV, 9, sheet=low, grave=grave), case(2, L.HTXSNV, 8, sheet=high),
+             case(3, L.HTXSNV, 12, absences=3, sheet=high)]
+    cases += [case(10 + i, L.HTTNV, 7, sheet=high) for i in range(7)] + [case(20 + i, L.HTNV, 7) for i in range(2)]
+    facts = branch(full=12, members=12)
+    outcomes = classify_members(cases, facts, KH146)
+    bare = classify_members([replace(c, sheet=None, grave=None) for c in cases], facts, KH146)
+    assert outcomes == bare
+    first, second, third = outcomes[:3]
+    assert first.level == L.HTXSNV and codes(first)[:2] == ["threshold_met", "quota_within"]
+    assert second.level is None and second.revote_level == L.HTTNV and codes(second)[0] == "threshold_missed"
+    assert third.level is None and "level_capped" in codes(third) and third.revote_level == L.HTTNV
+    assert all(o.level == L.HTTNV for o in outcomes[3:10])
+    assert not {"sheet_score", "grave_case", "level_reached"} & {r.code for o in outcomes for r in o.reasons}
 
 
 # --- score-based sets (QĐ 366) ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain.review.assessment import NO_GRAVE, Grave, Sheet, propose_member
 from bot.domain.review.classification import (
     PROBLEM_CODES,
     REASON_CODES,
@@ -18,6 +19,7 @@ from bot.domain.review.classification import (
 from bot.domain.review.levels import MEMBER_LEVELS, BranchLevel
 from bot.domain.review.rules import load_rule_set
 from bot.domain.roster import Role, Status
+from bot.services.review_reasons import explain
 from bot.texts import plain
 
 QUOTA = {"seats": 2, "candidates": 3, "of_count": 14, "percent": 15, "of_level": "httnv"}
@@ -121,6 +123,29 @@ def test_level_names():
     assert [plain("review_reasons", "branch_level", value=level) for level in BranchLevel] == [
         "Hoàn thành xuất sắc nhiệm vụ", "Trong sạch vững mạnh", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
         "Không hoàn thành nhiệm vụ", "Yếu kém"]
+
+
+QD366 = load_rule_set("qd366_2025")
+
+
+def test_the_example_line():
+    """explain(): "86 điểm; 100% nhiệm vụ đúng hạn → Hoàn thành tốt nhiệm vụ" (issue 11, point 2)."""
+    line = explain(propose_member(Sheet(30, 56, 10, 10, 10, 0, None), NO_GRAVE, QD366))
+    assert line == "86 điểm; 100% nhiệm vụ đúng hạn → Hoàn thành tốt nhiệm vụ"
+
+
+def test_the_line_names_each_failed_condition_down_to_the_level_reached():
+    """One late task of ten: neither HTXSNV nor HTTNV (100% on time); HTNV takes up to 20% late."""
+    line = explain(propose_member(Sheet(30, 65, 10, 10, 9, 5, None), NO_GRAVE, QD366))
+    assert line == ("95 điểm; chưa đủ điều kiện «Hoàn thành xuất sắc nhiệm vụ»: 9/10 nhiệm vụ đúng hạn (cần từ 100%); "
+                    "chưa đủ điều kiện «Hoàn thành tốt nhiệm vụ»: 9/10 nhiệm vụ đúng hạn (cần từ 100%); "
+                    "100% nhiệm vụ hoàn thành; 1/10 nhiệm vụ chưa bảo đảm tiến độ (không quá 20%) "
+                    "→ Hoàn thành nhiệm vụ")
+
+
+def test_the_line_of_a_self_admitted_fault_says_the_superior_decides():
+    line = explain(propose_member(Sheet(30, 65, 10, 10, 10, 5, None), Grave("khien_trach", False, True), QD366))
+    assert line == "bị kỷ luật khiển trách → Không hoàn thành nhiệm vụ (cấp trên xem xét: tự giác nhận lỗi)"
 
 
 def test_names_are_escaped():

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from bot.domain.review.levels import MemberLevel
 from bot.domain.review.reasons import ClassificationInputError, Problem, Reason
 from bot.domain.review.rules import DISCIPLINES, Condition, RuleSet, ScoreBand
-from bot.texts import plain  # explain() renders review_reasons.j2: the one template the pure core reads
 
 COMMON_MAX = 30
 RESULTS_MAX = 70
@@ -265,12 +264,4 @@ def quota_check(levels: Mapping[int, MemberLevel], rules: RuleSet, *, outstandin
               "margin": tuple((names or {}).get(member, str(member)) for member in margin)}
     code = "quota_warning" if len(top) > seats else "quota_room"
     return QuotaCheck(len(top), of_count, params["percent"], seats, tuple(margin), group, Reason(code, params))
-
-
-# --- the one line --------------------------------------------------------------------------------------------
-
-
-def explain(proposal: Proposal) -> str:
-    """One line in Vietnamese, e.g. "86 điểm; 100% nhiệm vụ đúng hạn → Hoàn thành tốt nhiệm vụ"."""
-    return plain("review_reasons", "explain", reasons=proposal.reasons, final=str(proposal.level))
 
