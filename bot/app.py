@@ -39,9 +39,9 @@ from storage.dialogs import DialogStorage
 log = logging.getLogger(__name__)
 
 # The command menu, in the order Telegram shows it; descriptions come from templates/messages/menu.j2.
-MENU = ("start", "buoc", "thangnay", "thangsau", "lich", "kiemdiem", "tukiemdiem", "nhapkehoach", "themviec",
-        "xuatlich", "nhacviec", "doanvien", "themdv", "nhapds", "moigiamsat", "tinhhinh", "donvi", "toi", "huy",
-        "help")
+MENU = ("start", "buoc", "thangnay", "thangsau", "lich", "kiemdiem", "tukiemdiem", "tudanhgia", "nhapkehoach",
+        "themviec", "xuatlich", "nhacviec", "doanvien", "themdv", "nhapds", "moigiamsat", "tinhhinh", "donvi", "toi",
+        "huy", "help")
 SANDBOX_TOKEN = "100000001:sandbox-token-not-a-secret"
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.domain.plans.structure import split_lines
 from bot.domain.roster import Role, Status
-from bot.services import demo_supervision, plan_import, reminders, review, review_collect
+from bot.services import demo_supervision, plan_import, reminders, review, review_assessment, review_collect
 from bot.services.actor import load_actor
 from bot.texts import render_document
 from storage.models import Branch, Membership, Person, SupervisorLink
@@ -84,6 +84,29 @@ DEMO_SELF_REVIEW = ("Bản tự kiểm điểm năm {year}: thực hiện đầy
                     "giữ mối liên hệ với cấp ủy nơi cư trú; hạn chế: chưa chủ động góp ý trong sinh hoạt.")
 
 
+# Sheets the demo's members filled in the bot (QĐ 366: 30 + 70 points), and the branch's own.
+DEMO_SHEETS = {
+    1002: {"common": 28, "results": 64, "tasks_total": 12, "tasks_done": 12, "tasks_on_time": 12, "tasks_exceeded": 4},
+    1003: {"common": 26, "results": 60, "tasks_total": 10, "tasks_done": 10, "tasks_on_time": 10, "tasks_exceeded": 1},
+    1004: {"common": 25, "results": 55, "tasks_total": 8, "tasks_done": 8, "tasks_on_time": 7, "tasks_exceeded": 0},
+}
+DEMO_BRANCH_SHEET = {"common": 27, "results": 62, "tasks_total": 15, "tasks_done": 15, "tasks_on_time": 14,
+                     "tasks_exceeded": 3}
+DEMO_CHECKED = (1002, 1003)  # the committee has checked these; the third waits
+
+
+async def _sheets(uow: UnitOfWork, secretary, now: datetime) -> None:
+    """Under a rule set that reads scores: three members' sheets (two checked by the committee) and the branch's."""
+    if not await review_assessment.asks_sheet(uow, secretary):
+        return
+    for user_id, figures in DEMO_SHEETS.items():
+        await review_assessment.save_own(uow, await load_actor(uow, user_id), figures, None, now)
+    roster = {m.person.telegram_user_id: m.id for m in await uow.branches.roster(secretary.home.branch_id)}
+    for user_id in DEMO_CHECKED:
+        await review_assessment.accept(uow, secretary, review_assessment.member_subject(roster[user_id]), now)
+    await review_assessment.save_for(uow, secretary, review_assessment.BRANCH, DEMO_BRANCH_SHEET, True, now)
+
+
 async def _review_in_progress(uow: UnitOfWork, now: datetime, tz: ZoneInfo) -> None:
     """This year's review, halfway through step 1: some self-reviews and residence comments in, one feedback."""
     secretary = await load_actor(uow, ROSTER[0].user_id)
@@ -94,6 +117,7 @@ async def _review_in_progress(uow: UnitOfWork, now: datetime, tz: ZoneInfo) -> N
     for user_id in (1002, 1003, 1004):
         await review_collect.submit_self_review(uow, await load_actor(uow, user_id),
                                                 text=DEMO_SELF_REVIEW.format(year=local.year), file_name=None, now=now)
+    await _sheets(uow, secretary, now)
     by_user = {m.user_id: m for m in ROSTER}
     roster = {m.person.telegram_user_id: m.id for m in await uow.branches.roster(secretary.home.branch_id)}
     await review_collect.mark(uow, secretary, roster[1005], review_collect.Mark.PAPER, now)

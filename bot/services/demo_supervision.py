@@ -9,7 +9,15 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.review.levels import MemberLevel
 from bot.domain.roster import Role, Status
-from bot.services import calendar, review, review_collect, review_meeting, review_progress, supervision_admin
+from bot.services import (
+    calendar,
+    review,
+    review_assessment,
+    review_collect,
+    review_meeting,
+    review_progress,
+    supervision_admin,
+)
 from bot.services.actor import Actor, load_actor
 from bot.services.review_meeting import BRANCH, COMMITTEE_REPORT, Counts
 from storage.models import Branch, Membership, Person
@@ -98,12 +106,40 @@ async def _prepare(uow: UnitOfWork, secretary: Actor, now: datetime) -> None:
     await _tick(uow, secretary, "prepare", now)
 
 
+# A sheet that proposes each level under QĐ 366 (30 + 70 points; 10 tasks, how many on time and beyond).
+LEVEL_SHEETS = {
+    MemberLevel.HTXSNV: {"common": 28, "results": 64, "tasks_total": 10, "tasks_done": 10, "tasks_on_time": 10,
+                         "tasks_exceeded": 4},
+    MemberLevel.HTTNV: {"common": 26, "results": 58, "tasks_total": 10, "tasks_done": 10, "tasks_on_time": 10,
+                        "tasks_exceeded": 1},
+    MemberLevel.HTNV: {"common": 22, "results": 40, "tasks_total": 10, "tasks_done": 10, "tasks_on_time": 8,
+                       "tasks_exceeded": 0},
+    MemberLevel.KHTNV: {"common": 15, "results": 28, "tasks_total": 10, "tasks_done": 6, "tasks_on_time": 5,
+                        "tasks_exceeded": 0},
+}
+
+
+async def assess(uow: UnitOfWork, secretary: Actor, levels: dict[int, MemberLevel], now: datetime) -> None:
+    """Under a rule set that reads scores: each member's sheet (the secretary's own as herself, the others', who
+    do not use the bot, filled for them) proposing the level given, checked by the committee."""
+    for membership_id, level in levels.items():
+        subject = review_assessment.member_subject(membership_id)
+        if membership_id == secretary.home.membership_id:
+            await review_assessment.save_own(uow, secretary, LEVEL_SHEETS[level], None, now)
+        else:
+            await review_assessment.save_for(uow, secretary, subject, LEVEL_SHEETS[level], None, now)
+        await review_assessment.accept(uow, secretary, subject, now)
+
+
 async def _meet(uow: UnitOfWork, secretary: Actor, spec: BranchSpec, now: datetime) -> None:
+    levels = dict(zip(await _roster_ids(uow, secretary), spec.levels, strict=False))
+    if await review_assessment.asks_sheet(uow, secretary):
+        await assess(uow, secretary, levels, now)
     await review_meeting.start_meeting(uow, secretary, now)
     everyone = Counts(len(spec.members) + 1, 0, 0)
     await review_meeting.record_collective(uow, secretary, COMMITTEE_REPORT, everyone, now)
     await review_meeting.record_collective(uow, secretary, BRANCH, everyone, now, score=spec.branch_score)
-    for membership_id, level in zip(await _roster_ids(uow, secretary), spec.levels, strict=False):
+    for membership_id, level in levels.items():
         await review_meeting.record_member(uow, secretary, membership_id, level, everyone, now)
     await review_meeting.end_meeting(uow, secretary, now)
     await _tick(uow, secretary, "meeting", now)
@@ -158,7 +194,8 @@ DEMO_BRANCHES = (
     BranchSpec("Chi bộ Khu phố 2 (demo)", (1201, "Đinh Văn Toàn"),
                ("Phùng Thị Lụa", "Tôn Văn Bình", "Giang Thị Mận", "Khúc Văn Tài", "Ông Thị Huệ"),
                Stage.MET, meeting_in_days=-3, self_reviews=6,
-               levels=(L.HTTNV, L.HTTNV, L.HTNV, L.HTTNV, L.HTNV, L.KHTNV), branch_score=78),
+               levels=(L.HTTNV, L.HTTNV, L.HTNV, L.HTTNV, L.HTNV, L.KHTNV), branch_score=78,
+               rule_set="qd366_2025"),  # classified from assessment sheets (see `assess`)
     BranchSpec("Chi bộ Khu phố 4 (demo)", (1301, "Lạc Thị Phương"),
                ("Âu Văn Cường", "Thân Thị Dung", "Văn Đức Long", "Bạch Thị Liên"),
                Stage.STARTED, overdue_tasks=2),

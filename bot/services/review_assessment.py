@@ -25,6 +25,7 @@ from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review import open_review, reviews, sync_roster
 from bot.services.review_collect import member_state
 from bot.services.review_reasons import explain
+from bot.services.rule_options import rules_for
 from storage.review_models import Review, ReviewAssessment, ReviewMember
 from storage.uow import UnitOfWork
 
@@ -135,7 +136,7 @@ async def _absences(uow: UnitOfWork, review: Review, subject: str) -> int:
 
 
 async def _store_proposal(uow: UnitOfWork, review: Review, row: ReviewAssessment) -> None:
-    proposal = proposal_of(row, load_rule_set(review.rule_set), await _absences(uow, review, row.subject))
+    proposal = proposal_of(row, await rules_for(uow, review), await _absences(uow, review, row.subject))
     row.proposed = str(proposal.level) if proposal else None
     row.reasons = json.dumps([r.as_dict() for r in proposal.reasons] if proposal else [], ensure_ascii=False)
     row.superior_decides = bool(proposal and proposal.superior_decides)
@@ -149,7 +150,7 @@ async def refresh_proposals(uow: UnitOfWork, review: Review) -> None:
 
 async def _view(uow: UnitOfWork, review: Review, subject: str, name: str, linked: bool) -> SheetView:
     row = await reviews(uow).assessment(review.id, subject)
-    rules = load_rule_set(review.rule_set)
+    rules = await rules_for(uow, review)
     absences = await _absences(uow, review, subject)
     proposal = proposal_of(row, rules, absences) if row else None
     names = {}
@@ -412,10 +413,10 @@ async def ballot_offer(uow: UnitOfWork, actor: Actor, membership_id: int) -> Off
     """The level to offer for a member at the meeting: the sheet's proposal (None under a vote-based rule set).
     A member without a sheet is refused with who fills it."""
     review = await open_review(uow, actor)
+    subject = member_subject(membership_id)
+    name, linked = await _subject(uow, review, subject)  # another branch's member is refused first
     if not load_rule_set(review.rule_set).uses_scores:
         return None
-    subject = member_subject(membership_id)
-    name, linked = await _subject(uow, review, subject)
     v = await _view(uow, review, subject, name, linked)
     if v.proposal is None or v.line is None:
         raise ServiceError("sheet_missing", name=name, linked=linked, branch=False)

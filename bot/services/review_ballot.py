@@ -20,6 +20,7 @@ from bot.domain.review.rules import load_rule_set
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review import open_review, reviews
+from bot.services.review_assessment import member_sheets, require_sheet
 from bot.services.review_collect import member_states
 from bot.services.review_meeting import (
     Counts,
@@ -126,8 +127,11 @@ async def _check_levels(uow: UnitOfWork, review: Review, members, proposals: dic
     entries = {e.membership_id: e for e in await reviews(uow).members(review.id)}
     states = {m.membership_id: m for m in members}
     branch_facts = facts(members)
+    sheets = await member_sheets(uow, review)
     for membership_id, level in proposals.items():
-        case = member_case(states[membership_id], entries[membership_id], level, Counts(0, 0, 0))
+        state = states[membership_id]
+        require_sheet(state.full_name, state.telegram_user_id is not None, sheets.get(membership_id), rules)
+        case = member_case(state, entries[membership_id], level, Counts(0, 0, 0), sheets.get(membership_id))
         if problems := validate_counts(case, branch_facts, rules):
             raise ServiceError("vote_refused", problems=[reason_json(p) for p in problems])
 

@@ -121,7 +121,8 @@ async def _live(uow: UnitOfWork, review: Review) -> LiveMeeting:
         raise ServiceError("no_meeting_date")
     members = await member_states(uow, review)
     reviewed = {m.membership_id for m in reviewed_here(members)}
-    items = meeting_order(_attendees(members), reviewed=reviewed)
+    items = meeting_order(_attendees(members), reviewed=reviewed,
+                          branch_last=load_rule_set(review.rule_set).branch_last)  # QĐ 366 Điều 12 §2(3)
     start = review.meeting_started_at or review.meeting_at
     keys = [i.key for i in items]
     current = keys.index(review.current_item) if review.current_item in keys else 0

@@ -25,6 +25,7 @@ from bot.services.review_progress import Progress, ReviewFacts, Tick, assemble, 
 from bot.texts import render
 from storage.models import Branch
 from storage.review_models import Review
+from storage.review_repositories import ReviewRepo
 from storage.supervision_models import SupervisorSnapshot
 from storage.supervision_repositories import EntryRow, SupervisionRepo
 from storage.uow import UnitOfWork
@@ -71,6 +72,8 @@ async def _progress(uow: UnitOfWork, reviews: list[Review],
     answered: dict[int, list[bool]] = defaultdict(list)
     for review_id, answer in await supervision.feedback(ids):
         answered[review_id].append(bool(answer))
+    sheets = {(review_id, subject): checked
+              for review_id, subject, checked in await ReviewRepo(uow.session).assessment_checks(ids)}
     ticks: dict[int, dict[str, Tick]] = defaultdict(dict)
     for review_id, key, task_id, done_at in await supervision.ticks(ids):
         ticks[review_id][key] = Tick(task_id, done_at is not None)
@@ -78,7 +81,8 @@ async def _progress(uow: UnitOfWork, reviews: list[Review],
     for review in reviews:
         found[review.id] = assemble(ReviewFacts(
             review=review, branch_name=names[review.branch_id],
-            members=tuple(member_state(review, e) for e in entries[review.id]), voted=frozenset(votes[review.id]),
+            members=tuple(member_state(review, e, sheets.get((review.id, f"member:{e.membership_id}")))
+                          for e in entries[review.id]), voted=frozenset(votes[review.id]),
             feedback_answered=tuple(answered[review.id]), ticks=ticks[review.id],
             proposals=proposals_of(votes[review.id].items()), decisions=decisions.get(review.id, {}),
         ))
