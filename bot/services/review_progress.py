@@ -12,17 +12,18 @@ from typing import NamedTuple
 
 from bot.domain.review.decision import MEMBER_PREFIX, Decided, Standing, proposals_of, standings
 from bot.domain.review.procedure import DatedTask, Procedure, dated_tasks, load_procedure
+from bot.domain.review.rules import load_rule_set
 from bot.services.actor import Actor
-from bot.services.review import open_review, reviews
+from bot.services.review import SCORE_TASKS, open_review, reviews
 from bot.services.review_collect import MemberState, member_states
 from storage.decision_repositories import DecisionRepo
 from storage.review_models import Review
 from storage.uow import UnitOfWork
 
 # Checklist keys whose progress comes from the review's own records; all others are calendar ticks.
-COUNTED = frozenset({"self_reviews", "residence_forms_out", "residence_comments_in", "named_feedback",
-                     "committee_report_adopted", "branch_ballot", "self_reviews_presented", "member_ballots",
-                     "feedback_answered"})
+COUNTED = frozenset({"self_reviews", "assessment_sheets", "assessment_checked", "residence_forms_out",
+                     "residence_comments_in", "named_feedback", "committee_report_adopted", "branch_ballot",
+                     "self_reviews_presented", "member_ballots", "feedback_answered"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Progress:
     meeting_place: str | None
     rule_set: str
     secret_ballot: bool
+    outstanding: bool  # the branch's outstanding results: the larger HTXSNV quota
     phase: str  # "no_meeting_date", "prepare", "meeting", "report", "done"
     steps: tuple[StepView, ...]
     members: tuple[MemberState, ...]
@@ -118,6 +120,8 @@ def _counts(facts: ReviewFacts) -> dict[str, tuple[int, int]]:
     presented = len(present) if review.meeting_ended_at else ballots_done
     return {
         "self_reviews": (sum(1 for m in reviewing if m.self_review), len(reviewing)),
+        "assessment_sheets": (sum(1 for m in reviewing if m.assessment in ("filled", "checked")), len(reviewing)),
+        "assessment_checked": (sum(1 for m in reviewing if m.assessment == "checked"), len(reviewing)),
         "residence_forms_out": (sum(1 for m in reviewing if m.residence_requested), len(reviewing)),
         "residence_comments_in": (sum(1 for m in reviewing if m.residence_received), len(reviewing)),
         "named_feedback": (len(feedback), 0),
@@ -138,9 +142,12 @@ def assemble(facts: ReviewFacts) -> Progress:
     )
     counts = _counts(facts)
     steps = []
+    scored = load_rule_set(review.rule_set).uses_scores
     for step in procedure.steps:
         items = []
         for task in step.tasks:
+            if task.key in SCORE_TASKS and not scored:
+                continue
             tick = facts.ticks.get(task.key)
             done, total = counts.get(task.key) or (int(tick is not None and tick.done), 1)
             items.append(ChecklistItem(
@@ -154,6 +161,7 @@ def assemble(facts: ReviewFacts) -> Progress:
     return Progress(
         review_id=review.id, year=review.year, branch_name=facts.branch_name, meeting_at=review.meeting_at,
         meeting_place=review.meeting_place, rule_set=review.rule_set, secret_ballot=review.secret_ballot,
+        outstanding=review.outstanding,
         phase=_phase(review, steps_t), steps=steps_t, members=facts.members,
         decisions=standings(facts.proposals, facts.decisions,
                             ((f"{MEMBER_PREFIX}{m.membership_id}", m.full_name) for m in facts.members))
