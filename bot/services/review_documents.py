@@ -21,14 +21,13 @@ from bot.documents.render import (
 )
 from bot.domain.review.levels import MEMBER_LEVELS
 from bot.domain.review.record import Missing, Record, Unclassified, VoteFact, percent
-from bot.domain.review.rules import load_rule_set
+from bot.domain.review.rules import RuleSet, load_rule_set
 from bot.domain.roster import Role
 from bot.services.actor import Actor
 from bot.services.errors import ServiceError
 from bot.services.review import open_review
 from bot.services.review_record import record as review_record
 from bot.texts import plain
-from storage.review_models import Review
 from storage.uow import UnitOfWork
 
 
@@ -55,10 +54,21 @@ class Papers:
 
 
 @dataclass(frozen=True)
+class Setting:
+    """What the papers state besides the record: the review's year, rules and meeting details, the branch."""
+
+    year: int
+    rules: RuleSet
+    branch: doc.BranchInfo
+    venue: str | None
+    secret_ballot: bool
+    branch_score: int | None
+
+
+@dataclass(frozen=True)
 class _Context:
-    review: Review
+    setting: Setting
     record: Record
-    info: doc.BranchInfo
     signer: doc.Signer
     held_on: date  # the meeting's real start, in the branch's time zone: the same day in every paper
     today: date
@@ -69,19 +79,24 @@ async def documents(uow: UnitOfWork, actor: Actor, now: datetime, tz: ZoneInfo) 
     """Every paper of the ended meeting; feedback notices one per source, once all its points are answered."""
     review = await open_review(uow, actor)
     record = await review_record(uow, review)
+    branch = await uow.branches.get(review.branch_id)
+    setting = Setting(review.year, load_rule_set(review.rule_set),
+                      doc.BranchInfo(branch.name, branch.superior_unit or "", ""), review.meeting_place,
+                      review.secret_ballot, review.branch_score)
+    return papers(record, setting, now, tz)
+
+
+def papers(record: Record, setting: Setting, now: datetime, tz: ZoneInfo) -> Papers:
+    """The papers of a record, or a ServiceError saying what keeps them from stating a result."""
     if Missing.MEETING_NOT_ENDED in record.missing:
         raise ServiceError("meeting_not_ended")
     if record.missing:
         raise ServiceError("papers_incomplete", missing=[str(m) for m in record.missing],
                            open_ballots=len(record.open_ballots))
-    branch = await uow.branches.get(review.branch_id)
     secretary = next((m for m in record.members if m.role == Role.SECRETARY), None)
-    ctx = _Context(
-        review, record, doc.BranchInfo(branch.name, branch.superior_unit or "", ""),
-        doc.Signer(secretary.name if secretary else ""),
-        record.started_at.astimezone(tz).date(), now.astimezone(tz).date(), tz,
-    )
-    year, info = review.year, ctx.info
+    ctx = _Context(setting, record, doc.Signer(secretary.name if secretary else ""),
+                   record.started_at.astimezone(tz).date(), now.astimezone(tz).date(), tz)
+    year, info = setting.year, setting.branch
     files = [
         ("minutes", file_name(DocumentKind.MINUTES, info, year), render_minutes(_minutes(ctx))),
         ("list", file_name(DocumentKind.CLASSIFICATION_LIST, info, year),
@@ -126,12 +141,12 @@ def _branch_ballot(ctx: _Context) -> doc.BranchBallot:
     return doc.BranchBallot(
         plain("review_reasons", "branch_level", value=level) if level else "", _vote(vote),
         _t("branch_result", level=level, adopted=bool(vote.outcome), decided=decision.level if decision else None),
-        str(ctx.review.branch_score) if ctx.review.branch_score is not None else "",
+        str(ctx.setting.branch_score) if ctx.setting.branch_score is not None else "",
     )
 
 
 def _minutes(ctx: _Context) -> doc.MinutesData:
-    record, review, tz = ctx.record, ctx.review, ctx.tz
+    record, setting, tz = ctx.record, ctx.setting, ctx.tz
     leaders = [m for m in record.present if m.role != Role.MEMBER]
     chair = leaders[0] if leaders else None  # the secretary; without her the deputy, then a committee member
     deputy = next((m for m in record.present if m.role == Role.DEPUTY), None)
@@ -139,7 +154,7 @@ def _minutes(ctx: _Context) -> doc.MinutesData:
     blank = _t("blank")
     chair_name = chair.name if chair else blank
     return doc.MinutesData(
-        branch=ctx.info, year=review.year, venue=review.meeting_place or blank,
+        branch=setting.branch, year=setting.year, venue=setting.venue or blank,
         started_at=record.started_at.astimezone(tz), ended_at=record.ended_at.astimezone(tz),
         chair=doc.Person(chair_name, _t("role", role=chair.role) if chair else ""),
         clerk=doc.Person(record.clerk or blank),
@@ -162,7 +177,7 @@ def _minutes(ctx: _Context) -> doc.MinutesData:
         residence_comments=tuple(doc.ResidenceComment(m.name, "", m.residence_comment or "")
                                  for m in record.reviewing if m.residence_received),
         residence_received=record.residence_received.done, residence_total=record.residence_received.total,
-        e_ballot=review.secret_ballot,
+        e_ballot=setting.secret_ballot,
         proposals=record.superior_decides,
     )
 
@@ -180,7 +195,7 @@ def _groups(record: Record) -> tuple[doc.LevelGroup, ...]:
 def _classification(ctx: _Context) -> doc.ClassificationListData:
     record = ctx.record
     return doc.ClassificationListData(
-        branch=ctx.info, year=ctx.review.year, issued_on=ctx.today, members_total=len(record.members),
+        branch=ctx.setting.branch, year=ctx.setting.year, issued_on=ctx.today, members_total=len(record.members),
         classified_total=len(record.classified), groups=_groups(record), signer=ctx.signer,
         not_classified=_unclassified_rows(record), percent_base=_t("percent_base", n=len(record.classified)),
         proposals=not record.final,
@@ -188,16 +203,14 @@ def _classification(ctx: _Context) -> doc.ClassificationListData:
 
 
 def _report(ctx: _Context) -> doc.ReportData:
-    record = ctx.record
-    rules = load_rule_set(ctx.review.rule_set)
+    record, rules = ctx.record, ctx.setting.rules
     names = {m.membership_id: m.name for m in record.members}
     awaiting = sum(1 for c in record.classified if not c.final)
-    branch_awaits = record.superior_decides and record.branch_decision is None
     to_confirm = tuple(u.text for u in rules.unsettled)
-    if awaiting or branch_awaits:
-        to_confirm = (_t("awaiting", members=awaiting, branch=branch_awaits), *to_confirm)
+    if awaiting or record.branch_awaits:
+        to_confirm = (_t("awaiting", members=awaiting, branch=record.branch_awaits), *to_confirm)
     return doc.ReportData(
-        branch=ctx.info, year=ctx.review.year, issued_on=ctx.today, addressee=ctx.info.superior,
+        branch=ctx.setting.branch, year=ctx.setting.year, issued_on=ctx.today, addressee=ctx.setting.branch.superior,
         meeting_on=ctx.held_on,
         members_total=len(record.members), full_members_total=len(record.full_members),
         probationary_total=len(record.probationary),
@@ -226,7 +239,8 @@ def _notices(ctx: _Context) -> list[tuple[str, doc.FeedbackNoticeData | None]]:
         by_source.setdefault(f.source, []).append(f)
     return [
         (source, doc.FeedbackNoticeData(
-            branch=ctx.info, year=ctx.review.year, issued_on=ctx.today, recipient=source, signer=ctx.signer,
+            branch=ctx.setting.branch, year=ctx.setting.year, issued_on=ctx.today, recipient=source,
+            signer=ctx.signer,
             points=tuple(doc.FeedbackPoint(names.get(f.about) or _t("committee"), f.content, f.answer)
                          for f in items),
             received_on=min(f.received_at for f in items).astimezone(ctx.tz).date(), meeting_on=ctx.held_on,

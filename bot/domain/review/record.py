@@ -175,7 +175,7 @@ class Record:
     probationary: tuple[MemberFact, ...]
     present: tuple[MemberFact, ...]
     full_present: tuple[MemberFact, ...]
-    absent: tuple[MemberFact, ...]  # marked absent (whether or not they review this year)
+    absent: tuple[MemberFact, ...]  # not present: marked absent, or excused from or suspended from activity
     reviewing: tuple[MemberFact, ...]  # review this year
     reviewed: tuple[MemberFact, ...]  # reviewed at this meeting
     not_reviewed: tuple[Unclassified, ...]  # exempt, suspended, new, absent
@@ -198,10 +198,15 @@ class Record:
     superior_decides: bool
 
     @property
+    def branch_awaits(self) -> bool:
+        """The branch's own level is a proposal the superior has not decided on yet."""
+        return (self.superior_decides and self.branch is not None and self.branch.outcome is not None
+                and self.branch_decision is None)
+
+    @property
     def final(self) -> bool:
         """Every level stated is final (no proposal awaits the superior)."""
-        return all(c.final for c in self.classified) and (not self.superior_decides or self.branch_decision
-                                                          is not None or self.branch is None)
+        return all(c.final for c in self.classified) and not self.branch_awaits
 
     @property
     def missing(self) -> tuple[Missing, ...]:
@@ -279,7 +284,7 @@ def derive(facts: StoredReview) -> Record:
         probationary=tuple(m for m in members if m.status == Status.PROBATIONARY),
         present=present,
         full_present=tuple(m for m in present if m.status == Status.FULL),
-        absent=tuple(m for m in members if m.present is False),
+        absent=tuple(m for m in members if not _present(m)),
         reviewing=reviewing,
         reviewed=reviewed,
         not_reviewed=not_reviewed,
