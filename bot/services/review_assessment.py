@@ -174,7 +174,7 @@ async def _member(uow: UnitOfWork, review: Review, membership_id: int) -> Review
         raise AccessDenied("foreign_member", membership_id=membership_id)
     state = member_state(review, entry)
     if not state.reviews:
-        raise ServiceError("member_exempt", code=state.exemption)
+        raise ServiceError("member_exempt", exemption=state.exemption)
     return entry
 
 

@@ -57,6 +57,7 @@ from bot.services import (
     invitations,
     plan_import,
     review,
+    review_assessment,
     review_ballot,
     review_meeting,
     review_progress,
@@ -139,6 +140,8 @@ USERS = {Role.STRANGER: 1999, Role.MEMBER: 1004, Role.DEPUTY: 1002, Role.SECRETA
          Role.OTHER_SECRETARY: COLLECTING.secretary[0], Role.SUPERVISOR: 903}
 SUPERVISOR_NAME = "Phan Văn Giám"
 NEW_MEMBER = "Đinh Văn Long"  # added to this branch's roster, not linked to Telegram yet
+# An assessment sheet (QĐ 366, 83 points) for the members of this branch who have none.
+SHEET = {"common": 25, "results": 58, "tasks_total": 10, "tasks_done": 10, "tasks_on_time": 10, "tasks_exceeded": 1}
 
 
 # -- what a cell expects ------------------------------------------------------------------------------------
@@ -257,12 +260,28 @@ async def build_world(uows: Callable[[], UnitOfWork]) -> Ids:
         day = await review.planned_meeting_day(uow, secretary)
         ids.planned_day = int(day.strftime("%Y%m%d"))
         ids.unit = (await supervision_admin.find_unit(uow, demo.DEMO_SUPERIOR)).id
+    await fill_sheets(uows)
     async with uows() as uow:
         other = await load_actor(uow, USERS[Role.OTHER_SECRETARY])
         await review_progress.progress(uow, other, manage=True)
         ids.other_member = max(m.id for m in await uow.branches.roster(ids.other_branch))
         ids.other_task = min(t.id for t in await uow.calendar.tasks(ids.other_branch))
     return ids
+
+
+async def fill_sheets(uows: Callable[[], UnitOfWork]) -> None:
+    """QĐ 366 classifies from assessment sheets: every member of this branch who reviews and has none fills one
+    (the member without the bot's by the secretary), so the meeting and the secret ballot can take everyone."""
+    async with uows() as uow:
+        secretary = await load_actor(uow, USERS[Role.SECRETARY])
+        missing = [m for m in (await review_progress.progress(uow, secretary, manage=True)).members
+                   if m.assessment == "missing"]
+        for m in missing:
+            if m.telegram_user_id is None:
+                await review_assessment.save_for(uow, secretary, review_assessment.member_subject(m.membership_id),
+                                                 SHEET, None, NOW)
+            else:
+                await review_assessment.save_own(uow, await load_actor(uow, m.telegram_user_id), SHEET, None, NOW)
 
 
 async def start_meetings(uows: Callable[[], UnitOfWork]) -> None:
@@ -276,9 +295,7 @@ async def open_ballot(uows: Callable[[], UnitOfWork], ids: Ids) -> None:
     async with uows() as uow:
         secretary = await load_actor(uow, USERS[Role.SECRETARY])
         p = await review_progress.progress(uow, secretary, manage=True)
-        # QĐ 366: a member is put to the vote on their sheet's proposal, so only members with a sheet.
-        proposals = {m.membership_id: MemberLevel.HTTNV for m in review_meeting.reviewed_here(list(p.members))
-                     if m.assessment != "missing"}
+        proposals = {m.membership_id: MemberLevel.HTTNV for m in review_meeting.reviewed_here(list(p.members))}
         opened = await review_ballot.open_ballots(uow, secretary, proposals, NOW)
     for user_id, t in opened.tickets:
         ids.tickets.setdefault(user_id, BallotCb(b=t.ballot_id, c="a", p=t.current, v=t.version, s=t.seal))
