@@ -74,14 +74,15 @@ def assessment_status(review: Review, sheet_checked: bool | None) -> str | None:
 def member_state(review: Review, entry: ReviewMember, sheet_checked: bool | None = None) -> MemberState:
     membership: Membership = entry.membership
     meeting = review.meeting_on or review.started_at.date()
+    exempt_code = exemption(admitted_on=membership.admitted_on, meeting=meeting, exempt=membership.exempt,
+                            suspended=membership.suspended)
     return MemberState(
         membership_id=membership.id,
         full_name=membership.person.full_name,
         role=membership.role,
         status=membership.status,
         telegram_user_id=membership.person.telegram_user_id,
-        exemption=exemption(admitted_on=membership.admitted_on, meeting=meeting, exempt=membership.exempt,
-                            suspended=membership.suspended),
+        exemption=exempt_code,
         self_review=entry.self_review,
         residence_requested=entry.residence_requested_at is not None,
         residence_received=entry.residence_received_at is not None,
@@ -90,7 +91,7 @@ def member_state(review: Review, entry: ReviewMember, sheet_checked: bool | None
         meetings_missed=entry.meetings_missed,
         sick_leave_months=entry.sick_leave_months,
         disciplined=entry.disciplined,
-        assessment=assessment_status(review, sheet_checked),
+        assessment=None if exempt_code else assessment_status(review, sheet_checked),
     )
 
 
@@ -128,7 +129,7 @@ async def submit_self_review(uow: UnitOfWork, actor: Actor, *, text: str | None,
     entry = await _entry(uow, review, actor.home.membership_id)
     state = member_state(review, entry)
     if not state.reviews:
-        raise ServiceError("member_exempt", code=state.exemption)
+        raise ServiceError("member_exempt", exemption=state.exemption)
     entry.self_review, entry.self_review_text, entry.self_review_file, entry.self_review_file_id = (
         "bot", text, file_name, file_id)
     entry.self_review_at = now
