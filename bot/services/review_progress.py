@@ -12,10 +12,12 @@ from typing import NamedTuple
 
 from bot.domain.review.decision import MEMBER_PREFIX, Decided, Standing, proposals_of, standings
 from bot.domain.review.procedure import DatedTask, Procedure, dated_tasks, load_procedure
+from bot.domain.review.record import FeedbackFact, Record, StoredReview, VoteFact, derive
 from bot.domain.review.rules import load_rule_set
 from bot.services.actor import Actor
 from bot.services.review import SCORE_TASKS, open_review, reviews
 from bot.services.review_collect import MemberState, member_states
+from bot.services.review_record import member_fact, stored
 from storage.decision_repositories import DecisionRepo
 from storage.review_models import Review
 from storage.uow import UnitOfWork
@@ -65,6 +67,7 @@ class Progress:
     steps: tuple[StepView, ...]
     members: tuple[MemberState, ...]
     decisions: tuple[Standing, ...] = ()  # once the meeting has ended: each proposal, decided or awaiting
+    record: Record | None = None  # every figure of the review (bot/domain/review/record.py)
 
     @property
     def current(self) -> StepView | None:
@@ -110,26 +113,37 @@ class ReviewFacts:
     ticks: Mapping[str, Tick]  # procedure key → its calendar task
     proposals: Mapping[str, str] = field(default_factory=dict)  # member/branch subject → the level proposed
     decisions: Mapping[str, Decided] = field(default_factory=dict)  # subject → the superior's decision
+    stored: StoredReview | None = None  # everything stored, where loaded for one review (/buoc, the papers)
 
 
-def _counts(facts: ReviewFacts) -> dict[str, tuple[int, int]]:
-    review, votes, feedback = facts.review, facts.voted, facts.feedback_answered
+def record_of(facts: ReviewFacts) -> Record:
+    """The review's record: from everything stored where it was loaded, else from what a summary of many
+    branches loads (members, the subjects voted and their proposals, which feedback is answered)."""
+    if facts.stored is not None:
+        return derive(facts.stored)
+    return derive(StoredReview(
+        members=tuple(member_fact(m) for m in facts.members),
+        votes=tuple(VoteFact(subject, outcome=facts.proposals.get(subject)) for subject in sorted(facts.voted)),
+        feedback=tuple(FeedbackFact(n, "person", answered) for n, answered in enumerate(facts.feedback_answered)),
+        decisions=facts.decisions, started_at=facts.review.meeting_started_at, ended_at=facts.review.meeting_ended_at,
+    ))
+
+
+def _counts(facts: ReviewFacts, record: Record) -> dict[str, tuple[int, int]]:
     reviewing = [m for m in facts.members if m.reviews]
-    present = [m for m in reviewing if m.present is not False]
-    ballots_done = sum(1 for m in present if f"member:{m.membership_id}" in votes)
-    presented = len(present) if review.meeting_ended_at else ballots_done
+    voted, reviewed = len(record.member_votes), len(record.reviewed)
     return {
-        "self_reviews": (sum(1 for m in reviewing if m.self_review), len(reviewing)),
+        "self_reviews": (record.self_reviews.done, record.self_reviews.total),
         "assessment_sheets": (sum(1 for m in reviewing if m.assessment in ("filled", "checked")), len(reviewing)),
         "assessment_checked": (sum(1 for m in reviewing if m.assessment == "checked"), len(reviewing)),
-        "residence_forms_out": (sum(1 for m in reviewing if m.residence_requested), len(reviewing)),
-        "residence_comments_in": (sum(1 for m in reviewing if m.residence_received), len(reviewing)),
-        "named_feedback": (len(feedback), 0),
-        "committee_report_adopted": (int("committee_report" in votes), 1),
-        "branch_ballot": (int("branch" in votes), 1),
-        "self_reviews_presented": (presented, len(present)),
-        "member_ballots": (ballots_done, len(present)),
-        "feedback_answered": (sum(feedback), len(feedback)),
+        "residence_forms_out": (record.residence_requested.done, record.residence_requested.total),
+        "residence_comments_in": (record.residence_received.done, record.residence_received.total),
+        "named_feedback": (len(record.named_feedback), 0),
+        "committee_report_adopted": (int(record.committee_report is not None), 1),
+        "branch_ballot": (int(record.branch is not None), 1),
+        "self_reviews_presented": (reviewed if record.ended_at else voted, reviewed),
+        "member_ballots": (voted, reviewed),
+        "feedback_answered": (len(record.answered), len(record.named_feedback)),
     }
 
 
@@ -140,7 +154,8 @@ def assemble(facts: ReviewFacts) -> Progress:
     dated: dict[str, DatedTask] = (
         {t.key: t for t in dated_tasks(procedure, {"meeting": review.meeting_on})} if review.meeting_on else {}
     )
-    counts = _counts(facts)
+    record = record_of(facts)
+    counts = _counts(facts, record)
     steps = []
     scored = load_rule_set(review.rule_set).uses_scores
     for step in procedure.steps:
@@ -166,6 +181,7 @@ def assemble(facts: ReviewFacts) -> Progress:
         decisions=standings(facts.proposals, facts.decisions,
                             ((f"{MEMBER_PREFIX}{m.membership_id}", m.full_name) for m in facts.members))
         if review.meeting_ended_at else (),
+        record=record,
     )
 
 
@@ -194,4 +210,5 @@ async def progress_of(uow: UnitOfWork, review: Review) -> Progress:
         decisions=(await decisions_by_review(uow, [review.id])).get(review.id, {}),
         feedback_answered=tuple(bool(f.answer) for f in await repo.feedback(review.id)),
         ticks={rt.procedure_key: Tick(rt.task.id, rt.task.done_at is not None) for rt in await repo.tasks(review.id)},
+        stored=await stored(uow, review),
     ))

@@ -60,7 +60,8 @@ async def stored(uow: UnitOfWork, review: Review) -> StoredReview:
         decisions=decisions,
         started_at=review.meeting_started_at,
         ended_at=review.meeting_ended_at,
-        clerk=None,  # the meeting's secretary is not stored yet: printed as a blank to fill, never invented
+        clerk=next((e.membership.person.full_name for e in entries if e.membership_id == review.meeting_secretary_id),
+                   None),  # the meeting's secretary as picked at the meeting; none recorded: a blank, never invented
         superior_decides=superior_decides(load_rule_set(review.rule_set)),
     )
 
