@@ -18,7 +18,7 @@ from bot.domain.review.rules import load_rule_set
 from bot.services import supervision, supervision_admin
 from bot.services.actor import Actor
 from bot.services.supervision import BranchView, Overview
-from bot.services.supervision_files import chart_png, workbook_xlsx
+from bot.services.supervision_files import chart_pages, workbook_xlsx
 from bot.texts import plain, render
 from handlers import keyboards
 from handlers.calendar import GROUP_LIMITS
@@ -172,9 +172,10 @@ def setup() -> Router:
     @router.callback_query(SupervisorCb.filter(F.act == SupervisorAction.CHART))
     async def chart(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings) -> None:
         o = await load(uow, actor, clock, settings)
-        png = await asyncio.to_thread(chart_png, o.branches, o.totals)
-        await query.message.answer_photo(BufferedInputFile(png, filename="tinh-hinh.png"),
-                                         caption=_text("chart_caption", t=o.totals))
+        pngs = await asyncio.to_thread(chart_pages, o.branches, o.totals)
+        for n, png in enumerate(pngs, start=1):  # one page after another, for a phone's screen
+            await query.message.answer_photo(BufferedInputFile(png, filename=f"tinh-hinh-{n}.png"),
+                                             caption=_text("chart_caption", t=o.totals, page=n, pages=len(pngs)))
         await query.answer()
 
     @router.callback_query(SupervisorCb.filter(F.act == SupervisorAction.WORKBOOK))

@@ -18,6 +18,8 @@ from bot.domain.text import fold
 
 # The review's phases, least advanced first ("no_review": the branch has not started one).
 PHASES = ("no_review", "no_meeting_date", "prepare", "meeting", "report", "done")
+# The step a phase belongs to: 0 before the review starts, then 1, 2 or 3; 4 once everything is done.
+STEP_OF = {"no_review": 0, "no_meeting_date": 1, "prepare": 1, "meeting": 2, "report": 3, "done": 4}
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class BranchStatus:
     @property
     def step(self) -> int:
         """0 before the review starts, then 1, 2 or 3; 4 once everything is done."""
-        return {"no_review": 0, "no_meeting_date": 1, "prepare": 1, "meeting": 2, "report": 3, "done": 4}[self.phase]
+        return STEP_OF[self.phase]
 
 
 def severity(status: BranchStatus) -> tuple:

@@ -812,7 +812,7 @@ TABLE: tuple[Row, ...] = (
     row("sv:nudge", packed(lambda i: SupervisorCb(act=SupervisorAction.NUDGE, b=i.branch)), *[NOT_SUPERVISOR] * 5,
         write("Đã nhắc bí thư Nguyễn Thị Hồng Lan")),
     row("sv:chart", packed(lambda i: SupervisorCb(act=SupervisorAction.CHART)), *[NOT_SUPERVISOR] * 5,
-        ro("Biểu đồ tiến độ và xếp loại năm 2026 — 1 chi bộ. [photo]")),
+        ro("Biểu đồ tiến độ và xếp loại năm 2026 — 1 chi bộ (trang 2/2). [photo]")),
     row("sv:xlsx", packed(lambda i: SupervisorCb(act=SupervisorAction.WORKBOOK)), *[NOT_SUPERVISOR] * 5,
         ro("[tinh-hinh-20261122.xlsx]")),
     row("un:new", packed(lambda i: UnitCb(act=UnitAction.NEW_BRANCH, id=i.unit)), *[NOT_UNIT_ADMIN] * 6),

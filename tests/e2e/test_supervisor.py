@@ -94,16 +94,19 @@ async def test_the_supervisor_reads_three_branches_and_nudges_one(tg, sandbox, e
     assert "Hôm nay Chi bộ Cửu Long đã được nhắc rồi" in await last_answer(tg, SUPERVISOR)
     assert len([m for m in await tg.messages(NO_DATE.secretary[0]) if "Nhắc việc" in m["text"]]) == 1
 
-    # The chart: a PNG Telegram takes as a photo.
+    # The chart: a phone screen a page, sent one after another (the overview, then the branches).
     await tg.click_button(SUPERVISOR, "⬅️ Tình hình chung")
     await tg.click_button(SUPERVISOR, "📈 Biểu đồ")
-    photo = (await tg.messages(SUPERVISOR))[-1]
-    assert photo["photo"] and "Biểu đồ tiến độ và xếp loại năm 2026 — 3 chi bộ" in photo["caption"]
-    async with aiohttp.ClientSession() as http, http.get(sandbox.url.rstrip("/") + photo["photo_url"]) as response:
-        png = await response.read()
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    with Image.open(io.BytesIO(png)) as image:
-        assert image.format == "PNG" and image.size[0] >= 800 and image.size[1] >= 400
+    photos = (await tg.messages(SUPERVISOR))[-2:]
+    assert [p["caption"] for p in photos] == [
+        "📈 Biểu đồ tiến độ và xếp loại năm 2026 — 3 chi bộ (trang 1/2).",
+        "📈 Biểu đồ tiến độ và xếp loại năm 2026 — 3 chi bộ (trang 2/2)."]
+    for photo in photos:
+        async with aiohttp.ClientSession() as http, http.get(sandbox.url.rstrip("/") + photo["photo_url"]) as got:
+            png = await got.read()
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        with Image.open(io.BytesIO(png)) as image:
+            assert image.format == "PNG" and image.size == (1080, 1920)
 
     # The workbook: the superior's three tables, worst branch first.
     await tg.click_button(SUPERVISOR, "📥 Excel")

@@ -10,7 +10,7 @@ from PIL import Image
 
 from bot.domain.supervision import PHASES, BranchStatus, Change, totals, worst_first
 from bot.services.supervision import Overview
-from bot.services.supervision_files import chart_png, workbook_xlsx
+from bot.services.supervision_files import BRANCHES_PER_PAGE, CHART_DPI, chart_figures, chart_pages, workbook_xlsx
 from bot.texts import render
 from handlers.supervisor import PAGE_SIZE, overview_keyboard, overview_text, pages
 
@@ -47,12 +47,34 @@ def png_size(content: bytes) -> tuple[int, int]:
         return image.size
 
 
-@pytest.mark.parametrize("count", [3, 300])
-def test_the_chart_is_a_png_of_a_size_telegram_takes(count):
+@pytest.mark.parametrize(("count", "pages"), [(3, 2), (15, 2), (16, 3), (60, 5)])
+def test_the_chart_is_a_phone_screen_per_page_paged_by_15_branches(count, pages):
     branches = worst_first(BRANCHES if count == 3 else many(count))
-    width, height = png_size(chart_png(branches, totals(branches)))
-    assert 800 <= width <= 2000 and 400 <= height <= 2000
-    assert width + height <= 10_000 and max(width, height) / min(width, height) <= 20  # Telegram's photo limits
+    pngs = chart_pages(branches, totals(branches))
+    assert len(pngs) == pages == 1 + -(-count // BRANCHES_PER_PAGE)
+    assert all(png_size(png) == (1080, 1920) for png in pngs)  # portrait, a phone's screen
+
+
+def test_every_word_on_the_chart_is_at_least_28_pixels_high():
+    branches = worst_first(many(20))
+    figures = chart_figures(branches, totals(branches))
+    for figure in figures:
+        figure.canvas.draw()
+        words = [t for t in figure.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text"))
+                 if t.get_text().strip() and t.get_visible()]
+        assert words
+        small = [(t.get_text(), t.get_fontsize()) for t in words if t.get_fontsize() * CHART_DPI / 72 < 28]
+        assert not small, small
+    def names(figure) -> list[str]:
+        return [t.get_text() for a in figure.axes for t in a.texts]
+
+    assert names(figures[1])[0].startswith("1. Chi bộ Khu phố") and names(figures[2])[0].startswith("16. Chi bộ")
+
+
+def test_at_most_an_albums_ten_pages_the_worst_branches_first():
+    branches = worst_first(many(300))
+    pngs = chart_pages(branches, totals(branches))
+    assert len(pngs) == 10 and all(png_size(png) == (1080, 1920) for png in pngs)
 
 
 def test_the_workbook_has_the_superiors_three_tables_with_the_right_numbers():
@@ -63,7 +85,7 @@ def test_the_workbook_has_the_superiors_three_tables_with_the_right_numbers():
     progress = [list(r) for r in book["Tiến độ"].iter_rows(values_only=True)]
     assert progress[0][:4] == ["STT", "Chi bộ", "Bí thư", "Bước hiện tại"]
     assert progress[1][:6] == [1, "Chi bộ Khu phố 4", "Lạc Thị Phương", "Bước 1 — chưa đặt ngày hội nghị", 0, 5]
-    assert progress[1][11:] == [2, "Phổ biến kế hoạch kiểm điểm đến đảng viên"]
+    assert progress[1][11:] == [2, "Phổ biến kế hoạch kiểm điểm đến đảng viên", 0]
     assert progress[2][6] == datetime(2026, 11, 19) and progress[2][7] == "Có" and progress[2][10] == "Chưa"
     assert progress[4][1] == "Tổng cộng (3 chi bộ)" and progress[4][4:6] == [15, 20] and progress[4][10] == 1
 
@@ -77,7 +99,8 @@ def test_the_workbook_has_the_superiors_three_tables_with_the_right_numbers():
     levels = [list(r) for r in book["Xếp loại chi bộ"].iter_rows(values_only=True)]
     assert levels[2][1:] == ["Chi bộ Khu phố 2", 78, "Hoàn thành tốt nhiệm vụ"]
     assert levels[3][1:] == ["Chi bộ Khu phố 1", 93, "Trong sạch vững mạnh"]
-    summary = {row[1]: row[2] for row in levels[5:] if row[1]}
+    assert levels[4][1:] == ["Tổng cộng (3 chi bộ)", None, "2/3 chi bộ đã xếp loại"]
+    summary = {row[1]: row[2] for row in levels[6:] if row[1]}
     assert summary["Trong sạch vững mạnh"] == 1 and summary["Yếu kém"] == 0 and summary["Chưa xếp loại"] == 1
 
 
@@ -110,3 +133,22 @@ def test_the_weekly_summary_tells_each_change_in_vietnamese():
     assert "việc trễ hạn tăng từ 0 lên 3" in text and "mới được giao phụ trách" in text
     quiet = render("supervisor", "weekly", t=t, since=since, worst=[], changes=[])
     assert "Không có thay đổi nào từ 15/11/2026" in quiet
+
+
+def test_the_workbook_prints_on_a4_with_wrapped_bold_headers_set_widths_and_a_frozen_header():
+    ranked = worst_first(many(40))
+    book = openpyxl.load_workbook(io.BytesIO(workbook_xlsx(ranked, totals(ranked))))
+    for sheet, orientation in zip(book.worksheets, ("landscape", "landscape", "portrait"), strict=True):
+        header = sheet[1]
+        assert all(c.font.bold and c.alignment.wrap_text for c in header if c.value), sheet.title
+        assert sheet.freeze_panes == "C2" and sheet.print_title_rows == "$1:$1"
+        assert int(sheet.page_setup.paperSize) == 9 and sheet.page_setup.orientation == orientation
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        widths = {letter: d.width for letter, d in sheet.column_dimensions.items()}
+        assert widths["A"] == 5 and widths["B"] == 32, sheet.title
+        assert all(widths.get(c.column_letter) for c in header if c.value), sheet.title  # every column has a width
+        assert sheet.cell(row=42, column=2).value == "Tổng cộng (40 chi bộ)" and sheet.cell(row=42, column=2).font.bold
+    progress = book["Tiến độ"]
+    assert progress["M1"].value == "Mục kiểm điểm trễ hạn" and progress.column_dimensions["M"].width == 40
+    assert progress["N1"].value == "Chờ cấp trên quyết định (đảng viên)"
