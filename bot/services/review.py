@@ -115,6 +115,11 @@ async def set_meeting(uow: UnitOfWork, actor: Actor, *, at: datetime, place: str
             reviews(uow).add(ReviewTask(review_id=review.id, task=task, procedure_key=dated.key))
         task.start, task.due = dated.start, dated.due
     uow.audit(now, actor.person_id, review.branch_id, "review.meeting", review_id=review.id, at=at.isoformat())
+    # Imported here: the ticks read the progress, which is built on this module.
+    from bot.services.review_collect import records_changed
+
+    await uow.flush()
+    await records_changed(uow, review, now)
     await uow.commit()
     return MeetingSet(at, review.meeting_place, len(dated_list))
 

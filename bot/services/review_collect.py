@@ -108,6 +108,14 @@ async def _entry(uow: UnitOfWork, review: Review, membership_id: int) -> ReviewM
     return entry
 
 
+async def records_changed(uow: UnitOfWork, review: Review, now: datetime) -> None:
+    """The review's records changed: the calendar tasks counted from them follow (review_ticks)."""
+    # Imported here: review_ticks reads the progress, which is built on this module's member states.
+    from bot.services.review_ticks import sync_ticks
+
+    await sync_ticks(uow, review, now)
+
+
 def _before_meeting(review: Review) -> None:
     if review.meeting_started_at is not None:
         raise ServiceError("review_meeting_started")
@@ -136,6 +144,7 @@ async def submit_self_review(uow: UnitOfWork, actor: Actor, *, text: str | None,
     uow.audit(now, actor.person_id, review.branch_id, "review.self_review", review_id=review.id,
               membership_id=entry.membership_id, file_name=file_name)
     request_replan(uow.session, review.branch_id, now)  # the "closing soon" nudge is no longer due to this member
+    await records_changed(uow, review, now)
     await uow.commit()
     return member_state(review, entry)
 
@@ -167,6 +176,7 @@ async def mark(uow: UnitOfWork, actor: Actor, membership_id: int, what: Mark, no
     uow.audit(now, actor.person_id, review.branch_id, f"review.mark.{what}", review_id=review.id,
               membership_id=membership_id)
     request_replan(uow.session, review.branch_id, now)
+    await records_changed(uow, review, now)
     await uow.commit()
     return member_state(review, entry)
 
@@ -186,6 +196,7 @@ async def add_feedback(uow: UnitOfWork, actor: Actor, *, source: str, kind: Feed
                               content=content, received_at=now, recorded_by=actor.person_id)
     reviews(uow).add(feedback)
     uow.audit(now, actor.person_id, review.branch_id, "review.feedback", review_id=review.id, kind=kind)
+    await records_changed(uow, review, now)
     await uow.commit()
     return feedback
 
@@ -202,6 +213,7 @@ async def answer_feedback(uow: UnitOfWork, actor: Actor, feedback_id: int, answe
         raise ServiceError("bad_feedback", limit=MAX_FEEDBACK_CHARS)
     feedback.answer = answer
     uow.audit(now, actor.person_id, review.branch_id, "review.feedback.answer", feedback_id=feedback_id)
+    await records_changed(uow, review, now)
     await uow.commit()
     return feedback
 

@@ -24,7 +24,7 @@ from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review import open_review, reviews
 from bot.services.review_assessment import grave_of, member_sheets, require_sheet, sheet_of
-from bot.services.review_collect import MemberState, member_states
+from bot.services.review_collect import MemberState, member_states, records_changed
 from storage.review_models import Review, ReviewAssessment, ReviewVote
 from storage.uow import UnitOfWork
 
@@ -89,6 +89,7 @@ async def set_attendance(uow: UnitOfWork, actor: Actor, membership_id: int, *, p
     entry.absence_reason = None if present else (squeeze(reason)[:MAX_REASON_CHARS] if reason else None)
     uow.audit(now, actor.person_id, review.branch_id, "review.attendance", membership_id=membership_id,
               present=present)
+    await records_changed(uow, review, now)
     await uow.commit()
     return next(m for m in await member_states(uow, review) if m.membership_id == membership_id)
 
@@ -145,6 +146,7 @@ async def start_meeting(uow: UnitOfWork, actor: Actor, now: datetime) -> LiveMee
             elif entry.present is None:
                 entry.present = True
         uow.audit(now, actor.person_id, review.branch_id, "review.meeting.start", review_id=review.id)
+        await records_changed(uow, review, now)
         await uow.commit()
     return await _live(uow, review)
 
@@ -251,6 +253,7 @@ async def end_meeting(uow: UnitOfWork, actor: Actor, now: datetime) -> Ended:
     changes = await _close_round(uow, review, now)
     review.meeting_ended_at = now
     uow.audit(now, actor.person_id, review.branch_id, "review.meeting.end", review_id=review.id)
+    await records_changed(uow, review, now)
     await uow.commit()
     return Ended(await _live(uow, review), changes)
 
@@ -285,6 +288,7 @@ async def reopen_meeting(uow: UnitOfWork, actor: Actor, now: datetime) -> LiveMe
     review.meeting_reopened_at = now
     uow.audit(now, actor.person_id, review.branch_id, "review.meeting.reopen", review_id=review.id,
               times=review.meeting_reopened)
+    await records_changed(uow, review, now)
     await uow.commit()
     return await _live(uow, review)
 
@@ -324,6 +328,7 @@ async def record_collective(uow: UnitOfWork, actor: Actor, subject: str, counts:
     vote.outcome, vote.reasons = outcome, json.dumps(reasons, ensure_ascii=False)
     uow.audit(now, actor.person_id, review.branch_id, "review.vote", subject=subject, approve=counts.approve,
               disapprove=counts.disapprove, other=counts.other)
+    await records_changed(uow, review, now)
     await uow.commit()
     return vote
 
@@ -385,6 +390,7 @@ async def record_member(uow: UnitOfWork, actor: Actor, membership_id: int, propo
     subject = member_subject(membership_id)
     _, changes = await _reclassify(uow, review, members, entries, branch_facts, recorded=subject)
     vote = (await reviews(uow).votes(review.id))[subject]
+    await records_changed(uow, review, now)
     await uow.commit()
     return Recorded(vote.outcome, standing(vote) == PENDING, json.loads(vote.reasons), changes)
 
