@@ -36,6 +36,7 @@ from handlers.callbacks import (
     RuleSetCb,
 )
 from handlers.common import refuse_stale
+from handlers.review_assessment import SheetInput
 from handlers.review_meeting import TYPED, VoteInput
 
 _MEETING = re.compile(r"^\s*(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})(?:\s+(\d{1,2})[:hg](\d{2})?)?\s*(?:,\s*(.+))?$")
@@ -165,7 +166,7 @@ async def member_of(uow, actor: Actor, membership_id: int) -> MemberState:
 def setup() -> Router:
     router = Router(name="review")
 
-    @router.message(StateFilter(ReviewInput, VoteInput), F.text.startswith("/"))
+    @router.message(StateFilter(ReviewInput, VoteInput, SheetInput), F.text.startswith("/"))
     async def leave_dialog(message: Message, state: FSMContext) -> None:
         """A command typed in the middle of a review dialog runs, and the dialog ends: it is never taken as
         the answer the step waits for (each step's text handler takes only TYPED text)."""

@@ -17,6 +17,7 @@ from bot.texts import label, render
 from handlers import keyboards
 from handlers.callbacks import AssessAction, AssessCb, ReviewAction, ReviewCb
 from handlers.common import refuse_stale
+from handlers.review_meeting import TYPED
 
 REMEDIED = {1: True, 0: False, 2: None}  # the last question's buttons
 
@@ -121,7 +122,7 @@ def setup() -> Router:
         await begin(query.message, state, v, own=False)
         await query.answer()
 
-    @router.message(SheetInput.figure, F.text)
+    @router.message(SheetInput.figure, TYPED)
     async def figure(message: Message, state: FSMContext) -> None:
         data = await state.get_data()
         step, figures, branch = data["step"], data["figures"], data["subject"] == BRANCH
@@ -204,7 +205,7 @@ def setup() -> Router:
             return
         await query.answer()
 
-    @router.message(SheetInput.correction, F.text)
+    @router.message(SheetInput.correction, TYPED)
     async def correction(message: Message, uow, actor: Actor, state: FSMContext) -> None:
         data = await state.get_data()
         v = await review_assessment.view(uow, actor, data["subject"])
@@ -220,7 +221,7 @@ def setup() -> Router:
         await state.update_data(value=value)
         await message.answer(render("assessment", "ask_reason", field=data["field"], value=value))
 
-    @router.message(SheetInput.correction_reason, F.text)
+    @router.message(SheetInput.correction_reason, TYPED)
     async def correction_reason(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
         data = await state.get_data()
         v = await review_assessment.correct(uow, actor, data["subject"], data["field"], data["value"], message.text,
