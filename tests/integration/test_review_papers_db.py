@@ -1,0 +1,171 @@
+"""The papers from rows stored by the real services (SQLite and PostgreSQL): what the loader
+(bot/services/review_record.py) reads is what was recorded, and each contradiction of issue 12 point 7 is gone.
+
+A branch of 9: the secretary, the deputy, a committee member, five members (one absent with a reason, one never
+voted on) and a probationary member admitted three months before the meeting. Residence comments came in for
+everyone who reviews, two named feedbacks were answered; the meeting starts at 00:30 local time (17:30 UTC the
+day before) and its secretary is the committee member.
+"""
+
+import io
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from bot.domain.review.levels import MemberLevel
+from bot.domain.roster import Role, Status
+from bot.services import review, review_collect, review_documents, review_meeting
+from bot.services.actor import load_actor
+from bot.services.errors import ServiceError
+from bot.services.review_meeting import BRANCH, COMMITTEE_REPORT, Counts
+from bot.services.review_progress import progress
+from storage.models import Branch, Membership, Person
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+SECRETARY_TG = 700
+PLANNED = datetime(2026, 12, 20, 8, 0, tzinfo=TZ)
+STARTED = datetime(2026, 12, 20, 17, 30, tzinfo=UTC)  # 00:30 on 21/12 local: later than planned, another day
+PREPARED = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
+VENUE = "Hội trường khu phố 7"
+PEOPLE = [  # name, role, status, admitted
+    ("Nguyễn Thị Lan", Role.SECRETARY, Status.FULL, date(2001, 5, 1)),
+    ("Trần Văn Minh", Role.DEPUTY, Status.FULL, date(2005, 3, 2)),
+    ("Lê Thị Hà", Role.COMMITTEE, Status.FULL, date(2010, 7, 3)),
+    ("Phạm Văn Đức", Role.MEMBER, Status.FULL, date(1996, 6, 5)),
+    ("Hoàng Thị Mai", Role.MEMBER, Status.FULL, date(2005, 8, 7)),
+    ("Vũ Văn Hùng", Role.MEMBER, Status.FULL, date(2008, 10, 9)),
+    ("Ngô Văn Phúc", Role.MEMBER, Status.FULL, date(2018, 3, 17)),  # absent
+    ("Bùi Văn Tư", Role.MEMBER, Status.FULL, date(2000, 1, 13)),  # never voted on
+    ("Dương Thị Thảo", Role.MEMBER, Status.PROBATIONARY, date(2026, 9, 20)),  # under 6 months: does not review
+]
+
+
+async def branch_with_a_review(uow_factory) -> dict[str, int]:
+    async with uow_factory() as uow:
+        branch = Branch(name="Chi bộ Khu phố 7", superior_unit="Đảng bộ phường Bến Thành", created_at=PREPARED)
+        uow.branches.add(branch)
+        for name, role, status, admitted in PEOPLE:
+            uow.branches.add(Membership(
+                branch=branch, role=role, status=status, admitted_on=admitted, created_at=PREPARED,
+                person=Person(full_name=name, telegram_user_id=SECRETARY_TG if role == Role.SECRETARY else None,
+                              created_at=PREPARED)))
+        await uow.commit()
+        ids = {m.person.full_name: m.id for m in await uow.branches.roster(branch.id)}
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY_TG)
+        await review.start_review(uow, secretary, 2026, PREPARED)
+        await review.set_rule_set(uow, secretary, "kh146_2014", PREPARED)
+        await review.set_meeting(uow, secretary, at=PLANNED, place=VENUE, now=PREPARED)
+        for name, membership_id in ids.items():
+            if name != "Dương Thị Thảo":
+                await review_collect.mark(uow, secretary, membership_id, review_collect.Mark.RESIDENCE_RECEIVED,
+                                          PREPARED, comment="Gương mẫu nơi cư trú." if name == "Vũ Văn Hùng" else None)
+        for source, kind, about, content, answer in (
+            ("Hội Cựu chiến binh khu phố 7", review_collect.FeedbackKind.ORGANISATION, None,
+             "Đề nghị chi ủy sinh hoạt đúng giờ.", "Chi ủy tiếp thu, từ tháng 1 sinh hoạt đúng 19 giờ."),
+            ("Đồng chí Lê Văn Tám", review_collect.FeedbackKind.PERSON, ids["Phạm Văn Đức"],
+             "Đồng chí Đức cần tham gia sinh hoạt tổ dân phố.", "Đồng chí Đức tiếp thu."),
+        ):
+            feedback = await review_collect.add_feedback(uow, secretary, source=source, kind=kind,
+                                                         about_membership_id=about, content=content, now=PREPARED)
+            await review_collect.answer_feedback(uow, secretary, feedback.id, answer, PREPARED)
+        await review_meeting.set_attendance(uow, secretary, ids["Ngô Văn Phúc"], present=False,
+                                            reason="ốm, có báo cáo", now=PREPARED)
+    return ids
+
+
+async def hold_meeting(uow_factory, ids: dict[str, int], *, voted: bool = True) -> None:
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY_TG)
+        await review_meeting.start_meeting(uow, secretary, STARTED)
+        await review_meeting.set_secretary(uow, secretary, ids["Lê Thị Hà"], STARTED)
+        if voted:
+            await review_meeting.record_collective(uow, secretary, COMMITTEE_REPORT, Counts(7, 0, 0), STARTED)
+            await review_meeting.record_collective(uow, secretary, BRANCH, Counts(6, 1, 0), STARTED, score=92)
+            for name in ("Nguyễn Thị Lan", "Trần Văn Minh", "Lê Thị Hà", "Phạm Văn Đức", "Hoàng Thị Mai",
+                         "Vũ Văn Hùng"):
+                await review_meeting.record_member(uow, secretary, ids[name], MemberLevel.HTTNV, Counts(6, 1, 0),
+                                                   STARTED)
+        await review_meeting.end_meeting(uow, secretary, STARTED + timedelta(hours=3))
+
+
+def read(content: bytes) -> tuple[list[str], list[list[list[str]]]]:
+    document = docx.Document(io.BytesIO(content))
+    paragraphs = [Paragraph(p, document).text for p in document.element.body.iter(qn("w:p"))]
+    return paragraphs, [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+
+
+async def the_papers(uow_factory, now: datetime) -> review_documents.Papers:
+    async with uow_factory() as uow:
+        return await review_documents.documents(uow, await load_actor(uow, SECRETARY_TG), now, TZ)
+
+
+async def test_the_papers_state_what_was_recorded(uow_factory):
+    ids = await branch_with_a_review(uow_factory)
+    await hold_meeting(uow_factory, ids)
+    produced = await the_papers(uow_factory, STARTED + timedelta(days=2))
+    files = {kind: content for kind, _, content in produced.files}
+    assert [kind for kind, _, _ in produced.files] == ["minutes", "list", "report", "notice", "notice"]
+    assert produced.withheld == ()
+    minutes, minute_tables = read(files["minutes"])
+    text = "\n".join(minutes)
+    assert "Vào lúc 00:30 ngày 21/12/2026, tại Hội trường khu phố 7, Chi bộ Khu phố 7" in text
+    assert "Có mặt: 8/9 đồng chí (7/8 đảng viên chính thức)" in text
+    assert "- Thư ký hội nghị: đồng chí Lê Thị Hà, " not in text and "- Thư ký hội nghị: đồng chí Lê Thị Hà." in text
+    assert "Chi bộ đã nhận được nhận xét của cấp ủy nơi cư trú đối với 8/8 đảng viên kiểm điểm." in text
+    assert "- Đồng chí Vũ Văn Hùng: Gương mẫu nơi cư trú." in text
+    assert "+ Đồng chí Ngô Văn Phúc: ốm, có báo cáo." in text
+    assert "+ Đồng chí Bùi Văn Tư (Chính thức): Đã kiểm điểm, hội nghị chưa bỏ phiếu đánh giá, xếp loại" in text
+    for paper in produced.files:
+        place_line = read(paper[2])[1][0][0][1].split("\n")[-1]
+        assert VENUE not in place_line
+
+    report = "\n".join(read(files["report"])[0])
+    assert "Ngày 21/12/2026, Chi bộ Khu phố 7 đã tổ chức hội nghị" in report  # not the planned 20/12
+    assert ("- Số đảng viên đã kiểm điểm tại hội nghị: 7 đồng chí (đã đánh giá, xếp loại: 6; chưa đánh giá, xếp "
+            "loại: 1); số đảng viên không kiểm điểm tại hội nghị: 2 đồng chí.") in report
+    assert "không nhận được ý kiến góp ý bằng văn bản" not in report
+    feedback = next(t for t in read(files["report"])[1] if "Nơi góp ý" in t[0])
+    assert [row[1:3] for row in feedback[1:]] == [["Hội Cựu chiến binh khu phố 7", "Tập thể chi ủy"],
+                                                  ["Đồng chí Lê Văn Tám", "Phạm Văn Đức"]]
+    listing = "\n".join(read(files["list"])[0])
+    assert "số đảng viên được đánh giá, xếp loại: 6 đồng chí." in listing
+    unclassified = next(t for t in read(files["list"])[1] if "Lý do" in t[0])
+    assert [row[1] for row in unclassified[1:]] == ["Ngô Văn Phúc", "Dương Thị Thảo", "Bùi Văn Tư"]
+    assert minute_tables[-1][0][0].split("\n")[-1] == "Lê Thị Hà"
+
+    async with uow_factory() as uow:  # /buoc reads the same record
+        p = await progress(uow, await load_actor(uow, SECRETARY_TG), manage=True)
+    items = {i.key: (i.done, i.total) for s in p.steps for i in s.items}
+    assert items["member_ballots"] == (6, 7) and items["residence_comments_in"] == (8, 8)
+    assert items["named_feedback"] == (2, 0) and items["feedback_answered"] == (2, 2)
+    assert p.record is not None and len(p.record.reviewed) == 7 and len(p.record.classified) == 6
+
+
+async def test_a_meeting_with_no_votes_gets_no_papers_but_a_list_of_what_is_missing(uow_factory):
+    ids = await branch_with_a_review(uow_factory)
+    await hold_meeting(uow_factory, ids, voted=False)
+    with pytest.raises(ServiceError) as refused:
+        await the_papers(uow_factory, STARTED + timedelta(days=1))
+    assert refused.value.code == "papers_incomplete"
+    assert refused.value.params["missing"] == ["committee_report", "branch_ballot", "member_votes"]
+
+    # reopened, the votes recorded, ended again: the papers come out, dated on the meeting's real start
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY_TG)
+        await review_meeting.reopen_meeting(uow, secretary, STARTED + timedelta(days=1))
+        await review_meeting.record_collective(uow, secretary, COMMITTEE_REPORT, Counts(7, 0, 0), STARTED)
+        await review_meeting.record_collective(uow, secretary, BRANCH, Counts(6, 1, 0), STARTED, score=92)
+        await review_meeting.record_member(uow, secretary, ids["Phạm Văn Đức"], MemberLevel.HTNV, Counts(5, 2, 0),
+                                           STARTED + timedelta(days=1))
+        await review_meeting.end_meeting(uow, secretary, STARTED + timedelta(days=1, hours=1))
+    produced = await the_papers(uow_factory, STARTED + timedelta(days=2))
+    minutes = "\n".join(read(produced.files[0][2])[0])
+    assert "Vào lúc 00:30 ngày 21/12/2026" in minutes and "Hội nghị kết thúc lúc 01:30 ngày 22/12/2026." in minutes
+    report = "\n".join(read(produced.files[2][2])[0])
+    assert "Ngày 21/12/2026, Chi bộ Khu phố 7" in report
+    assert "(đã đánh giá, xếp loại: 1; chưa đánh giá, xếp loại: 6)" in report
