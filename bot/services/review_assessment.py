@@ -23,7 +23,7 @@ from bot.domain.text import squeeze
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review import open_review, reviews, sync_roster
-from bot.services.review_collect import member_state
+from bot.services.review_collect import member_state, records_changed
 from bot.services.review_reasons import explain
 from bot.services.rule_options import rules_for
 from storage.review_models import Review, ReviewAssessment, ReviewMember
@@ -253,6 +253,7 @@ async def _save(uow: UnitOfWork, actor: Actor, review: Review, subject: str, fig
     await _store_proposal(uow, review, row)
     uow.audit(now, actor.person_id, review.branch_id, "review.assessment", review_id=review.id, subject=subject,
               total=figures["common"] + figures["results"])
+    await records_changed(uow, review, now)
     await uow.commit()
 
 
@@ -297,8 +298,10 @@ async def _filled(uow: UnitOfWork, actor: Actor, subject: str) -> tuple[Review, 
     return review, row, name, linked
 
 
-async def _done(uow: UnitOfWork, review: Review, row: ReviewAssessment, name: str, linked: bool) -> SheetView:
+async def _done(uow: UnitOfWork, review: Review, row: ReviewAssessment, name: str, linked: bool,
+                now: datetime) -> SheetView:
     await _store_proposal(uow, review, row)
+    await records_changed(uow, review, now)  # "Chi ủy đã thẩm định: m/m" closes its calendar task
     await uow.commit()
     return await _view(uow, review, row.subject, name, linked)
 
@@ -309,7 +312,7 @@ async def accept(uow: UnitOfWork, actor: Actor, subject: str, now: datetime) -> 
     row.reviewed_by, row.reviewed_at = actor.person_id, now
     uow.audit(now, actor.person_id, review.branch_id, "review.assessment.check", review_id=review.id,
               subject=subject)
-    return await _done(uow, review, row, name, linked)
+    return await _done(uow, review, row, name, linked, now)
 
 
 async def correct(uow: UnitOfWork, actor: Actor, subject: str, field: str, value: int, reason: str,
@@ -335,7 +338,7 @@ async def correct(uow: UnitOfWork, actor: Actor, subject: str, field: str, value
     row.reviewed_by, row.reviewed_at = actor.person_id, now
     uow.audit(now, actor.person_id, review.branch_id, "review.assessment.correct", review_id=review.id,
               subject=subject, field=field, old=old, new=value)
-    return await _done(uow, review, row, name, linked)
+    return await _done(uow, review, row, name, linked, now)
 
 
 async def set_discipline(uow: UnitOfWork, actor: Actor, subject: str, discipline: str | None,
@@ -347,7 +350,7 @@ async def set_discipline(uow: UnitOfWork, actor: Actor, subject: str, discipline
     row.discipline = discipline
     uow.audit(now, actor.person_id, review.branch_id, "review.assessment.grave", review_id=review.id,
               subject=subject, discipline=discipline)
-    return await _done(uow, review, row, name, linked)
+    return await _done(uow, review, row, name, linked, now)
 
 
 async def toggle(uow: UnitOfWork, actor: Actor, subject: str, flag: str, now: datetime) -> SheetView:
@@ -358,7 +361,7 @@ async def toggle(uow: UnitOfWork, actor: Actor, subject: str, flag: str, now: da
     setattr(row, flag, not getattr(row, flag))
     uow.audit(now, actor.person_id, review.branch_id, "review.assessment.grave", review_id=review.id,
               subject=subject, **{flag: getattr(row, flag)})
-    return await _done(uow, review, row, name, linked)
+    return await _done(uow, review, row, name, linked, now)
 
 
 # --- the list, and what the meeting reads -----------------------------------------------------------------------

@@ -168,3 +168,20 @@ async def test_the_meeting_classifies_from_the_sheet_and_names_who_fills_a_missi
     assert lan.level == "httnv" and ha.level == "htxsnv"
     quota = next(r for r in ha.reasons if r["code"] in ("quota_warning", "quota_room"))
     assert quota["params"]["percent"] == 25  # the secretary's "outstanding" flag: 25% instead of 20%
+
+
+async def test_the_calendar_tasks_close_when_every_sheet_is_in_and_checked(uow_factory):
+    _, ids = await branch(uow_factory)
+    async with uow_factory() as uow:
+        await review_assessment.save_own(uow, await load_actor(uow, MEMBER), FULL, None, NOW)
+        secretary = await load_actor(uow, SECRETARY)
+        await review_assessment.save_own(uow, secretary, FULL, None, NOW)
+        await review_assessment.save_for(uow, secretary, f"member:{ids['Phạm Văn Đức']}", FULL, None, NOW)
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        tasks = {rt.procedure_key: rt.task for rt in await review.reviews(uow).tasks(
+            (await review.open_review(uow, secretary)).id)}
+        assert tasks["assessment_sheets"].done_at is not None and tasks["assessment_checked"].done_at is None
+        for name in ids:
+            await review_assessment.accept(uow, secretary, f"member:{ids[name]}", NOW)
+        assert tasks["assessment_checked"].done_at is not None
