@@ -171,10 +171,12 @@ class SupervisionRepo:
             .where(ReviewVote.review_id.in_(list(review_ids)))))
 
     async def feedback(self, review_ids: Iterable[int]) -> list[Row]:
-        """(review_id, answer) of every named feedback, in the order received."""
+        """(review_id, answer) of every named feedback, in the order received; the superior's review hints are
+        not named feedback (bot/domain/review/record.py NAMED_KINDS)."""
         return list(await self.session.execute(
             select(ReviewFeedback.review_id, ReviewFeedback.answer)
-            .where(ReviewFeedback.review_id.in_(list(review_ids))).order_by(ReviewFeedback.id)))
+            .where(ReviewFeedback.review_id.in_(list(review_ids)), ReviewFeedback.kind != "superior_hint")
+            .order_by(ReviewFeedback.id)))
 
     async def ticks(self, review_ids: Iterable[int]) -> list[Row]:
         """(review_id, procedure_key, task_id, done_at) of the review's calendar tasks."""

@@ -18,15 +18,16 @@ from docx.text.paragraph import Paragraph
 
 from bot.domain.review.levels import MemberLevel
 from bot.domain.roster import Role, Status
-from bot.services import review, review_collect, review_documents, review_meeting
+from bot.services import review, review_collect, review_documents, review_meeting, supervision, supervision_admin
 from bot.services.actor import load_actor
+from bot.services.demo_supervision import link
 from bot.services.errors import ServiceError
 from bot.services.review_meeting import BRANCH, COMMITTEE_REPORT, Counts
 from bot.services.review_progress import progress
 from storage.models import Branch, Membership, Person
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-SECRETARY_TG = 700
+SECRETARY_TG, SUPERVISOR_TG = 700, 900
 PLANNED = datetime(2026, 12, 20, 8, 0, tzinfo=TZ)
 STARTED = datetime(2026, 12, 20, 17, 30, tzinfo=UTC)  # 00:30 on 21/12 local: later than planned, another day
 PREPARED = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
@@ -73,6 +74,9 @@ async def branch_with_a_review(uow_factory) -> dict[str, int]:
             feedback = await review_collect.add_feedback(uow, secretary, source=source, kind=kind,
                                                          about_membership_id=about, content=content, now=PREPARED)
             await review_collect.answer_feedback(uow, secretary, feedback.id, answer, PREPARED)
+        await review_collect.add_feedback(  # the superior's review hints are not named feedback
+            uow, secretary, source="Đảng ủy phường", kind=review_collect.FeedbackKind.SUPERIOR_HINT,
+            about_membership_id=None, content="Gợi ý kiểm điểm: làm rõ trách nhiệm người đứng đầu.", now=PREPARED)
         await review_meeting.set_attendance(uow, secretary, ids["Ngô Văn Phúc"], present=False,
                                             reason="ốm, có báo cáo", now=PREPARED)
     return ids
@@ -144,6 +148,14 @@ async def test_the_papers_state_what_was_recorded(uow_factory):
     assert items["member_ballots"] == (6, 7) and items["residence_comments_in"] == (8, 8)
     assert items["named_feedback"] == (2, 0) and items["feedback_answered"] == (2, 2)
     assert p.record is not None and len(p.record.reviewed) == 7 and len(p.record.classified) == 6
+    async with uow_factory() as uow:  # and so does the supervisor's drill-down, loaded for many branches at once
+        branch_id = (await load_actor(uow, SECRETARY_TG)).home.branch_id
+        await supervision_admin.person_by_telegram(uow, SUPERVISOR_TG, "Phan Văn Quang", PREPARED)
+        await link(uow, SUPERVISOR_TG, [branch_id], PREPARED)
+        await uow.commit()
+    async with uow_factory() as uow:
+        view = await supervision.branch_view(uow, await load_actor(uow, SUPERVISOR_TG), branch_id, STARTED.date())
+    assert {i.key: (i.done, i.total) for s in view.progress.steps for i in s.items} == items
 
 
 async def test_a_meeting_with_no_votes_gets_no_papers_but_a_list_of_what_is_missing(uow_factory):
