@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from bot.domain.review.levels import MemberLevel
 from bot.domain.roster import parse_roster
-from bot.services import onboarding, review, review_assessment, review_meeting, review_progress, roster
+from bot.services import demo, onboarding, review, review_assessment, review_meeting, review_progress, roster
 from bot.services.actor import load_actor
 from bot.services.errors import ServiceError
 from bot.services.review_meeting import Counts
@@ -185,3 +185,18 @@ async def test_the_calendar_tasks_close_when_every_sheet_is_in_and_checked(uow_f
         for name in ids:
             await review_assessment.accept(uow, secretary, f"member:{ids[name]}", NOW)
         assert tasks["assessment_checked"].done_at is not None
+
+
+async def test_the_demo_review_runs_under_qd366_with_sheets_filled_and_checked(uow_factory):
+    async with uow_factory() as uow:
+        await demo.load_demo(uow, NOW, SETTINGS.tz)
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, demo.ROSTER[0].user_id)
+        p = await review_progress.progress(uow, secretary, manage=True)
+        rows = await review_assessment.sheet_list(uow, secretary)
+    assert p.rule_set == "qd366_2025"
+    items = {i.key: (i.done, i.total) for s in p.steps for i in s.items}
+    assert items["assessment_sheets"] == (3, 9) and items["assessment_checked"] == (2, 9)
+    assert [(r.name, r.filled, r.checked, r.proposed) for r in rows if r.filled] == [
+        (demo.DEMO_BRANCH, True, False, "httnv"), ("Trần Văn Minh", True, True, "htxsnv"),
+        ("Lê Thị Thu Hà", True, True, "httnv"), ("Phạm Văn Đức", True, False, "htnv")]
