@@ -200,3 +200,36 @@ async def test_the_demo_review_runs_under_qd366_with_sheets_filled_and_checked(u
     assert [(r.name, r.filled, r.checked, r.proposed) for r in rows if r.filled] == [
         (demo.DEMO_BRANCH, True, False, "httnv"), ("Trần Văn Minh", True, True, "htxsnv"),
         ("Lê Thị Thu Hà", True, True, "httnv"), ("Phạm Văn Đức", True, False, "htnv")]
+
+
+@pytest.mark.parametrize(("outstanding", "level"), [(False, None), (True, "htxsnv")])
+async def test_the_2014_quota_of_an_outstanding_branch_is_20_percent(uow_factory, outstanding, level):
+    """Plan 003 §IV.2.2.a: at most 15% of those rated HTTNV (20% for "chi bộ có thành tích đặc biệt xuất sắc").
+    Seven members, one HTXSNV candidate, six HTTNV: 15% of 6 gives no seat, 20% gives one."""
+    async with uow_factory() as uow:
+        await onboarding.create_branch(uow, telegram_user_id=SECRETARY, full_name="Nguyễn Thị Lan",
+                                       branch_name="Chi bộ Khu phố 9", superior_unit=None, now=NOW)
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        names = ("Trần Văn Minh", "Lê Thị Hà", "Phạm Văn Đức", "Hoàng Thị Mai", "Vũ Văn Hùng", "Đỗ Thị Hương")
+        lines = "\n".join(f"{name}, chính thức, 03/04/2012" for name in names)
+        await roster.add_members(uow, secretary, parse_roster(lines, NOW.date()).accepted, NOW)
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        await review.start_review(uow, secretary, 2026, NOW)
+        await review.set_rule_set(uow, secretary, "kh146_2014", NOW)
+        await review.set_meeting(uow, secretary, at=datetime(2026, 12, 20, 8, tzinfo=SETTINGS.tz), place=None,
+                                 now=NOW)
+        if outstanding:
+            await review.set_outstanding(uow, secretary, NOW)
+        await review_meeting.start_meeting(uow, secretary, NOW)
+        states = list((await review_progress.progress(uow, secretary, manage=True)).members)
+        everyone = Counts(review_meeting.facts(states).present_voters, 0, 0)
+        candidate, *others = [m.membership_id for m in review_meeting.reviewed_here(states)]
+        assert len(others) == 6
+        for membership_id in others:
+            await review_meeting.record_member(uow, secretary, membership_id, MemberLevel.HTTNV, everyone, NOW)
+        recorded = await review_meeting.record_member(uow, secretary, candidate, MemberLevel.HTXSNV, everyone, NOW)
+    assert recorded.level == level
+    quota = next(r["params"] for r in recorded.reasons if r["code"] in ("quota_within", "quota_kept", "quota_exceeded"))
+    assert (quota["percent"], quota["seats"], quota["of_count"]) == ((20, 1, 6) if outstanding else (15, 0, 7))
