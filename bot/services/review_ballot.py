@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.domain.review.classification import validate_counts
+from bot.domain.review.classification import allowed_levels, validate_counts
 from bot.domain.review.levels import MemberLevel
 from bot.domain.review.rules import load_rule_set
 from bot.services.actor import Actor
@@ -23,6 +23,7 @@ from bot.services.review import open_review, reviews
 from bot.services.review_assessment import member_sheets, require_sheet
 from bot.services.review_collect import member_states
 from bot.services.review_meeting import (
+    Change,
     Counts,
     facts,
     member_case,
@@ -30,6 +31,7 @@ from bot.services.review_meeting import (
     reason_json,
     record_member,
     reviewed_here,
+    standing,
     voters,
 )
 from storage.review_models import Ballot, BallotKey, BallotTally, BallotVoter, Review
@@ -77,14 +79,49 @@ def _is_closed(ballot: Ballot, now: datetime) -> bool:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A member the secret ballot may cover: their recorded result, if any, and the levels open to them."""
+
+    membership_id: int
+    name: str
+    result: str | None  # the recorded vote's standing: a level, "pending", or None (no result)
+    recorded: Counts | None
+    levels: tuple[MemberLevel, ...]  # the levels the rules allow them, highest first
+
+    @property
+    def default_level(self) -> MemberLevel:
+        """HTTNV, or the highest level open to them below it."""
+        return next((lv for lv in self.levels if not lv.is_above(MemberLevel.HTTNV)), self.levels[-1])
+
+
+async def candidates(uow: UnitOfWork, actor: Actor) -> list[Candidate]:
+    """Every member classified at this meeting, for the secretary to pick whom the ballot covers."""
+    review = await open_review(uow, actor)
+    members = await member_states(uow, review)
+    rules = load_rule_set(review.rule_set)
+    entries = {e.membership_id: e for e in await reviews(uow).members(review.id)}
+    sheets = await member_sheets(uow, review)
+    votes = await reviews(uow).votes(review.id)
+    found = []
+    for m in reviewed_here(members):
+        case = member_case(m, entries[m.membership_id], MemberLevel.HTNV, Counts(0, 0, 0), sheets.get(m.membership_id))
+        vote = votes.get(member_subject(m.membership_id))
+        found.append(Candidate(m.membership_id, m.full_name, standing(vote),
+                               Counts(vote.approve, vote.disapprove, vote.other) if vote else None,
+                               tuple(allowed_levels(case, rules))))
+    return found
+
+
+@dataclass(frozen=True)
 class Opened:
     tickets: list[tuple[int, Ticket]]  # (telegram user id, ticket): the private ballots to send
     unreachable: list[str]  # eligible voters without the bot: they cannot vote in this ballot
 
 
 async def open_ballots(uow: UnitOfWork, actor: Actor, proposals: dict[int, MemberLevel], now: datetime, *,
-                       closes_at: datetime | None = None) -> Opened:
-    """Opens one ballot per member classified here, each on the level the branch proposes for them."""
+                       closes_at: datetime | None = None, replace: bool = False) -> Opened:
+    """Opens one ballot per member the secretary picked, each on the level the branch proposes for them. A
+    ballot never replaces a recorded result unless the secretary was told whose and confirmed (`replace`)."""
     review = await open_review(uow, actor)
     if review.meeting_started_at is None or review.meeting_ended_at is not None:
         raise ServiceError("meeting_not_started")
@@ -92,6 +129,9 @@ async def open_ballots(uow: UnitOfWork, actor: Actor, proposals: dict[int, Membe
     subjects = {m.membership_id: m for m in reviewed_here(members)}
     if not proposals or set(proposals) - set(subjects):
         raise ServiceError("not_classified_here", reason="unknown")
+    replaced = [c.name for c in await candidates(uow, actor) if c.membership_id in proposals and c.result]
+    if replaced and not replace:
+        raise ServiceError("ballot_replaces", names=replaced)
     await _check_levels(uow, review, members, proposals)
     repo = reviews(uow)
     if await repo.ballots(review.id):
@@ -179,10 +219,29 @@ async def cast(uow: UnitOfWork, actor: Actor, ballot_id: int, choice: Choice, pr
 
 
 @dataclass(frozen=True)
+class Turnout:
+    voted: int  # voters who have cast at least one ballot
+    voters: int
+    ballots: int  # open ballots
+
+
+async def turnout(uow: UnitOfWork, actor: Actor) -> Turnout:
+    """How far the open ballots have got, said before they are closed."""
+    review = await open_review(uow, actor)
+    repo = reviews(uow)
+    voted: set[int] = set()
+    open_ballots = [b for b in await repo.ballots(review.id) if b.closed_at is None]
+    for ballot in open_ballots:
+        voted |= await repo.voters(ballot.id)
+    return Turnout(len(voted), len(voters(await member_states(uow, review))), len(open_ballots))
+
+
+@dataclass(frozen=True)
 class Closed:
     results: list[tuple[str, str, Counts, object]]  # (name, proposed, counts, outcome)
     voted: int
     voters: int
+    changes: tuple[Change, ...] = ()  # recorded results the ballot (or the quota after it) changed
 
 
 async def close_ballots(uow: UnitOfWork, actor: Actor, now: datetime) -> Closed:
@@ -202,8 +261,17 @@ async def close_ballots(uow: UnitOfWork, actor: Actor, now: datetime) -> Closed:
     uow.audit(now, actor.person_id, review.branch_id, "ballot.close", ballots=len(tallies))
     await uow.commit()
     results = []
+    changes: dict[str, Change] = {}
     for ballot, counts in tallies:
         membership_id = int(ballot.subject.split(":")[1])
+        before = standing((await repo.votes(review.id)).get(ballot.subject))
         outcome = await record_member(uow, actor, membership_id, MemberLevel(ballot.proposed), counts, now)
-        results.append((names.get(membership_id, ""), ballot.proposed, counts, outcome))
-    return Closed(results, len(voted), len(voters(members)))
+        name = names.get(membership_id, "")
+        results.append((name, ballot.proposed, counts, outcome))
+        after = outcome.level or ("pending" if outcome.pending else None)
+        for change in (Change(name, before, after, outcome.reasons), *outcome.changes):
+            first = changes.get(change.name)  # from the first result before the ballot to the last one
+            changes[change.name] = Change(change.name, first.before if first else change.before, change.after,
+                                          change.reasons)
+    kept = tuple(c for c in changes.values() if c.before is not None and c.before != c.after)
+    return Closed(results, len(voted), len(voters(members)), kept)

@@ -256,3 +256,53 @@ async def test_ending_the_meeting_asks_first_says_what_is_missing_and_can_be_und
     await tg.click_button(SECRETARY, "Đúng, kết thúc hội nghị")
     again = await review_row(engine)
     assert again["meeting_ended_at"] is not None and again["meeting_ended_at"] != first["meeting_ended_at"]
+
+
+# --- point 2 ---------------------------------------------------------------------------------------------------
+
+
+async def test_the_secret_ballot_covers_those_picked_offers_allowed_levels_and_never_silently_replaces(tg, engine):
+    await create_branch(tg)
+    await paste(tg, ROSTER)
+    await start_review(tg)
+    await tg.send(SECRETARY, "/buoc")
+    await tg.click_button(SECRETARY, "Đảng viên (tự kiểm điểm")
+    await tg.click_button(SECRETARY, "Lê Thị Hà")
+    await tg.click_button(SECRETARY, "Vắng sinh hoạt trong năm")
+    await tg.send(SECRETARY, "3")  # the rules cap Hà at HTTNV
+    await start_meeting(tg, review=False)
+    await until_item(tg, "Bỏ phiếu đánh giá, phân loại đảng viên")
+    await tg.click_button(SECRETARY, "Ghi kết quả biểu quyết")
+    await vote_member(tg, "Phạm Văn Đức", "Hoàn thành (HTNV)", "6 2 0")
+    duc = f"member:{await member_id(engine, 'Phạm Văn Đức')}"
+    assert (await votes(engine))[duc] == ("htnv", 6, 2, 0, "htnv")
+
+    await tg.click_button(SECRETARY, "Bỏ phiếu kín trên bot")
+    screen = await last(tg)
+    # By default the ballot covers those without a result: Đức (recorded HTNV) is left out, and said so.
+    assert "☑️ Lê Thị Hà" in buttons(screen) and "⬜️ Phạm Văn Đức" in buttons(screen)
+    assert "Phạm Văn Đức — đã có kết quả «Hoàn thành nhiệm vụ»" in screen["text"]
+    await tg.click_button(SECRETARY, "Lê Thị Hà: Tốt")
+    assert set(buttons(await last(tg))) == {"Tốt (HTTNV)", "Hoàn thành (HTNV)", "Không hoàn thành"}
+    await tg.click_button(SECRETARY, "Tốt (HTTNV)")
+
+    # Putting Đức on the ballot would replace his recorded result: whose, from what, to what, and a question.
+    await tg.click_button(SECRETARY, "⬜️ Phạm Văn Đức")
+    await tg.click_button(SECRETARY, "Mở phiếu kín (đóng bằng nút)")
+    asked = await tg.last_text(SECRETARY)
+    assert "Phiếu kín sẽ thay kết quả đã ghi của 1 đồng chí" in asked
+    assert ("Phạm Văn Đức: «Hoàn thành nhiệm vụ» (6 tán thành, 2 không tán thành, 0 ý kiến khác) → bỏ phiếu kín "
+            "lại ở mức «Hoàn thành tốt nhiệm vụ»") in asked
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM ballot"))).scalar_one() == 0
+    await tg.click_button(SECRETARY, "Vẫn mở phiếu kín")
+    assert "Đã gửi phiếu kín" in await tg.last_text(SECRETARY)
+    async with engine.connect() as connection:
+        ballots = dict((await connection.execute(text("SELECT subject, proposed FROM ballot"))).all())
+    assert len(ballots) == 11 and ballots[duc] == "httnv"
+
+    await tg.click_button(SECRETARY, "Đóng phiếu")
+    assert "0/10 đồng chí đã bỏ phiếu — 10 đồng chí chưa bỏ phiếu" in await tg.last_text(SECRETARY)
+    await tg.click_button(SECRETARY, "Đúng, đóng phiếu")
+    closed = await tg.last_text(SECRETARY)
+    assert "Phạm Văn Đức: «Hoàn thành nhiệm vụ» → chưa xếp loại" in closed

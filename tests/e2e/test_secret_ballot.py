@@ -34,6 +34,8 @@ async def meeting_at_member_ballot(tg) -> None:
     for name, user in [*VOTERS.items(), ("Vũ Thị Lụa", PROBATIONARY)]:
         await tg.send(user, f"/start {await member_link(tg, name)}")
     await tg.send(SECRETARY, "/kiemdiem 2026")
+    await tg.click_button(SECRETARY, "Quy định áp dụng")
+    await tg.click_button(SECRETARY, "146")  # the 2014 set: counts and thresholds, no assessment sheets
     await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
     await tg.send(SECRETARY, "20/12/2026 08:00")
     await tg.click_button(SECRETARY, "Bắt đầu hội nghị")
@@ -49,7 +51,7 @@ async def test_secret_ballot_counts_only_and_changeable_until_closed(tg, engine,
     caplog.set_level(logging.DEBUG)
     await meeting_at_member_ballot(tg)
     await tg.click_button(SECRETARY, "Bỏ phiếu kín trên bot")
-    await tg.click_button(SECRETARY, "Trần Văn Minh")
+    await tg.click_button(SECRETARY, "Trần Văn Minh: Tốt")  # the level put to the ballot, HTTNV by default
     await tg.click_button(SECRETARY, "Xuất sắc")
     assert "Trần Văn Minh: «Hoàn thành xuất sắc nhiệm vụ»" in await tg.last_text(SECRETARY)
     await tg.click_button(SECRETARY, "Mở phiếu kín")
@@ -94,6 +96,7 @@ async def test_secret_ballot_counts_only_and_changeable_until_closed(tg, engine,
     assert "bv:" not in caplog.text and "Không tán thành" not in caplog.text
 
     await tg.click_button(SECRETARY, "Đóng phiếu")
+    await tg.click_button(SECRETARY, "Đúng, đóng phiếu")
     closed = await tg.last_text(SECRETARY)
     assert "3/4 đồng chí đã bỏ phiếu" in closed
     assert "Trần Văn Minh — mức «Hoàn thành xuất sắc nhiệm vụ»: 2 tán thành, 1 không tán thành, 0 ý kiến khác" in closed
@@ -119,5 +122,6 @@ async def test_a_ballot_opened_for_ten_minutes_refuses_votes_after_its_time(tg, 
     await vote(tg, ha, "Phạm Văn Đức", "Không tán thành")
     assert "Phiếu đã đóng" in (await tg.callback_answers(ha))[-1]["text"]
     await tg.click_button(SECRETARY, "Đóng phiếu")
+    await tg.click_button(SECRETARY, "Đúng, đóng phiếu")
     assert "Phạm Văn Đức — mức «Hoàn thành tốt nhiệm vụ»: 1 tán thành, 0 không tán thành" in \
         await tg.last_text(SECRETARY)
