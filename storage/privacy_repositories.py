@@ -2,10 +2,11 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditEntry, Branch, Invitation, Membership, SupervisorLink
+from storage.channel_models import ZaloChat
+from storage.models import AuditEntry, Branch, Invitation, Membership, PlanPart, SupervisorLink
 from storage.reminder_models import Reminder, ReminderChat, ReminderPrefs
 from storage.review_models import Ballot, BallotVoter, Review, ReviewFeedback, ReviewMember, ReviewVote
 from storage.runtime_models import DialogState
@@ -49,6 +50,16 @@ class PrivacyRepo:
     async def reminders(self, person_id: int) -> list[Reminder]:
         rows = await self.session.scalars(
             select(Reminder).where(Reminder.person_id == person_id).order_by(Reminder.send_at, Reminder.id))
+        return list(rows)
+
+    async def zalo_chat(self, row_id: int) -> ZaloChat | None:
+        """The Zalo user behind a person's Zalo chat number (its row: bot.channels.ids.zalo_row)."""
+        return await self.session.get(ZaloChat, row_id)
+
+    async def plan_parts(self, person_id: int) -> list[PlanPart]:
+        """Pieces of a plan the person sent that are still waiting to be read."""
+        rows = await self.session.scalars(
+            select(PlanPart).where(PlanPart.person_id == person_id).order_by(PlanPart.message_id, PlanPart.id))
         return list(rows)
 
     async def review_entries(self, membership_ids: list[int]) -> list[tuple[ReviewMember, Review]]:
@@ -107,18 +118,27 @@ class PrivacyRepo:
 
     # -- erasing --------------------------------------------------------------------------------------------
 
-    async def drop_reminders(self, person_id: int, chat_id: int | None) -> int:
+    async def drop_reminders(self, person_id: int, chat_ids: list[int]) -> int:
         result = await self.session.execute(delete(Reminder).where(Reminder.person_id == person_id))
-        if chat_id is not None:
-            await self.session.execute(delete(ReminderChat).where(ReminderChat.chat_id == chat_id))
+        await self.session.execute(delete(ReminderChat).where(ReminderChat.chat_id.in_(chat_ids)))
         await self.session.execute(delete(ReminderPrefs).where(ReminderPrefs.person_id == person_id))
         return result.rowcount
 
-    async def drop_dialogs(self, telegram_user_id: int) -> int:
-        """Unfinished dialogs (FSM) of the user: keys end with the user id (storage.dialogs, aiogram's key
-        builder: `fsm:<chat>[:<thread>]:<user>`)."""
+    async def drop_dialogs(self, chat_number: int) -> int:
+        """Unfinished dialogs (FSM) of the user: keys end with the chat number (storage.dialogs, aiogram's key
+        builder: `fsm:<chat>[:<thread>]:<user>`), as does what a Zalo chat was shown last (`zalo-shown:<chat>`)."""
         result = await self.session.execute(
-            delete(DialogState).where(DialogState.key.like(f"%:{int(telegram_user_id)}")))
+            delete(DialogState).where(DialogState.key.like(f"%:{int(chat_number)}")))
+        return result.rowcount
+
+    async def blank_zalo_chat(self, row_id: int) -> None:
+        """The Zalo user's ids and display name go: a later message from them comes from a stranger, who gets a
+        new chat number. The row stays, blank, so its number is never given to anyone else."""
+        await self.session.execute(update(ZaloChat).where(ZaloChat.id == row_id).values(
+            zalo_user_id=f"erased:{row_id}", zalo_chat_id="", display_name=""))
+
+    async def drop_plan_parts(self, person_id: int) -> int:
+        result = await self.session.execute(delete(PlanPart).where(PlanPart.person_id == person_id))
         return result.rowcount
 
     async def drop_unused_invitations(self, membership_ids: list[int]) -> int:

@@ -58,7 +58,7 @@ class ZaloChats:
         if key not in self._targets:
             async with self.sessionmaker() as session:
                 chat = await ZaloChatRepo(session).get(zalo_row(key))
-            if chat is None:
+            if chat is None or not chat.zalo_chat_id:  # no such chat, or its person erased their data
                 return None
             self._targets[key] = chat.zalo_chat_id
         return self._targets[key]

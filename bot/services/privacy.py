@@ -8,9 +8,11 @@ or supervises or administers, is the person's own (or the operator's) to erase.
 Erasing keeps the branch's records consistent (see README, "Privacy"): the person row and the roster entry stay,
 so every count, vote, tally, attendance figure and classification that counted them still adds up, but the name
 becomes a neutral placeholder and everything that identifies or was written by or about them goes:
-the Telegram id, free text (self-review, residence comment, absence reason, feedback they gave and feedback
-about them), their reminders and settings, unused invitation links to their entry, their supervision roles, and
-their name wherever the audit log or the votes' reasons repeat it. Secret-ballot choices are never stored, so
+the Telegram id and the Zalo account (its id, display name and what its chat was shown), pieces of a plan
+they pasted or photographed that were still waiting to be read, free text (self-review, residence comment,
+absence reason, feedback they gave and feedback about them), their reminders and settings, unused invitation
+links to their entry, their supervision roles, and their name wherever the audit log or the votes' reasons repeat
+it. Secret-ballot choices are never stored, so
 there is nothing to export or erase there beyond the fact that they voted (kept, anonymous once the name goes).
 """
 
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from bot.channels.ids import zalo_row
 from bot.domain.review.levels import MEMBER_LEVELS
 from bot.domain.roster import Role
 from bot.domain.text import fold
@@ -143,13 +146,18 @@ async def _collect(uow: UnitOfWork, target: Target, now: datetime) -> dict[str, 
     votes = {v.subject: v for v in await r.votes({rv.id for _, rv in entries}, [MEMBER_SUBJECT.format(i)
                                                                                  for i in ids])}
     prefs = await r.prefs(person.id)
+    zalo = None if person.zalo_chat_id is None else await r.zalo_chat(zalo_row(person.zalo_chat_id))
     written = await _feedback_written(uow, target, await _names(uow, target))
     return {
         "format": EXPORT_FORMAT,
         "about_this_file": plain("privacy", "export_note"),
         "exported_at": _when(now),
         "person": {"id": person.id, "full_name": person.full_name, "telegram_user_id": person.telegram_user_id,
+                   "zalo_chat_id": person.zalo_chat_id, "reminders_channel": person.channel,
                    "known_since": _when(person.created_at)},
+        "zalo_account": None if zalo is None else {
+            "zalo_user_id": zalo.zalo_user_id, "zalo_chat_id": zalo.zalo_chat_id,
+            "display_name": zalo.display_name, "first_message_at": _when(zalo.created_at)},
         "memberships": [
             {"membership_id": m.id, "branch": {"id": m.branch.id, "name": m.branch.name,
                                                "superior_unit": m.branch.superior_unit},
@@ -177,6 +185,11 @@ async def _collect(uow: UnitOfWork, target: Target, now: datetime) -> dict[str, 
             {"id": x.id, "kind": x.kind, "branch_id": x.branch_id, "send_at": _when(x.send_at), "status": x.status,
              "sent_at": _when(x.sent_at), "subject": x.subject, "text": x.text}
             for x in await r.reminders(person.id)
+        ],
+        "plan_pieces_waiting": [
+            {"id": p.id, "branch_id": p.branch_id, "text": p.text, "photo_or_file": p.file_id,
+             "received_at": _when(p.received_at)}
+            for p in await r.plan_parts(person.id)
         ],
         "reviews": [_review_entry(entry, review, votes.get(MEMBER_SUBJECT.format(entry.membership_id)))
                     for entry, review in entries],
@@ -275,6 +288,7 @@ class Erased:
     by: str
     memberships_kept: int = 0
     reminders_dropped: int = 0
+    plan_pieces_dropped: int = 0
     invitations_dropped: int = 0
     self_reviews_erased: int = 0
     comments_erased: int = 0
@@ -360,15 +374,19 @@ async def erase(uow: UnitOfWork, who: Who, now: datetime, *, person_id: int | No
             entry.details = scrubbed
             done.audit_entries_scrubbed += 1
 
-    done.reminders_dropped = await r.drop_reminders(person.id, person.telegram_user_id)
-    if person.telegram_user_id is not None:
-        await r.drop_dialogs(person.telegram_user_id)  # what they were typing halfway through a dialog
+    chats = [c for c in (person.telegram_user_id, person.zalo_chat_id) if c is not None]
+    done.reminders_dropped = await r.drop_reminders(person.id, chats)
+    for chat in chats:
+        await r.drop_dialogs(chat)  # what they were typing halfway through a dialog, what Zalo showed them
+    if person.zalo_chat_id is not None:
+        await r.blank_zalo_chat(zalo_row(person.zalo_chat_id))
+    done.plan_pieces_dropped = await r.drop_plan_parts(person.id)
     done.invitations_dropped = await r.drop_unused_invitations(ids)
     done.roles_dropped = ([f"supervisor:{b.id}" for _, b in await r.supervised(person.id)]
                           + [f"unit_admin:{u.id}" for _, u in await r.administered(person.id)])
     await r.drop_roles_above_branches(person.id)
 
-    person.full_name, person.telegram_user_id = placeholder, None
+    person.full_name, person.telegram_user_id, person.zalo_chat_id, person.channel = placeholder, None, None, None
     for branch_id in target.branch_ids:
         request_replan(uow.session, branch_id, now)  # pending reminders to others re-render with the placeholder
     summary = {k: v for k, v in vars(done).items() if k not in ("placeholder",)}

@@ -11,12 +11,16 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from bot.channels.ids import zalo_row
+from bot.channels.render import Choice
+from bot.channels.zalo_chats import Shown, ZaloChats
 from bot.cli import main
 from bot.config import Settings
 from bot.domain.review.levels import MemberLevel as L
 from bot.domain.roster import Role, Status
 from bot.services import (
     invitations,
+    plan_import,
     privacy,
     reminders,
     review,
@@ -32,7 +36,8 @@ from bot.services.demo_supervision import BranchSpec, Stage, add_branch, link
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review_meeting import BRANCH, COMMITTEE_REPORT, Counts
 from bot.services.review_progress import progress
-from storage.models import AuditEntry, Invitation, Person
+from storage.channel_models import ZaloChat
+from storage.models import AuditEntry, Invitation, Person, PlanPart
 from storage.reminder_models import PENDING, Reminder, ReminderPrefs
 from storage.review_models import BallotTally, BallotVoter, ReviewFeedback, ReviewMember, ReviewVote
 from storage.runtime_models import DialogState
@@ -81,6 +86,7 @@ async def history(uow_factory) -> dict[str, int]:
         await supervision_admin.person_by_telegram(uow, SUPERVISOR, "Phan Văn Quang", NOW)
         await link(uow, SUPERVISOR, [home], NOW)
         await review.start_review(uow, lan, 2026, NOW)
+        await review.set_rule_set(uow, lan, "kh146_2014", NOW)  # counts typed in, no sheets (QĐ 366's)
         await review.set_meeting(uow, lan, at=NOW + timedelta(days=3), place="Nhà văn hóa", now=NOW)
     minh_actor = await actor(uow_factory, MINH)
     settings = Settings(_env_file=None, database_url="sqlite+aiosqlite://")
@@ -143,7 +149,8 @@ async def branch_figures(uow_factory) -> dict:
         "checklist": [(i.key, i.done, i.total) for s in p.steps for i in s.items],
         "reviewing": [(m.membership_id, m.self_review, m.present, m.meetings_missed) for m in p.members],
         "results": sorted((r.membership_id, r.proposed, r.approve, r.disapprove, r.other, r.outcome) for r in rows),
-        "papers": sorted(kind for kind, _, _ in papers), "tallies": tallies, "voters": voters, "feedback": feedback,
+        "papers": sorted(kind for kind, _, _ in papers.files), "tallies": tallies, "voters": voters,
+        "feedback": feedback,
     }
 
 
@@ -159,7 +166,8 @@ async def test_the_export_holds_everything_about_the_person_and_no_ballot_choice
     data = await export_of(uow_factory, await actor(uow_factory, MINH))
 
     assert data["person"] == {"id": ids["minh_person"], "full_name": NAME, "telegram_user_id": MINH,
-                              "known_since": NOW.isoformat()}
+                              "zalo_chat_id": None, "reminders_channel": "telegram", "known_since": NOW.isoformat()}
+    assert (data["zalo_account"], data["plan_pieces_waiting"]) == (None, [])
     (m,) = data["memberships"]
     assert (m["membership_id"], m["role"], m["role_name"], m["status"]) == (ids["minh"], Role.MEMBER, "Đảng viên",
                                                                           Status.FULL)
@@ -334,3 +342,69 @@ async def test_the_command_line_exports_and_erases(db_url, uow_factory, monkeypa
     assert done.exit_code == 0, done.output
     assert f"person {ids['minh_person']} erased" in done.output
     assert (await actor(uow_factory, MINH)).person_id is None
+
+
+PLAN_PIECE = "KẾ HOẠCH công tác tháng 12 của Chi bộ Khu phố 7\n1. Họp chi bộ thường kỳ ngày 05/12 (đ/c Lan chủ trì)"
+PAGE_PHOTO = "https://zalo.example/photos/lan-trang-2.jpg"
+
+
+async def on_zalo(uow_factory, sessionmaker, user_id: int, zalo_user: str, display_name: str) -> Actor:
+    """The person writes to the Zalo bot and links it to their roster entry from /toi on Telegram."""
+    key = await ZaloChats(sessionmaker).key_for(zalo_user, f"chat-{zalo_user}", display_name, NOW)
+    async with uow_factory() as uow:
+        code = (await invitations.link_channel(uow, await load_actor(uow, user_id), NOW, timedelta(days=1))).token
+        await invitations.accept(uow, telegram_user_id=key, display_name=display_name, token=code, now=NOW)
+    return await actor(uow_factory, key)
+
+
+async def test_the_export_holds_the_zalo_account_and_the_plan_pieces_waiting(uow_factory, sessionmaker):
+    await history(uow_factory)
+    lan = await on_zalo(uow_factory, sessionmaker, SECRETARY, "zalo-user-lan-7", "Lan KP7")
+    async with uow_factory() as uow:  # half a plan sent on Zalo: a paste and a photo of page 2
+        await plan_import.add_part(uow, lan, message_id=1, now=NOW, text=PLAN_PIECE, first=True)
+        await plan_import.add_part(uow, lan, message_id=2, now=NOW, file_id=PAGE_PHOTO)
+    data = await export_of(uow_factory, lan)
+    assert (data["person"]["telegram_user_id"], data["person"]["zalo_chat_id"]) == (SECRETARY, lan.telegram_user_id)
+    assert data["person"]["reminders_channel"] == "zalo"  # the channel linked last
+    assert data["zalo_account"] == {"zalo_user_id": "zalo-user-lan-7", "zalo_chat_id": "chat-zalo-user-lan-7",
+                                    "display_name": "Lan KP7", "first_message_at": NOW.isoformat()}
+    assert [(p["branch_id"], p["text"], p["photo_or_file"]) for p in data["plan_pieces_waiting"]] == [
+        (lan.home.branch_id, PLAN_PIECE, None), (lan.home.branch_id, None, PAGE_PHOTO)]
+
+
+async def test_erasing_a_person_on_zalo_too_drops_the_zalo_account_and_what_its_chat_holds(
+        uow_factory, sessionmaker):
+    ids = await history(uow_factory)
+    minh = await on_zalo(uow_factory, sessionmaker, MINH, "zalo-user-minh-123", "Minh Trần KP7")
+    zalo = minh.telegram_user_id
+    assert minh.person_id == ids["minh_person"]
+    await ZaloChats(sessionmaker).show(zalo, Shown(7, f"Chọn đảng viên:\n1. {NAME}", (Choice(NAME, data="m:1"),)))
+    async with uow_factory() as uow:
+        await uow.runtime.save_dialog(f"fsm:{zalo}:{zalo}", "ReviewInput:self_review", {"draft": NAME})
+        # Pieces of a plan are a secretary's; a branch never loses its only secretary, so these are pieces left
+        # from a term that ended (the roster keeps one secretary, the operator hands the role over).
+        uow.calendar.add_part(PlanPart(branch_id=ids["home"], person_id=minh.person_id, message_id=1,
+                                       text=PLAN_PIECE, received_at=NOW))
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        done = await privacy.erase(uow, minh, NOW)
+    assert (done.by, done.plan_pieces_dropped) == ("self", 1)
+    assert (await actor(uow_factory, zalo)).person_id is None and (await actor(uow_factory, MINH)).person_id is None
+    async with uow_factory() as uow:
+        person = await uow.session.get(Person, ids["minh_person"])
+        assert (person.telegram_user_id, person.zalo_chat_id, person.channel) == (None, None, None)
+        chats = [(c.zalo_user_id, c.zalo_chat_id, c.display_name) for c in await uow.session.scalars(select(ZaloChat))]
+        assert chats == [(f"erased:{zalo_row(zalo)}", "", "")]  # blank, so the number is never anyone else's
+        assert await uow.session.scalar(select(func.count(PlanPart.id))) == 0
+        assert [k for k in await uow.session.scalars(select(DialogState.key)) if str(zalo) in k] == []
+    assert await ZaloChats(sessionmaker).shown(zalo) is None  # the choices shown to them went too
+    assert await ZaloChats(sessionmaker).target(zalo) is None  # nothing can be sent there any more
+    # Writing to the bot again, they are a stranger with a new number.
+    again = await ZaloChats(sessionmaker).key_for("zalo-user-minh-123", "chat-zalo-user-minh-123", "Minh", NOW)
+    assert again != zalo and (await actor(uow_factory, again)).person_id is None
+
+    after = json.dumps(await export_of(uow_factory, privacy.OPERATOR, person_id=ids["minh_person"]),
+                       ensure_ascii=False)
+    for gone in ("Minh", "zalo-user-minh-123", PLAN_PIECE, str(zalo)):
+        assert gone not in after
