@@ -16,6 +16,7 @@ from handlers import (
     review_meeting,
     roster,
     supervisor,
+    unit_options,
 )
 
 
@@ -35,5 +36,6 @@ def setup_routers() -> list[Router]:
         calendar.setup(),
         reminders.setup(),
         supervisor.setup(),
+        unit_options.setup(),
         common.setup_last(),
     ]

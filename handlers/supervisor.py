@@ -25,6 +25,7 @@ from handlers.calendar import GROUP_LIMITS
 from handlers.common import MAX_TEXT
 from handlers.review_decision import entry_button
 from handlers.roster import invite_link
+from handlers.unit_options import entry_button as options_button
 
 PAGE_SIZE = 10
 
@@ -194,6 +195,7 @@ def setup() -> Router:
         for unit in units:
             kb.button(text=_label("btn_new_branch", u=unit),
                       callback_data=UnitCb(act=UnitAction.NEW_BRANCH, id=unit.unit_id))
+            options_button(kb, unit.unit_id, unit.name)
             for b in unit.branches:
                 if b.secretary is None:
                     kb.button(text=_label("btn_secretary_link", b=b),

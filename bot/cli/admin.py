@@ -141,14 +141,18 @@ def link_supervisor(telegram_id: int, branch_ids: tuple[int, ...], unit: str | N
 def list_units(as_json: bool) -> None:
     from dataclasses import asdict
 
-    from bot.services import supervision_admin
+    from bot.services import rule_options, supervision_admin
 
     async def action(uow, now, settings):
-        return await supervision_admin.listing(uow)
+        units = await supervision_admin.listing(uow)
+        options = {u.id: await rule_options.unit_options(uow, u) for u in await supervision_admin.repo(uow).units()}
+        return units, options
 
-    units = _run(action)
+    units, options = _run(action)
     if as_json:
-        click.echo(json.dumps([asdict(u) for u in units], ensure_ascii=False))
+        click.echo(json.dumps([{**asdict(u), "options": {
+            f"{r.rule_set}.{o.key}": {"value": o.value, "set": o.key in r.set_here, "choices": list(o.choices)}
+            for r in options[u.unit_id] for o in r.options}} for u in units], ensure_ascii=False))
         return
     if not units:
         click.echo("no units yet: `chibo admin add-unit NAME`")
@@ -159,6 +163,28 @@ def list_units(as_json: bool) -> None:
                          if b.secretary else "no secretary yet")
             supervisors = f"; supervisors: {', '.join(b.supervisors)}" if b.supervisors else ""
             click.echo(f"  branch {b.branch_id}: {b.name} — {secretary}{supervisors}")
+        for r in options[u.unit_id]:
+            for o in r.options:
+                where = "set by the unit" if o.key in r.set_here else "default"
+                click.echo(f"  option {r.rule_set} {o.key} = {o.value} ({where}; choices: {', '.join(o.choices)})")
+
+
+@admin.command("set-option", help="Set the rule set's named option KEY to VALUE for every branch of UNIT (the "
+                                  "choices and the sentence each option comes from: templates/rules/*.toml, "
+                                  "`chibo admin list`).")
+@click.argument("unit")
+@click.argument("key")
+@click.argument("value")
+@click.option("--rule-set", default="qd366_2025", show_default=True, help="The rule set the option belongs to.")
+def set_option(unit: str, key: str, value: str, rule_set: str) -> None:
+    from bot.services import rule_options, supervision_admin
+
+    async def action(uow, now, settings):
+        found = await supervision_admin.find_unit(uow, unit)
+        return found.name, await rule_options.set_option(uow, found, rule_set, key, value, now)
+
+    unit_name, option = _run(action)
+    click.echo(f"{unit_name}: {rule_set} {option.key} = {option.value}")
 
 
 def _person_ref(ref: int, by_telegram: bool):

@@ -21,12 +21,13 @@ from bot.documents.render import (
 )
 from bot.domain.review.levels import MEMBER_LEVELS
 from bot.domain.review.record import Missing, Record, Unclassified, VoteFact, percent
-from bot.domain.review.rules import RuleSet, load_rule_set
+from bot.domain.review.rules import RuleSet
 from bot.domain.roster import Role
 from bot.services.actor import Actor
 from bot.services.errors import ServiceError
 from bot.services.review import open_review
 from bot.services.review_record import record as review_record
+from bot.services.rule_options import rules_for
 from bot.texts import plain
 from storage.uow import UnitOfWork
 
@@ -80,7 +81,7 @@ async def documents(uow: UnitOfWork, actor: Actor, now: datetime, tz: ZoneInfo) 
     review = await open_review(uow, actor)
     record = await review_record(uow, review)
     branch = await uow.branches.get(review.branch_id)
-    setting = Setting(review.year, load_rule_set(review.rule_set),
+    setting = Setting(review.year, await rules_for(uow, review),
                       doc.BranchInfo(branch.name, branch.superior_unit or "", ""), review.meeting_place,
                       review.secret_ballot, review.branch_score)
     return papers(record, setting, now, tz)

@@ -17,7 +17,6 @@ from bot.domain.review.classification import (
 )
 from bot.domain.review.levels import MemberLevel
 from bot.domain.review.meeting import Attendee, ScheduledItem, meeting_order, precedence, schedule
-from bot.domain.review.rules import load_rule_set
 from bot.domain.roster import Role, Status
 from bot.domain.text import squeeze
 from bot.services.actor import Actor
@@ -25,6 +24,7 @@ from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review import open_review, reviews
 from bot.services.review_assessment import grave_of, member_sheets, require_sheet, sheet_of
 from bot.services.review_collect import MemberState, member_states, records_changed
+from bot.services.rule_options import rules_for
 from storage.review_models import Review, ReviewAssessment, ReviewVote
 from storage.uow import UnitOfWork
 
@@ -123,7 +123,7 @@ async def _live(uow: UnitOfWork, review: Review) -> LiveMeeting:
     members = await member_states(uow, review)
     reviewed = {m.membership_id for m in reviewed_here(members)}
     items = meeting_order(_attendees(members), reviewed=reviewed,
-                          branch_last=load_rule_set(review.rule_set).branch_last)  # QĐ 366 Điều 12 §2(3)
+                          branch_last=(await rules_for(uow, review)).branch_last)  # QĐ 366 Điều 12 §2(3)
     start = review.meeting_started_at or review.meeting_at
     keys = [i.key for i in items]
     current = keys.index(review.current_item) if review.current_item in keys else 0
@@ -315,7 +315,7 @@ async def record_collective(uow: UnitOfWork, actor: Actor, subject: str, counts:
     if subject == BRANCH:
         if score is None or not 0 <= score <= 100:
             raise ServiceError("bad_score")
-        result = classify_branch(score, (), True, load_rule_set(review.rule_set))
+        result = classify_branch(score, (), True, await rules_for(uow, review))
         proposed = str(result.level)
         outcome = proposed if adopted else None
         reasons = [reason_json(r) for r in result.reasons] + reasons
@@ -376,7 +376,7 @@ async def record_member(uow: UnitOfWork, actor: Actor, membership_id: int, propo
         raise ServiceError("not_classified_here", reason=state.exemption or "absent" if state else "unknown")
     branch_facts = facts(members, outstanding=review.outstanding)
     _check_counts(counts, branch_facts.present_voters)
-    rules = load_rule_set(review.rule_set)
+    rules = await rules_for(uow, review)
     entries = {e.membership_id: e for e in await reviews(uow).members(review.id)}
     sheets = await member_sheets(uow, review)
     require_sheet(state.full_name, state.telegram_user_id is not None, sheets.get(membership_id), rules)
@@ -404,7 +404,7 @@ async def _reclassify(uow: UnitOfWork, review: Review, members: list[MemberState
     sheets = await member_sheets(uow, review)
     here = reviewed_here(members)
     waiting = sum(1 for m in here if member_subject(m.membership_id) not in votes)
-    rules = load_rule_set(review.rule_set)
+    rules = await rules_for(uow, review)
     judged = rules.quota is None or review.votes_closed_at is not None or not waiting
     cases = []
     for m in here:
@@ -443,7 +443,7 @@ async def open_levels(uow: UnitOfWork, actor: Actor, membership_id: int) -> tupl
     entry = await reviews(uow).member(review.id, membership_id)
     case = member_case(state, entry, MemberLevel.HTNV, Counts(0, 0, 0), (await member_sheets(uow, review)).get(
         membership_id))
-    return state.full_name, allowed_levels(case, load_rule_set(review.rule_set))
+    return state.full_name, allowed_levels(case, await rules_for(uow, review))
 
 
 def member_case(state: MemberState, entry, proposed: MemberLevel, counts: Counts,

@@ -13,9 +13,10 @@ from bot.domain.review.record import (
     VoteFact,
     derive,
 )
-from bot.domain.review.rules import RuleSet, load_rule_set
+from bot.domain.review.rules import RuleSet
 from bot.services.review import reviews, sync_roster
 from bot.services.review_collect import MemberState, member_state
+from bot.services.rule_options import rules_for
 from storage.decision_repositories import DecisionRepo
 from storage.review_models import Review, ReviewFeedback, ReviewVote
 from storage.uow import UnitOfWork
@@ -62,7 +63,7 @@ async def stored(uow: UnitOfWork, review: Review) -> StoredReview:
         ended_at=review.meeting_ended_at,
         clerk=next((e.membership.person.full_name for e in entries if e.membership_id == review.meeting_secretary_id),
                    None),  # the meeting's secretary as picked at the meeting; none recorded: a blank, never invented
-        superior_decides=superior_decides(load_rule_set(review.rule_set)),
+        superior_decides=superior_decides(await rules_for(uow, review)),
     )
 
 

@@ -102,6 +102,7 @@ from handlers.callbacks import (
 from handlers.reminders import KindToggle, QuietChoice, ReminderGo, ReminderNav
 from handlers.review_decision import DecisionAction, DecisionCb
 from handlers.supervisor import SupervisorAction, SupervisorCb, UnitAction, UnitCb
+from handlers.unit_options import OptionAction, OptionCb
 from storage.db import create_sessionmaker
 from storage.models import Base
 from storage.review_models import ReviewVote
@@ -817,6 +818,8 @@ TABLE: tuple[Row, ...] = (
         ro("[tinh-hinh-20261122.xlsx]")),
     row("un:new", packed(lambda i: UnitCb(act=UnitAction.NEW_BRANCH, id=i.unit)), *[NOT_UNIT_ADMIN] * 6),
     row("un:link", packed(lambda i: UnitCb(act=UnitAction.SECRETARY_LINK, id=i.branch)), *[NOT_UNIT_ADMIN] * 6),
+    row("uo:list", packed(lambda i: OptionCb(act=OptionAction.LIST, u=i.unit)), *[NOT_UNIT_ADMIN] * 6),
+    row("uo:set", packed(lambda i: OptionCb(act=OptionAction.SET, u=i.unit, k=1, v=1)), *[NOT_UNIT_ADMIN] * 6),
     # --- the superior's decision on the branch's proposals (after the meeting) --------------------------------
     *(row(key, packed(lambda i, act=act, lv=lv: DecisionCb(act=act, b=i.branch, m=i.member, lv=lv)),
           *[NOT_SUPERIOR] * 5, cell, stage="decide")

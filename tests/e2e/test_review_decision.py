@@ -1,7 +1,7 @@
 """The superior decides through the sandbox: after a branch's meeting has ended, its supervisor opens /tinhhinh, sees
 what awaits her decision, confirms one level, changes another with a reason and confirms the rest in one tap;
 the secretary and the member receive the messages (delivered from the outbox); /buoc shows the decided levels;
-a secretary's forged decision button is refused."""
+a secretary's forged decision button is refused. The unit's administrator sets a rule-set option in /donvi."""
 
 from dataclasses import replace
 
@@ -9,7 +9,10 @@ from sqlalchemy import text, update
 
 from bot.services import supervision_admin
 from bot.services.demo_supervision import Stage, build_branch, link
+from bot.services.review import reviews
+from bot.services.rule_options import rules_for
 from handlers.review_decision import DecisionAction, DecisionCb
+from handlers.unit_options import OptionAction, OptionCb
 from scheduling import jobs
 from storage.models import Person
 from tests.conftest import NOW
@@ -123,3 +126,31 @@ async def test_the_supervisor_confirms_one_level_and_changes_another(tg, engine,
     await jobs.deliver()
     await tg.send(SECRETARY, "/buoc")
     assert "Quyết định của cấp trên: 6/6 mức đã chính thức" in await tg.last_text(SECRETARY)
+
+
+async def test_the_unit_administrator_sets_an_option_its_branches_classify_with(tg, uow_factory):
+    async with uow_factory() as uow:
+        unit, _ = await supervision_admin.add_unit(uow, "Đảng ủy phường Bến Thành", NOW)
+        await supervision_admin.add_admin(uow, unit, 950, "Lê Văn Tâm", NOW)
+        branch_id = await build_branch(uow, replace(BRANCH, stage=Stage.STARTED, rule_set="qd366_2025"), unit, NOW,
+                                       TZ)
+    await tg.send(950, "/donvi")
+    await tg.click_button(950, "⚙️ Tùy chọn quy định — Đảng ủy phường Bến Thành")
+    shown = await tg.last_text(950)
+    assert "Tùy chọn quy định — Đảng ủy phường Bến Thành" in shown
+    assert "Làm tròn số suất «Hoàn thành xuất sắc nhiệm vụ»: làm tròn xuống (mặc định)" in shown
+    assert "Quy định 366-QĐ/TW, Điều 11, mục 1.5: «không vượt quá 20% tổng số tập thể" in shown
+    await tg.click_button(950, "2. Làm tròn → làm tròn lên")
+    assert ("✅ Đảng ủy phường Bến Thành: Làm tròn số suất «Hoàn thành xuất sắc nhiệm vụ» — làm tròn lên."
+            in (await tg.messages(950))[-2]["text"])
+    assert "Làm tròn số suất «Hoàn thành xuất sắc nhiệm vụ»: làm tròn lên\n" in await tg.last_text(950)
+    async with uow_factory() as uow:
+        review = await reviews(uow).latest(branch_id)
+        assert (await rules_for(uow, review)).option("quota_rounding") == "ceil"
+
+    # The branch's secretary cannot, forged button or not.
+    await tg.send(SECRETARY, "/start")
+    forged = OptionCb(act=OptionAction.SET, u=unit.id, r=0, k=1, v=0).pack()
+    assert "Chỉ văn phòng cấp ủy cấp trên" in await forge(tg, SECRETARY, forged)
+    async with uow_factory() as uow:
+        assert (await rules_for(uow, await reviews(uow).latest(branch_id))).option("quota_rounding") == "ceil"
