@@ -186,7 +186,7 @@ async def _subject(uow: UnitOfWork, review: Review, subject: str) -> tuple[str, 
             raise ServiceError("bad_subject")
         return (await uow.branches.get(review.branch_id)).name, False
     entry = await _member(uow, review, membership_id)
-    return entry.membership.person.full_name, entry.membership.person.telegram_user_id is not None
+    return entry.membership.person.full_name, entry.membership.person.chat_id() is not None
 
 
 async def view(uow: UnitOfWork, actor: Actor, subject: str) -> SheetView:
@@ -387,7 +387,7 @@ async def sheet_list(uow: UnitOfWork, actor: Actor) -> list[SheetRow]:
         if member_state(review, entry).reviews:
             person = entry.membership.person
             subject = member_subject(entry.membership_id)
-            found.append(_row(subject, person.full_name, person.telegram_user_id is not None, rows.get(subject)))
+            found.append(_row(subject, person.full_name, person.chat_id() is not None, rows.get(subject)))
     return found
 
 

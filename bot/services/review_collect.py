@@ -33,7 +33,7 @@ class MemberState:
     full_name: str
     role: str
     status: str
-    telegram_user_id: int | None
+    telegram_user_id: int | None  # where the bot reaches them, Telegram or Zalo (Person.chat_id)
     exemption: str | None  # why this member does not review this year
     self_review: str | None  # "bot" or "paper" once received
     residence_requested: bool
@@ -81,7 +81,7 @@ def member_state(review: Review, entry: ReviewMember, sheet_checked: bool | None
         full_name=membership.person.full_name,
         role=membership.role,
         status=membership.status,
-        telegram_user_id=membership.person.telegram_user_id,
+        telegram_user_id=membership.person.chat_id(),
         exemption=exempt_code,
         self_review=entry.self_review,
         residence_requested=entry.residence_requested_at is not None,

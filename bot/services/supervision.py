@@ -196,13 +196,13 @@ async def nudge(uow: UnitOfWork, actor: Actor, branch_id: int, now: datetime, tz
     today = now.astimezone(tz).date()
     [status] = await statuses(uow, [branch_id], today)
     secretary = (await repo(uow).secretaries([branch_id])).get(branch_id)
-    if secretary is None or secretary.telegram_user_id is None:
+    if secretary is None or secretary.chat_id() is None:
         raise ServiceError("secretary_unreachable", name=status.name)
     if not await repo(uow).add_nudge(branch_id, actor.person_id, today, now):
         raise ServiceError("already_nudged", name=status.name)
     uow.audit(now, actor.person_id, branch_id, "supervision.nudge")
     await uow.commit()
-    return Nudge(status, secretary.telegram_user_id, secretary.full_name, actor.full_name or "")
+    return Nudge(status, secretary.chat_id(), secretary.full_name, actor.full_name or "")
 
 
 # -- the weekly summary ------------------------------------------------------------------------------------

@@ -147,7 +147,7 @@ async def _unit_entry(uow: UnitOfWork, unit: SuperiorUnit) -> UnitEntry:
         unit.id, unit.name, tuple(p.full_name for p in await supervision.unit_admins(unit.id)),
         tuple(BranchEntry(
             b.id, b.name, secretaries[b.id].full_name if b.id in secretaries else None,
-            b.id in secretaries and secretaries[b.id].telegram_user_id is not None,
+            b.id in secretaries and secretaries[b.id].chat_id() is not None,
             tuple(supervisors.get(b.id, ())),
         ) for b in branches),
     )
