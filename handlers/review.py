@@ -230,6 +230,18 @@ def setup() -> Router:
                            uow, actor, clock, settings, state)
         await query.answer()
 
+    @router.callback_query(ReviewInput.meeting, ReviewCb.filter(F.act == ReviewAction.MEETING_CONFIRMED))
+    async def meeting_confirmed(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings,
+                                state: FSMContext) -> None:
+        asked = (await state.get_data()).get("asked")
+        if asked is None:
+            await refuse_stale(query, "no meeting date waits for confirmation")
+            return
+        await query.message.edit_reply_markup(reply_markup=None)
+        await save_meeting(query.message, datetime.fromisoformat(asked["at"]), asked["place"], uow, actor, clock,
+                           settings, state, confirmed=True)
+        await query.answer()
+
     @router.message(ReviewInput.meeting, TYPED)
     async def got_meeting(message: Message, uow, actor: Actor, clock, settings: Settings,
                           state: FSMContext) -> None:
@@ -241,7 +253,17 @@ def setup() -> Router:
         await save_meeting(message, at, place, uow, actor, clock, settings, state)
 
     async def save_meeting(target: Message, at: datetime, place: str | None, uow, actor: Actor, clock,
-                           settings: Settings, state: FSMContext) -> None:
+                           settings: Settings, state: FSMContext, *, confirmed: bool = False) -> None:
+        warnings = [] if confirmed else await review_service.meeting_check(uow, actor, at, clock())
+        if warnings:  # a word first, and a question: the dialog stays open for another date
+            await state.set_data({"asked": {"at": at.isoformat(), "place": place}})
+            kb = keyboards.Keyboard()
+            kb.button(text=label("keep_meeting_date"), callback_data=ReviewCb(act=ReviewAction.MEETING_CONFIRMED))
+            kb.button(text=label("not_yet"), callback_data=ReviewCb(act=ReviewAction.DISMISS))
+            kb.adjust(1)
+            await target.answer(render("review", "meeting_warnings", warnings=warnings, at=at),
+                                reply_markup=kb.as_markup())
+            return
         result = await review_service.set_meeting(uow, actor, at=at, place=place, now=clock())
         await state.clear()
         await target.answer(render("review", "meeting_set", m=result))

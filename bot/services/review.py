@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from bot.domain.review.procedure import dated_tasks, load_procedure
 from bot.domain.review.rules import default_rule_set, load_rule_set, rule_sets
+from bot.domain.review.timeline import Warning, meeting_warnings
 from bot.domain.text import fold, squeeze
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
@@ -122,6 +123,13 @@ async def set_meeting(uow: UnitOfWork, actor: Actor, *, at: datetime, place: str
     await records_changed(uow, review, now)
     await uow.commit()
     return MeetingSet(at, review.meeting_place, len(dated_list))
+
+
+async def meeting_check(uow: UnitOfWork, actor: Actor, at: datetime, now: datetime) -> list[Warning]:
+    """What is risky about a meeting date (HD 43: after 31/12, in the past, too late for the draft), said and
+    asked about before it is set; never a refusal."""
+    review = await open_review(uow, actor)
+    return meeting_warnings(at.date(), review.year, now.astimezone(at.tzinfo).date())
 
 
 async def set_rule_set(uow: UnitOfWork, actor: Actor, key: str, now: datetime) -> str:

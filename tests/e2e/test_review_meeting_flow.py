@@ -306,3 +306,47 @@ async def test_the_secret_ballot_covers_those_picked_offers_allowed_levels_and_n
     await tg.click_button(SECRETARY, "Đúng, đóng phiếu")
     closed = await tg.last_text(SECRETARY)
     assert "Phạm Văn Đức: «Hoàn thành nhiệm vụ» → chưa xếp loại" in closed
+
+
+# --- point 9 ---------------------------------------------------------------------------------------------------
+
+
+async def meeting_row(engine) -> tuple:
+    async with engine.connect() as connection:
+        return tuple((await connection.execute(text("SELECT meeting_on, meeting_started_at FROM review"))).one())
+
+
+async def test_a_meeting_date_in_the_past_gets_a_word_and_a_question_not_a_refusal(tg, engine):
+    await create_branch(tg)
+    await paste(tg, ROSTER)
+    await start_review(tg)
+    await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
+    await tg.send(SECRETARY, "10/11/2026 08:00")
+    asked = await last(tg)
+    assert "Ngày hội nghị 10/11/2026 đã qua (hôm nay 22/11/2026)" in asked["text"]
+    assert {"✅ Vẫn đặt ngày này", "✖️ Chưa, để sau"} <= set(buttons(asked))
+    assert (await meeting_row(engine))[0] is None
+    await tg.send(SECRETARY, "31/12/2026 08:00")  # another date, also risky: after the deadline of 31/12
+    assert "việc kiểm điểm phải kết thúc trước ngày 31/12/2026" in await tg.last_text(SECRETARY)
+    await tg.click_button(SECRETARY, "Vẫn đặt ngày này")
+    assert "Hội nghị kiểm điểm: 08:00 ngày 31/12/2026" in "\n".join(m["text"] for m in await tg.messages(SECRETARY))
+    assert str((await meeting_row(engine))[0]) == "2026-12-31"
+
+
+async def test_starting_the_meeting_early_or_with_self_reviews_missing_asks_first(tg, engine):
+    await create_branch(tg)
+    await paste(tg, ROSTER)
+    await start_review(tg)
+    await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
+    await tg.send(SECRETARY, "20/12/2026 08:00")
+    await tg.send(SECRETARY, "/buoc")
+    await tg.click_button(SECRETARY, "Bắt đầu hội nghị")
+    asked = await tg.last_text(SECRETARY)
+    assert "Hội nghị đặt lúc 08:00 ngày 20/12/2026 — còn hơn một ngày nữa" in asked
+    assert "11 đồng chí chưa nộp bản tự kiểm điểm" in asked
+    await tg.click_button(SECRETARY, "Chưa, để sau")
+    assert (await meeting_row(engine))[1] is None
+    await tg.click_button(SECRETARY, "Bắt đầu hội nghị")
+    await tg.click_button(SECRETARY, "Vẫn bắt đầu hội nghị")
+    assert "mục 1/" in await tg.last_text(SECRETARY)
+    assert (await meeting_row(engine))[1] is not None
