@@ -1,5 +1,6 @@
 """`chibo plan …`: work with plan documents (Kế hoạch) from the command line."""
 
+import asyncio
 import json
 import sys
 from datetime import date
@@ -8,7 +9,7 @@ from pathlib import Path
 import click
 
 from bot.domain.plans import Item, Plan, extract_plan
-from bot.domain.plans.readers import PlanReadError, read_plan_file
+from bot.domain.plans.readers import PlanReadError
 from bot.texts import plain
 
 _RECURRENCE_VI = {
@@ -92,16 +93,23 @@ def plan() -> None:
     pass
 
 
-@plan.command(help="Extract the header and dated items of a plan (.docx or UTF-8 text).")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+async def _progress(page: int, pages: int) -> None:
+    click.echo(plain("plans", "reading_page", page=page, pages=pages), err=True)
+
+
+@plan.command(help="Extract the header and dated items of a plan: a .docx, .pdf (with text or scanned), .doc or "
+                   "UTF-8 text file, or one or more photos of its pages, in order — read as the bot reads them.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def extract(file: Path, as_json: bool) -> None:
+def extract(files: tuple[Path, ...], as_json: bool) -> None:
+    from bot.services import plan_files  # pypdfium2 and Pillow load only when a plan is read
+
     try:
-        lines = read_plan_file(file)
+        found = asyncio.run(plan_files.read_paths(files, _progress))
     except PlanReadError as error:
         click.echo(plain("plans", "read_problem", code=error.code, params=error.params), err=True)
         sys.exit(1)
-    result = extract_plan(lines)
+    result = extract_plan(found.lines)
     if as_json:
         click.echo(json.dumps(_plan_json(result), ensure_ascii=False, indent=2))
     else:

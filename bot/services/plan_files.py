@@ -217,14 +217,28 @@ async def read_file(data: bytes, filename: str, progress: Progress = _no_progres
     return PlanText(await asyncio.to_thread(read_plan_bytes, data, filename))
 
 
-async def read_path(path: Path, progress: Progress = _no_progress) -> PlanText:
-    """A plan file on disk (the command line)."""
+def _load(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_DOCX_BYTES:
             raise PlanReadError("too_big", mb=MAX_DOCX_BYTES // 2**20)
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as error:
         raise PlanReadError("missing", name=path.name) from error
     except OSError as error:
         raise PlanReadError("unreadable", name=path.name) from error
-    return await read_file(data, path.name, progress)
+
+
+async def read_path(path: Path, progress: Progress = _no_progress) -> PlanText:
+    """A plan file on disk (the command line)."""
+    return await read_file(_load(path), path.name, progress)
+
+
+async def read_paths(paths: Sequence[Path], progress: Progress = _no_progress) -> PlanText:
+    """One plan file on disk, or several photos or scans of its pages in order (as an album in the chat);
+    several files that are not all images raise `pages_not_images`."""
+    if len(paths) == 1:
+        return await read_path(paths[0], progress)
+    pages = [_load(path) for path in paths]
+    if not all(file_kind(data, path.name) == "image" for data, path in zip(pages, paths, strict=True)):
+        raise PlanReadError("pages_not_images", count=len(paths))
+    return await read_parts(pages, progress)

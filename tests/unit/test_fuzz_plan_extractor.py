@@ -1,9 +1,12 @@
 """Hostile plans: whatever the text or the bytes, reading and extraction either give well-formed results or, for
 files, one PlanReadError with a known code; never anything else, and always the same answer."""
 
+import asyncio
 import io
 import random
+import re
 from datetime import date
+from pathlib import Path
 
 import docx
 from hypothesis import HealthCheck, example, given, settings
@@ -14,6 +17,7 @@ from bot.domain.plans.model import MAX_CONDITION, MAX_ISSUER, MAX_NUMBER, MAX_OW
 from bot.domain.plans.readers import MAX_TEXT_BYTES, PlanReadError, read_plan_bytes
 from bot.domain.plans.structure import split_lines
 from bot.domain.plans.vietnamese import nfc
+from bot.services import plan_files
 from bot.texts import plain
 from tests.hostile import EXE, PDF, PNG, docx_bytes, hostile_lines, hostile_texts
 
@@ -100,19 +104,38 @@ def test_one_very_long_line_is_read(unit: str, times: int) -> None:
 
 # --- the readers ------------------------------------------------------------------------------------------------
 
+# Every refusal a plan reader (the domain's and the services' that run OCR and LibreOffice) can raise.
 CODES = {"empty", "too_big", "not_utf8", "binary", "wrong_type", "broken_docx", "docx_bomb", "docx_parts",
-         "old_doc", "pdf"}  # fmt: skip
+         "needs_tools", "missing", "unreadable", "broken_pdf", "pdf_password", "pdf_pages", "too_many_pages",
+         "pages_not_images", "ocr_missing", "ocr_language", "ocr_timeout", "ocr_nothing", "broken_image",
+         "image_too_big", "doc_missing", "broken_doc"}  # fmt: skip
+READERS = [*Path(__file__).resolve().parents[2].glob("bot/domain/plans/*.py"),
+           Path(__file__).resolve().parents[2] / "bot" / "services" / "plan_files.py"]
 NAMES = ["ke-hoach.txt", "ke-hoach.docx", "ke-hoach", "ke-hoach.doc", "ke-hoach.pdf", "anh.png", "virus.exe",
          "bang.xlsx", "KE HOACH.DOCX", ".docx", "a.b.c.txt", "\u202etxt.exe", "kế hoạch.TXT"]  # fmt: skip
 SAMPLE = docx_bytes("KẾ HOẠCH", "Chi bộ họp trong tháng 12/2026.", "- Bí thư chi bộ báo cáo trước ngày 30/11/2026.")
+
+
+def test_the_refusals_are_every_code_the_readers_raise_each_said_in_vietnamese() -> None:
+    raised = {code for path in READERS  # PlanReadError("code"…) and _tool(program, "code when missing")
+              for code in re.findall(r'(?:PlanReadError|_tool)\((?:\s*\w+,)?\s*"(\w+)"', path.read_text())}
+    assert raised == CODES
+    for code in CODES:
+        params = {"mb": 20, "limit": 60, "count": 3, "suffix": ".xlsx", "name": "k.txt", "kind": "pdf",
+                  "megapixels": 40, "language": "vie"}
+        assert plain("plans", "read_problem", code=code, params=params) != "Không đọc được tệp này.", code
+
+
+def refused(error: PlanReadError) -> None:
+    assert error.code in CODES
+    assert plain("plans", "read_problem", code=error.code, params=error.params) != "Không đọc được tệp này."
 
 
 def read_or_refuse(data: bytes, name: str) -> list[str] | None:
     try:
         lines = read_plan_bytes(data, name)
     except PlanReadError as error:
-        assert error.code in CODES
-        assert plain("plans", "read_problem", code=error.code, params=error.params) != "Không đọc được tệp này."
+        refused(error)
         return None
     assert any(line.strip() for line in lines)
     check_plan(lines)
@@ -124,6 +147,20 @@ def read_or_refuse(data: bytes, name: str) -> list[str] | None:
        st.sampled_from(NAMES))
 def test_any_bytes_give_lines_or_one_known_refusal(data: bytes, name: str) -> None:
     read_or_refuse(data, name)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.binary(max_size=600).map(lambda data: PDF[:9] + data), st.just(PDF), st.binary(max_size=200)),
+       st.sampled_from(["ke-hoach.pdf", "ke-hoach", "ke-hoach.txt", "ke-hoach.docx"]))
+def test_any_pdf_like_bytes_through_the_bots_reader_give_lines_or_one_known_refusal(data: bytes, name: str) -> None:
+    """The reader the bot and `chibo plan extract` use (not .doc and images: LibreOffice and OCR take seconds)."""
+    try:
+        found = asyncio.run(plan_files.read_file(data, name))
+    except PlanReadError as error:
+        refused(error)
+        return
+    assert any(line.strip() for line in found.lines)
+    check_plan(found.lines)
 
 
 @FUZZ
