@@ -768,7 +768,8 @@ TABLE: tuple[Row, ...] = (
     row("lv:<level>", packed(lambda i: LevelCb(membership_id=i.member, level="httnv")),
         *secretaries(read("Gõ số phiếu"), FOREIGN_MEMBER), stage="meeting"),
     row("pp", packed(lambda i: ProposeCb(membership_id=i.member)),
-        *secretaries(read("[Xuất sắc (HTXSNV)]", "pp:"), FOREIGN_MEMBER), stage="meeting"),
+        # QĐ 366: the levels the member's sheet leaves open (Đức's 80 points: no HTXSNV)
+        *secretaries(read("[Hoàn thành (HTNV)]", "pp:"), FOREIGN_MEMBER), stage="meeting"),
     row("pp:<level>", packed(lambda i: ProposeCb(membership_id=i.member, level="htnv")),
         *secretaries(read("Phạm Văn Đức: «Hoàn thành nhiệm vụ»", "ba:open"), FOREIGN_MEMBER), stage="meeting"),
     row("ba:secret", packed(lambda i: BallotAdmin(act=BallotAction.SECRET)),
