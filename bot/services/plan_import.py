@@ -9,6 +9,7 @@ tasks in place: a task that stays keeps its done mark, and the reminders are pla
 import asyncio
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
@@ -25,6 +26,7 @@ from storage.uow import UnitOfWork
 MAX_OWNER_LENGTH = 200
 # The longest reference plan has 32 dated items; a thousand is a wrong or hostile file, not a plan.
 MAX_PLAN_ITEMS = 1000
+FAR_YEARS = 2  # a plan this many years from the calendar's present gets a word before it is saved
 MAX_PARTS = 60  # pieces of one plan: a 60-page album, or a quarter of a megabyte pasted
 
 
@@ -80,6 +82,24 @@ class DraftView:
     source_name: str | None
     items: tuple[DraftItem, ...]  # the branch's own tasks first
     revision: Revision | None = None
+    read_on: date | None = None  # the day the plan was read: the calendar's present
+
+    @property
+    def plan_year(self) -> int | None:
+        """The plan's year: its issue date's, else the year most of its dated tasks fall in."""
+        if self.issued_on:
+            return self.issued_on.year
+        years = Counter(d.year for i in self.items for d in (i.due or i.start,) if d)
+        return years.most_common(1)[0][0] if years else None
+
+    @property
+    def years_away(self) -> int:
+        """How many years the plan lies from the calendar's present, when that is far enough to be a likely
+        mistake (a 2014 plan read into a 2026 calendar): said before saving, never refused; else 0."""
+        if self.plan_year is None or self.read_on is None:
+            return 0
+        gap = abs(self.plan_year - self.read_on.year)
+        return gap if gap >= FAR_YEARS else 0
 
     @property
     def uncertain_count(self) -> int:
@@ -119,6 +139,7 @@ def _view(draft: PlanImport, revision: Revision | None = None) -> DraftView:
         source_name=draft.source_name,
         items=tuple(DraftItem.from_json(i) for i in json.loads(draft.items)),
         revision=revision,
+        read_on=draft.created_at.date() if draft.created_at else None,
     )
 
 

@@ -6,6 +6,7 @@ months before the meeting, who does not review).
 
 from sqlalchemy import text
 
+from tests.corpus import reference_plan
 from tests.e2e.chat import buttons
 from tests.e2e.test_onboarding import SECRETARY, create_branch, paste
 from tests.e2e.test_review import ROSTER, last, until_item
@@ -350,3 +351,13 @@ async def test_starting_the_meeting_early_or_with_self_reviews_missing_asks_firs
     await tg.click_button(SECRETARY, "Vẫn bắt đầu hội nghị")
     assert "mục 1/" in await tg.last_text(SECRETARY)
     assert (await meeting_row(engine))[1] is not None
+
+
+async def test_a_2014_plan_read_into_a_2026_calendar_is_said_before_it_is_saved(tg):
+    await create_branch(tg)
+    await tg.upload(SECRETARY, "ke-hoach-146.txt", reference_plan("003").read_text(encoding="utf-8").encode())
+    preview = await last(tg)
+    assert "Kế hoạch năm 2014, lịch chi bộ đang ở năm 2026 (cách 12 năm)" in preview["text"]
+    assert any(b.startswith("✅ Lưu") for b in buttons(preview)) and "🗑 Hủy" in buttons(preview)
+    await tg.click_button(SECRETARY, next(b for b in buttons(preview) if b.startswith("✅ Lưu")))
+    assert "✅ Đã lưu" in await tg.last_text(SECRETARY)  # said and asked, not refused
