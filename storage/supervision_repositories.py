@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Row, and_, func, select
+from sqlalchemy import Row, and_, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,12 @@ from storage.supervision_models import BranchNudge, SuperiorUnit, SupervisorSnap
 class PersonRow(NamedTuple):
     full_name: str
     telegram_user_id: int | None
+    zalo_chat_id: int | None = None
+    channel: str | None = None
+
+    def chat_id(self) -> int | None:
+        """As storage.models.Person.chat_id: the channel the person uses, else whichever is linked."""
+        return Person.chat_id(self)  # type: ignore[arg-type]
 
 
 class MembershipRow(NamedTuple):
@@ -145,6 +151,7 @@ class SupervisionRepo:
         rows = await self.session.execute(
             select(Membership.id, Membership.branch_id, Membership.role, Membership.status, Membership.admitted_on,
                    Membership.exempt, Membership.suspended, Person.full_name, Person.telegram_user_id,
+                   Person.zalo_chat_id, Person.channel,
                    ReviewMember.id, ReviewMember.self_review, ReviewMember.residence_requested_at,
                    ReviewMember.residence_received_at, ReviewMember.present, ReviewMember.absence_reason,
                    ReviewMember.meetings_missed, ReviewMember.sick_leave_months, ReviewMember.disciplined)
@@ -156,12 +163,13 @@ class SupervisionRepo:
             .order_by(ReviewMember.id.is_(None), ReviewMember.id, Membership.id))
         return [EntryRow(
             review_id=reviews[branch_id], membership_id=membership_id,
-            membership=MembershipRow(membership_id, branch_id, PersonRow(name, telegram_user_id), role, status,
-                                     admitted_on, exempt, suspended),
+            membership=MembershipRow(membership_id, branch_id, PersonRow(name, telegram_user_id, zalo_chat_id, channel),
+                                     role, status, admitted_on, exempt, suspended),
             self_review=self_review, residence_requested_at=requested, residence_received_at=received,
             present=present, absence_reason=absence, meetings_missed=missed or 0, sick_leave_months=sick or 0,
             disciplined=bool(disciplined),
-        ) for (membership_id, branch_id, role, status, admitted_on, exempt, suspended, name, telegram_user_id, _,
+        ) for (membership_id, branch_id, role, status, admitted_on, exempt, suspended, name, telegram_user_id,
+               zalo_chat_id, channel, _,
                self_review, requested, received, present, absence, missed, sick, disciplined) in rows]
 
     async def votes(self, review_ids: Iterable[int]) -> list[Row]:
@@ -204,6 +212,10 @@ class SupervisionRepo:
             dialect.insert(BranchNudge).values(branch_id=branch_id, person_id=person_id, day=day, sent_at=sent_at)
             .on_conflict_do_nothing(index_elements=["branch_id", "day"]))
         return result.rowcount == 1
+
+    async def drop_nudge(self, branch_id: int, day: date) -> None:
+        await self.session.execute(
+            delete(BranchNudge).where(BranchNudge.branch_id == branch_id, BranchNudge.day == day))
 
     async def snapshot(self, person_id: int) -> SupervisorSnapshot | None:
         return await self.session.get(SupervisorSnapshot, person_id)

@@ -16,7 +16,6 @@ from enum import StrEnum
 
 from bot.domain.review.classification import allowed_levels, validate_counts
 from bot.domain.review.levels import MemberLevel
-from bot.domain.review.rules import load_rule_set
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review import open_review, reviews
@@ -34,6 +33,7 @@ from bot.services.review_meeting import (
     standing,
     voters,
 )
+from bot.services.rule_options import rules_for
 from storage.review_models import Ballot, BallotKey, BallotTally, BallotVoter, Review
 from storage.uow import UnitOfWork
 
@@ -98,7 +98,7 @@ async def candidates(uow: UnitOfWork, actor: Actor) -> list[Candidate]:
     """Every member classified at this meeting, for the secretary to pick whom the ballot covers."""
     review = await open_review(uow, actor)
     members = await member_states(uow, review)
-    rules = load_rule_set(review.rule_set)
+    rules = await rules_for(uow, review)
     entries = {e.membership_id: e for e in await reviews(uow).members(review.id)}
     sheets = await member_sheets(uow, review)
     votes = await reviews(uow).votes(review.id)
@@ -163,7 +163,7 @@ async def open_ballots(uow: UnitOfWork, actor: Actor, proposals: dict[int, Membe
 
 async def _check_levels(uow: UnitOfWork, review: Review, members, proposals: dict[int, MemberLevel]) -> None:
     """A level the rule set forbids for a member (e.g. after 3 absences) cannot be put to the vote."""
-    rules = load_rule_set(review.rule_set)
+    rules = await rules_for(uow, review)
     entries = {e.membership_id: e for e in await reviews(uow).members(review.id)}
     states = {m.membership_id: m for m in members}
     branch_facts = facts(members)
