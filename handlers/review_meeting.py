@@ -119,7 +119,8 @@ def setup() -> Router:
         await query.answer()
 
     @router.callback_query(ReviewCb.filter(F.act == ReviewAction.DISMISS))
-    async def dismiss(query: CallbackQuery) -> None:
+    async def dismiss(query: CallbackQuery, actor: Actor) -> None:
+        actor.secretary_branch()  # the questions it answers are the secretary's
         await query.message.edit_reply_markup(reply_markup=None)
         await query.answer(render("review", "dismissed"))
 
