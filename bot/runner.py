@@ -12,8 +12,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
+from aiogram.utils.token import extract_bot_id
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import (
     SANDBOX_TOKEN,
@@ -33,6 +35,7 @@ from bot.sandbox.server import start_sandbox
 from scheduling import runtime as reminders
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -76,28 +79,37 @@ async def until_stopped(loops: list[Coroutine[Any, Any, Any]]) -> None:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
+async def first_sandbox_update_id(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """Where the sandbox starts numbering: after the highest update the sandbox bot is remembered to have
+    handled on this database, so that a restart's first message is not taken for one handled already."""
+    async with UnitOfWork(sessionmaker) as uow:
+        return await uow.runtime.last_handled(extract_bot_id(SANDBOX_TOKEN)) + 1
+
+
 async def run(settings: Settings) -> None:
     started = time.perf_counter()
     sandbox = None
     token = settings.bot_token.get_secret_value() if settings.bot_token else None
     zalo_token = settings.zalo_bot_token.get_secret_value() if settings.zalo_bot_token else None
     api_base_url, zalo_base_url = settings.api_base_url, settings.zalo_api_base_url
-    if token is None and zalo_token is None:
-        sandbox = await start_sandbox(settings.sandbox_host, settings.sandbox_port)
-        token, api_base_url = SANDBOX_TOKEN, sandbox.url
-        zalo_token, zalo_base_url = ZALO_SANDBOX_TOKEN, sandbox.zalo_url
-        print(f"chibo: no CHIBO_BOT_TOKEN, running against the local sandbox — open {sandbox.page_url}",
-              flush=True)
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
-    bot = create_bot(token, api_base_url) if token else None
-    zalo_bot = (create_zalo_bot(zalo_token, zalo_base_url, sessionmaker, create_file_links(settings, zalo_token))
-                if zalo_token else None)
-    link_channels(bot, zalo_bot)
-    bots = [b for b in (bot, zalo_bot) if b is not None]
+    bots: list[Bot] = []
     scheduler = runner = None
     try:
         await upgrade(engine)
+        if token is None and zalo_token is None:
+            sandbox = await start_sandbox(settings.sandbox_host, settings.sandbox_port,
+                                          first_update_id=await first_sandbox_update_id(sessionmaker))
+            token, api_base_url = SANDBOX_TOKEN, sandbox.url
+            zalo_token, zalo_base_url = ZALO_SANDBOX_TOKEN, sandbox.zalo_url
+            print(f"chibo: no CHIBO_BOT_TOKEN, running against the local sandbox — open {sandbox.page_url}",
+                  flush=True)
+        bot = create_bot(token, api_base_url) if token else None
+        zalo_bot = (create_zalo_bot(zalo_token, zalo_base_url, sessionmaker, create_file_links(settings, zalo_token))
+                    if zalo_token else None)
+        link_channels(bot, zalo_bot)
+        bots = [b for b in (bot, zalo_bot) if b is not None]
         me = await bots[0].me()
         dp = create_dispatcher(settings, sessionmaker, bot_username=me.username or "chibo")
         for each in bots:

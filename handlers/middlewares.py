@@ -32,10 +32,11 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         async with UnitOfWork(self.sessionmaker) as uow:
             if isinstance(event, Update):
-                if await uow.runtime.was_handled(event.update_id):
+                bot_id = data["bot"].id
+                if await uow.runtime.was_handled(bot_id, event.update_id):
                     log.info("update %s was handled already: skipped", event.update_id)
                     return None
-                uow.handling(event.update_id, data["clock"]())
+                uow.handling(bot_id, event.update_id, data["clock"]())
             data["uow"] = uow
             if user is not None:
                 data["actor"] = await load_actor(uow, user.id)

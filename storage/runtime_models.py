@@ -8,13 +8,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.models import Base
 from storage.types import UtcDateTime
 
+# Marks stored before they were kept per bot (migration 0013): they count for every bot until forgotten.
+LEGACY_BOT_ID = 0
+
 
 class HandledUpdate(Base):
-    """A Telegram update whose effects are committed; a redelivery of it is skipped. Kept 24 hours."""
+    """An update whose effects are committed; a redelivery of it is skipped. Kept 24 hours.
+
+    Update ids are numbered per bot (Telegram numbers each bot's updates itself; the Zalo channel is bot
+    ZALO_BOT_ID), so a mark is keyed by the bot's id too: a new token on the same database never meets the
+    old one's marks."""
 
     __tablename__ = "handled_update"
     __table_args__ = (Index("ix_handled_update_handled_at", "handled_at"),)
 
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     handled_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

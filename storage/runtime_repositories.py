@@ -4,21 +4,28 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.runtime_models import DialogState, HandledUpdate
+from storage.runtime_models import LEGACY_BOT_ID, DialogState, HandledUpdate
 
 
 class RuntimeRepo:
     def __init__(self, session: AsyncSession):
         self.session = session
 
-    async def was_handled(self, update_id: int) -> bool:
-        return await self.session.get(HandledUpdate, update_id) is not None
+    async def was_handled(self, bot_id: int, update_id: int) -> bool:
+        query = select(HandledUpdate.update_id).where(HandledUpdate.bot_id.in_((bot_id, LEGACY_BOT_ID)),
+                                                      HandledUpdate.update_id == update_id)
+        return await self.session.scalar(query.limit(1)) is not None
 
-    def mark_handled(self, update_id: int, at: datetime) -> None:
-        self.session.add(HandledUpdate(update_id=update_id, handled_at=at))
+    def mark_handled(self, bot_id: int, update_id: int, at: datetime) -> None:
+        self.session.add(HandledUpdate(bot_id=bot_id, update_id=update_id, handled_at=at))
+
+    async def last_handled(self, bot_id: int) -> int:
+        """The highest update id marked handled for this bot (0 when none is remembered)."""
+        query = select(func.max(HandledUpdate.update_id)).where(HandledUpdate.bot_id.in_((bot_id, LEGACY_BOT_ID)))
+        return await self.session.scalar(query) or 0
 
     async def forget_handled_before(self, cutoff: datetime) -> int:
         result = await self.session.execute(delete(HandledUpdate).where(HandledUpdate.handled_at < cutoff))

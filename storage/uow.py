@@ -34,7 +34,7 @@ class UnitOfWork:
         self.reminders = ReminderRepo(self.session)
         self.runtime = RuntimeRepo(self.session)
         self.dialogs: dict[str, tuple[str | None, dict[str, Any]]] = {}
-        self._handling: tuple[int, datetime] | None = None
+        self._handling: tuple[int, int, datetime] | None = None  # (bot id, update id, when)
         self._held: AsyncSessionTransaction | None = None  # the savepoint after the last held commit
         return self
 
@@ -66,8 +66,8 @@ class UnitOfWork:
             await self.runtime.save_dialog(key, state, data)
         self.dialogs.clear()
 
-    def handling(self, update_id: int, at: datetime) -> None:
-        self._handling = (update_id, at)
+    def handling(self, bot_id: int, update_id: int, at: datetime) -> None:
+        self._handling = (bot_id, update_id, at)
 
     async def settle(self) -> None:
         """Commits what the handler kept with the update's mark and dialog steps, without its uncommitted rest."""

@@ -143,11 +143,12 @@ class CallbackQuery:
 
 
 class SandboxState:
-    def __init__(self) -> None:
+    def __init__(self, first_update_id: int = 1) -> None:
         self.pulse = Pulse()
         self.closing = False
-        # Survives reset(): a running bot remembers its offset, so ids must never go back.
-        self._update_ids = itertools.count(1)
+        # Survives reset(): a running bot remembers its offset, so ids must never go back. A sandbox started
+        # again for the same database continues after the ids the bot remembers (as Telegram never goes back).
+        self._update_ids = itertools.count(first_update_id)
         self._file_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self.confirmed_offset = 0

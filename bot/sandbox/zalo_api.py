@@ -3,8 +3,8 @@ JSON in, `{"ok", "result"}` or `{"ok": false, "error_code", "description"}` out)
 /sandbox/zalo/ to play a Zalo user and read what the bot sent.
 
 Like the platform as its public clients use it: getUpdates hands out one update per call and takes no offset
-(an update handed out counts as handled once the bot asks for the next one); setWebhook is kept and turns
-getUpdates off, but the sandbox does not deliver to a webhook; texts are plain, at most 2,000
+(an update handed out counts as handled once the bot asks for the next one); setWebhook turns getUpdates
+off and the updates are POSTed to the webhook instead (bot.sandbox.zalo_delivery); texts are plain, at most 2,000
 characters; a photo goes out as an address the platform fetches (the sandbox fetches it, so a link chibo
 cannot serve fails here as it would there); there are no buttons, edits or documents.
 """
@@ -13,6 +13,7 @@ import base64
 import binascii
 import itertools
 import re
+import secrets
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,9 @@ class ZaloState:
         self.closing = False
         self._seq = itertools.count(1)
         self._message_ids = itertools.count(1)
+        # Zalo never reuses a message id, and the bot keeps the ids it handled for a day: a sandbox started
+        # again numbers its messages apart from the last run's, so they are not taken for redeliveries.
+        self._run = secrets.token_hex(4)
         self.reset()
 
     def reset(self) -> None:
@@ -68,7 +72,7 @@ class ZaloState:
         self.pulse.notify()
 
     def message_id(self) -> str:
-        return f"zmsg-{next(self._message_ids):08d}"
+        return f"zmsg-{self._run}-{next(self._message_ids):08d}"
 
     def user_says(self, user_id: str, name: str | None, event: str, **fields: Any) -> int:
         self.users[user_id] = name or self.users.get(user_id) or PRESET_USERS.get(user_id) or f"Zalo {user_id}"

@@ -67,11 +67,12 @@ async def sandbox(request, clock):
 
 
 @contextlib.asynccontextmanager
-async def polling_bot(sandbox, engine, db_url: str, clock: Clock, *, as_tasks: bool = False):
+async def polling_bot(sandbox, engine, db_url: str, clock: Clock, *, as_tasks: bool = False,
+                      token: str = SANDBOX_TOKEN):
     """The real dispatcher polling the sandbox until the block ends; as_tasks handles updates concurrently,
-    as `chibo run` does against Telegram."""
+    as `chibo run` does against Telegram; `token` makes it another bot."""
     settings = Settings(_env_file=None, database_url=db_url)
-    bot = create_bot(SANDBOX_TOKEN, sandbox.url)
+    bot = create_bot(token, sandbox.url)
     me = await bot.me()
     dp = create_dispatcher(settings, create_sessionmaker(engine), bot_username=me.username, clock=clock)
     await set_menu(bot)

@@ -4,17 +4,23 @@ answer): each update is handled once. Dialogs are stored with the update, so a r
 import asyncio
 from datetime import timedelta
 
+from aiogram.utils.token import extract_bot_id
 from sqlalchemy import func, select
 
+from bot.app import SANDBOX_TOKEN
 from bot.config import Settings
 from bot.sandbox.client import SandboxClient
+from bot.sandbox.server import start_sandbox
 from scheduling import jobs
 from scheduling.runtime import Runtime, install, uninstall
 from storage.models import AuditEntry, Membership, Task
-from storage.runtime_models import DialogState, HandledUpdate
+from storage.runtime_models import LEGACY_BOT_ID, DialogState, HandledUpdate
 from tests.conftest import NOW
 from tests.e2e.conftest import polling_bot
 from tests.e2e.test_onboarding import SECRETARY, create_branch
+
+BOT_ID = extract_bot_id(SANDBOX_TOKEN)
+ANOTHER_BOT = "300000003:another-bot-token-not-a-secret"
 
 
 async def count(engine, model) -> int:
@@ -51,6 +57,22 @@ async def test_a_redelivered_dialog_step_is_not_taken_twice(tg, engine):
     await tg.click_button(SECRETARY, "Đảng viên")
     assert "Đinh Văn Long — Đảng viên, chính thức, 15/01/2010" in await tg.last_text(SECRETARY)
     assert await count(engine, Membership) == members + 1
+
+
+async def test_a_new_token_on_the_same_database_answers_its_first_updates(sandbox, engine, db_url, clock):
+    """Each bot numbers its updates from its own start: a new bot's update 1 is not the old bot's update 1."""
+    async with SandboxClient(sandbox.url) as tg, polling_bot(sandbox, engine, db_url, clock):
+        await create_branch(tg)  # the old bot handles updates 1, 2, …
+    other = await start_sandbox("127.0.0.1", 0)  # the new bot's Telegram: its numbering starts at 1
+    try:
+        async with SandboxClient(other.url) as tg, polling_bot(other, engine, db_url, clock, token=ANOTHER_BOT):
+            assert await tg.send(SECRETARY, "/doanvien") == 1
+            assert "Nguyễn Thị Lan" in await tg.last_text(SECRETARY)
+    finally:
+        await other.stop()
+    async with engine.connect() as connection:
+        marks = (await connection.execute(select(HandledUpdate.bot_id, HandledUpdate.update_id))).all()
+    assert (BOT_ID, 1) in marks and (extract_bot_id(ANOTHER_BOT), 1) in marks
 
 
 async def test_a_dialog_halfway_survives_a_restart(sandbox, engine, db_url, clock):
@@ -106,7 +128,7 @@ async def test_ten_updates_at_once_from_one_user_leave_a_consistent_state(sandbo
 async def test_handled_updates_are_forgotten_after_24_hours(engine, uow_factory):
     async with uow_factory() as uow:
         for update_id, hours in ((1, 30), (2, 25), (3, 23), (4, 1)):
-            uow.runtime.mark_handled(update_id, NOW - timedelta(hours=hours))
+            uow.runtime.mark_handled(BOT_ID, update_id, NOW - timedelta(hours=hours))
         await uow.commit()
     runtime = Runtime(uow_factory, Settings(_env_file=None), None, lambda: NOW)
     install(runtime)
@@ -117,3 +139,17 @@ async def test_handled_updates_are_forgotten_after_24_hours(engine, uow_factory)
     async with engine.connect() as connection:
         kept = (await connection.scalars(select(HandledUpdate.update_id).order_by(HandledUpdate.update_id))).all()
     assert kept == [3, 4]
+
+
+async def test_marks_from_before_they_were_kept_per_bot_count_for_every_bot(uow_factory):
+    """Migration 0013 keeps the day's marks under bot 0: until forgotten they hold for any bot; the sandbox
+    starts after the highest mark of its bot (and of bot 0)."""
+    other = extract_bot_id(ANOTHER_BOT)
+    async with uow_factory() as uow:
+        uow.runtime.mark_handled(LEGACY_BOT_ID, 7, NOW)
+        uow.runtime.mark_handled(BOT_ID, 9, NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.runtime.was_handled(BOT_ID, 7) and await uow.runtime.was_handled(other, 7)
+        assert await uow.runtime.was_handled(BOT_ID, 9) and not await uow.runtime.was_handled(other, 9)
+        assert (await uow.runtime.last_handled(BOT_ID), await uow.runtime.last_handled(other)) == (9, 7)
