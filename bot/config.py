@@ -3,7 +3,7 @@
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scheduling.limits import Limits
@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     zalo_bot_token: SecretStr | None = Field(default=None, description="Zalo bot token; empty = no Zalo")
     zalo_api_base_url: str | None = Field(default=None, description="Zalo Bot API server")
     zalo_webhook_url: str | None = None
-    zalo_webhook_secret: str | None = Field(default=None, min_length=8, max_length=256)
+    zalo_webhook_secret: str | None = Field(default=None, min_length=8, max_length=256, validate_default=True)
     zalo_send_rate: float = Field(default=10, gt=0, le=10_000)  # Zalo messages per second, all chats together
     zalo_chat_rate: float = Field(default=1, gt=0, le=1_000)  # Zalo messages per second to one chat
     public_base_url: str | None = None  # where chibo's file links (/files/…) are reachable from outside
@@ -73,6 +73,15 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("zalo_webhook_secret")
+    @classmethod
+    def _zalo_webhook_secret(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and info.data.get("zalo_webhook_url"):
+            raise ValueError("required when CHIBO_ZALO_WEBHOOK_URL is set: 8-256 characters of your choice, which "
+                             "Zalo sends back in the X-Bot-Api-Secret-Token header so chibo can tell its updates "
+                             "from forged ones")
         return value
 
     @field_validator("database_url")

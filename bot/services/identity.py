@@ -35,6 +35,12 @@ def is_linked(person: Person) -> bool:
     return person.telegram_user_id is not None or person.zalo_chat_id is not None
 
 
+def channels(person: Person) -> tuple[str, ...]:
+    """The channels the person is linked on."""
+    return tuple(name for name, chat in ((TELEGRAM, person.telegram_user_id), (ZALO, person.zalo_chat_id))
+                 if chat is not None)
+
+
 def link(person: Person, chat_id: int) -> None:
     """Links the person on chat_id's channel; reminders go to the channel linked last."""
     for column, value in identity(chat_id).items():

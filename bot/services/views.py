@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.domain.roster import ROLE_ORDER, Role, Status, name_order
-from bot.services.identity import is_linked
+from bot.services.identity import channels, is_linked
 from storage.models import Membership
 
 
@@ -18,6 +18,7 @@ class MemberView:
     exempt: bool
     suspended: bool
     linked: bool
+    channels: tuple[str, ...] = ()  # "telegram", "zalo": where the person is linked
 
     @classmethod
     def of(cls, membership: Membership) -> "MemberView":
@@ -30,6 +31,7 @@ class MemberView:
             exempt=membership.exempt,
             suspended=membership.suspended,
             linked=is_linked(membership.person),
+            channels=channels(membership.person),
         )
 
 

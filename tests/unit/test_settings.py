@@ -11,6 +11,7 @@ BAD = [
     ({"CHIBO_BOT_TOKEN": "not-a-token"}, "CHIBO_BOT_TOKEN"),
     ({"CHIBO_REDIS_URL": "localhost:6379"}, "CHIBO_REDIS_URL"),
     ({"CHIBO_SANDBOX_PORT": "eighty"}, "CHIBO_SANDBOX_PORT"),
+    ({"CHIBO_ZALO_WEBHOOK_URL": "https://chibo.example.vn/zalo"}, "CHIBO_ZALO_WEBHOOK_SECRET"),
 ]
 
 

@@ -16,10 +16,10 @@ def test_html_becomes_the_text_zalo_shows():
 def test_buttons_become_a_numbered_list_under_the_text():
     text = compose("Chọn một người:", CHOICES[:2], [("Hướng dẫn", "https://x.vn/hd")])
     assert text == ("Chọn một người:\n\n🔗 Hướng dẫn: https://x.vn/hd\n\n1. ○ Trần Văn Minh\n2. ⏭ Bỏ qua\n"
-                    "👉 Trả lời 1 hoặc 2.")
-    assert compose("x", CHOICES).endswith("👉 Trả lời 1, 2 hoặc 3.")
+                    "👉 Nhắn số 1 hoặc 2 để chọn.")
+    assert compose("x", CHOICES).endswith("👉 Nhắn số 1, 2 hoặc 3 để chọn.")
     many = [Choice(f"Việc {n}", data=str(n)) for n in range(1, 8)]
-    assert compose("x", many).endswith("👉 Trả lời một số từ 1 đến 7 (hoặc gõ đúng chữ của lựa chọn).")
+    assert compose("x", many).endswith("👉 Nhắn số thứ tự (từ 1 đến 7) hoặc gõ đúng chữ của lựa chọn.")
     assert compose("Không có nút", []) == "Không có nút"
 
 
