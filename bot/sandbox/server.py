@@ -11,6 +11,7 @@ from bot.sandbox.bot_api import STATE_KEY
 from bot.sandbox.delivery import WebhookDelivery
 from bot.sandbox.state import SandboxState
 from bot.sandbox.zalo_api import ZaloState
+from bot.sandbox.zalo_delivery import deliver
 
 # Long polls and waits are woken on shutdown, so in-flight requests finish almost at once.
 _SHUTDOWN_TIMEOUT = 5.0
@@ -45,6 +46,7 @@ class SandboxServer:
         self.page_url = f"{self.url}/"
         self.zalo_url = f"{self.url}/zalo"  # the Zalo Bot API base URL (CHIBO_ZALO_API_BASE_URL)
         self._delivery = asyncio.create_task(WebhookDelivery(state).run(), name="sandbox-webhook-delivery")
+        self._zalo_delivery = asyncio.create_task(deliver(zalo), name="sandbox-zalo-webhook-delivery")
 
     async def stop(self) -> None:
         if self.state.closing:
@@ -52,9 +54,10 @@ class SandboxServer:
         self.state.close()
         self.zalo.close()
         # Cancel rather than await: the delivery may be mid-POST to a slow or dead webhook.
-        self._delivery.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._delivery
+        for delivery in (self._delivery, self._zalo_delivery):
+            delivery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await delivery
         await self._runner.cleanup()
 
 

@@ -3,8 +3,8 @@ JSON in, `{"ok", "result"}` or `{"ok": false, "error_code", "description"}` out)
 /sandbox/zalo/ to play a Zalo user and read what the bot sent.
 
 Like the platform as its public clients use it: getUpdates hands out one update per call and takes no offset
-(an update handed out counts as handled once the bot asks for the next one); setWebhook is kept and turns
-getUpdates off, but the sandbox does not deliver to a webhook; texts are plain, at most 2,000
+(an update handed out counts as handled once the bot asks for the next one); setWebhook turns getUpdates
+off and the updates are POSTed to the webhook instead (bot.sandbox.zalo_delivery); texts are plain, at most 2,000
 characters; a photo goes out as an address the platform fetches (the sandbox fetches it, so a link chibo
 cannot serve fails here as it would there); there are no buttons, edits or documents.
 """
