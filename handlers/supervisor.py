@@ -166,6 +166,7 @@ def setup() -> Router:
             await bot.send_message(sent.secretary_chat, _text("nudge_to_secretary", n=sent))
             answer = _text("nudged", n=sent)
         except (TelegramForbiddenError, TelegramBadRequest):
+            await supervision.nudge_undelivered(uow, actor, sent, clock())
             answer = _text("nudge_undelivered", n=sent)
         await query.message.answer(answer)
         await query.answer()

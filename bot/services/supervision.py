@@ -187,6 +187,7 @@ class Nudge:
     secretary_chat: int
     secretary_name: str
     supervisor_name: str
+    day: date
 
 
 async def nudge(uow: UnitOfWork, actor: Actor, branch_id: int, now: datetime, tz: ZoneInfo) -> Nudge:
@@ -202,7 +203,14 @@ async def nudge(uow: UnitOfWork, actor: Actor, branch_id: int, now: datetime, tz
         raise ServiceError("already_nudged", name=status.name)
     uow.audit(now, actor.person_id, branch_id, "supervision.nudge")
     await uow.commit()
-    return Nudge(status, secretary.chat_id(), secretary.full_name, actor.full_name or "")
+    return Nudge(status, secretary.chat_id(), secretary.full_name, actor.full_name or "", today)
+
+
+async def nudge_undelivered(uow: UnitOfWork, actor: Actor, sent: Nudge, now: datetime) -> None:
+    """A nudge that did not reach the secretary is not the day's nudge: its record goes, so it can be sent again."""
+    await repo(uow).drop_nudge(sent.status.branch_id, sent.day)
+    uow.audit(now, actor.person_id, sent.status.branch_id, "supervision.nudge_undelivered")
+    await uow.commit()
 
 
 # -- the weekly summary ------------------------------------------------------------------------------------
