@@ -14,7 +14,7 @@ from bot.services.actor import load_actor
 from tests.conftest import NOW
 
 COMMANDS = [["admin"], ["admin", "add-unit"], ["admin", "add-branch"], ["admin", "invite-secretary"],
-            ["admin", "link-supervisor"], ["admin", "list"]]
+            ["admin", "link-supervisor"], ["admin", "list"], ["admin", "set-option"]]
 TOKEN = re.compile(r"https://t\.me/chibo_sandbox_bot\?start=([\w-]+)")
 
 
@@ -57,6 +57,8 @@ async def test_the_office_creates_a_branch_whose_link_makes_the_secretary(db_url
     assert linked.exit_code == 0, linked.output
     assert "Phan Văn Quang (Telegram user 7002) supervises 2 branch(es)" in linked.output
     listing = json.loads((await chibo("list", "--json")).output)
+    assert listing[0].pop("options")["qd366_2025.quota_rounding"] == {"value": "floor", "set": False,
+                                                                      "choices": ["floor", "ceil"]}
     assert listing == [{"unit_id": 1, "name": "Đảng ủy phường Tân Định", "admins": ["Lê Văn Tâm"], "branches": [
         {"branch_id": 2, "name": "Chi bộ Khu phố 10", "secretary": None, "secretary_linked": False,
          "supervisors": ["Phan Văn Quang"]},
