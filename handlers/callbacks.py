@@ -63,6 +63,7 @@ class DraftAction(StrEnum):
     TOGGLE = "toggle"
     DATES = "dates"
     OWNER = "owner"
+    TASK = "task"  # a target (chỉ tiêu) made a task
     SAVE = "save"
     DISCARD = "discard"
 

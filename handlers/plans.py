@@ -69,7 +69,7 @@ def preview_keyboard(d: DraftView, page: int) -> InlineKeyboardMarkup:
     kb = keyboards.Keyboard()
     shown = range(page * PAGE_SIZE, min(len(d.items), (page + 1) * PAGE_SIZE))
     for index in shown:
-        kb.button(text=label("item_number", n=index + 1, keep=d.items[index].keep),
+        kb.button(text=label("item_number", n=index + 1, keep=d.items[index].keep, target=d.items[index].is_target),
                   callback_data=DraftCb(id=d.id, act=DraftAction.ITEM, n=index))
     sizes = [5] * (-(-len(shown) // 5))
     pages = -(-len(d.items) // PAGE_SIZE)
@@ -87,12 +87,17 @@ def preview_keyboard(d: DraftView, page: int) -> InlineKeyboardMarkup:
 
 def item_keyboard(d: DraftView, index: int) -> InlineKeyboardMarkup:
     kb = keyboards.Keyboard()
+    back = DraftCb(id=d.id, act=DraftAction.PAGE, n=index // PAGE_SIZE)
+    if d.items[index].is_target:  # a target is only shown, or made a task
+        kb.button(text=label("make_task"), callback_data=DraftCb(id=d.id, act=DraftAction.TASK, n=index))
+        kb.button(text=label("back_to_preview"), callback_data=back)
+        kb.adjust(1, 1)
+        return kb.as_markup()
     kb.button(text=label("drop_item", keep=d.items[index].keep),
               callback_data=DraftCb(id=d.id, act=DraftAction.TOGGLE, n=index))
     kb.button(text=label("fix_dates"), callback_data=DraftCb(id=d.id, act=DraftAction.DATES, n=index))
     kb.button(text=label("fix_owner"), callback_data=DraftCb(id=d.id, act=DraftAction.OWNER, n=index))
-    kb.button(text=label("back_to_preview"),
-              callback_data=DraftCb(id=d.id, act=DraftAction.PAGE, n=index // PAGE_SIZE))
+    kb.button(text=label("back_to_preview"), callback_data=back)
     kb.adjust(1, 2, 1)
     return kb.as_markup()
 
@@ -230,6 +235,11 @@ def setup() -> Router:
     async def toggle(query: CallbackQuery, callback_data: DraftCb, uow, actor: Actor) -> None:
         d = await plan_import.toggle_item(uow, actor, callback_data.id, callback_data.n)
         await show_item(query, d, callback_data.n)
+
+    @router.callback_query(DraftCb.filter(F.act == DraftAction.TASK))
+    async def make_task(query: CallbackQuery, callback_data: DraftCb, uow, actor: Actor) -> None:
+        d, index = await plan_import.make_task(uow, actor, callback_data.id, callback_data.n)
+        await show_item(query, d, index)
 
     @router.callback_query(DraftCb.filter(F.act.in_({DraftAction.DATES, DraftAction.OWNER})))
     async def ask_correction(query: CallbackQuery, callback_data: DraftCb, uow, actor: Actor,

@@ -43,6 +43,7 @@ class DraftItem:
     line: int
     keep: bool = True
     uncertain: bool = False  # read by OCR with low confidence: the secretary should check it
+    kind: str = "task"  # "target" (chỉ tiêu): shown apart and not saved, unless the secretary makes it a task
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -58,6 +59,20 @@ class DraftItem:
     @property
     def entry(self) -> Entry:
         return Entry(self.text, self.start, self.due, self.recurrence, self.condition)
+
+    @property
+    def is_target(self) -> bool:
+        return self.kind == "target"
+
+    @property
+    def saved(self) -> bool:
+        """Goes into the calendar on saving: a task the secretary kept (a target is only shown)."""
+        return self.keep and not self.is_target
+
+
+def _ordered(items: Sequence[DraftItem]) -> list[DraftItem]:
+    """The preview's order: the branch's tasks, the other units' tasks, then the targets; each by line."""
+    return sorted(items, key=lambda i: (i.is_target, not i.is_branch_task, i.line))
 
 
 @dataclass(frozen=True)
@@ -80,7 +95,7 @@ class DraftView:
     issued_on: date | None
     title: str | None
     source_name: str | None
-    items: tuple[DraftItem, ...]  # the branch's own tasks first
+    items: tuple[DraftItem, ...]  # the branch's own tasks first, the targets last
     revision: Revision | None = None
     read_on: date | None = None  # the day the plan was read: the calendar's present
 
@@ -106,12 +121,20 @@ class DraftView:
         return sum(1 for i in self.items if i.uncertain)
 
     @property
+    def task_count(self) -> int:
+        return sum(1 for i in self.items if not i.is_target)
+
+    @property
+    def target_count(self) -> int:
+        return sum(1 for i in self.items if i.is_target)
+
+    @property
     def branch_count(self) -> int:
-        return sum(1 for i in self.items if i.is_branch_task)
+        return sum(1 for i in self.items if i.is_branch_task and not i.is_target)
 
     @property
     def kept_count(self) -> int:
-        return sum(1 for i in self.items if i.keep)
+        return sum(1 for i in self.items if i.saved)
 
 
 @dataclass(frozen=True)
@@ -151,7 +174,7 @@ async def _present(uow: UnitOfWork, draft: PlanImport) -> DraftView:
         return view
     old = tuple(Entry(t.text, t.start, t.due, t.recurrence, t.condition)
                 for t in await uow.calendar.plan_tasks(plan.id))
-    kept = tuple(n for n, i in enumerate(view.items) if i.keep)
+    kept = tuple(n for n, i in enumerate(view.items) if i.saved)
     diff = compare(old, [view.items[n].entry for n in kept])
     return replace(view, revision=Revision(plan.id, plan.number, plan.issued_on, old, diff, kept))
 
@@ -178,16 +201,15 @@ async def read_plan(uow: UnitOfWork, actor: Actor, *, lines: Sequence[str], sour
     header = plan.header
     await _refuse_reimport(uow, home.branch_id, digest, header.number, header.issued_on)
     imported = [Imported(p.id, p.number, p.issued_on) for p in await uow.calendar.plans_numbered(home.branch_id)]
-    items = sorted(plan.items, key=lambda i: (not i.is_branch_task, i.line))
     draft = PlanImport(
         branch_id=home.branch_id, created_by=actor.person_id, created_at=now, source_name=source_name,
         content_hash=digest, revises_plan_id=revised_plan(header.number, header.issued_on, header.title, imported),
         header=json.dumps({"number": header.number, "issuer": header.issuer, "title": header.title,
                            "issued_on": header.issued_on.isoformat() if header.issued_on else None},
                           ensure_ascii=False),
-        items=json.dumps([DraftItem(i.text, i.owner, i.is_branch_task, i.start, i.due, i.recurrence,
-                                    i.condition, i.time_text, i.line, uncertain=i.line in uncertain).to_json()
-                          for i in items], ensure_ascii=False),
+        items=json.dumps([i.to_json() for i in _ordered([
+            DraftItem(i.text, i.owner, i.is_branch_task, i.start, i.due, i.recurrence, i.condition, i.time_text,
+                      i.line, uncertain=i.line in uncertain, kind=i.kind) for i in plan.items])], ensure_ascii=False),
     )
     uow.calendar.add(draft)
     await uow.commit()
@@ -222,6 +244,20 @@ async def _change_item(uow: UnitOfWork, actor: Actor, draft_id: int, index: int,
 
 async def toggle_item(uow: UnitOfWork, actor: Actor, draft_id: int, index: int) -> DraftView:
     return await _change_item(uow, actor, draft_id, index, lambda i: replace(i, keep=not i.keep))
+
+
+async def make_task(uow: UnitOfWork, actor: Actor, draft_id: int, index: int) -> tuple[DraftView, int]:
+    """A target the secretary wants done as a task: it moves among the tasks (and is saved with them).
+    Returns the draft and the item's new index."""
+    record = await _open_draft(uow, actor, draft_id)
+    items = list(_view(record).items)
+    if not 0 <= index < len(items) or not items[index].is_target:
+        raise ServiceError("draft_item_missing")
+    task = replace(items[index], kind="task", keep=True)
+    items = _ordered([*items[:index], task, *items[index + 1 :]])
+    record.items = json.dumps([i.to_json() for i in items], ensure_ascii=False)
+    await uow.commit()
+    return await _present(uow, record), items.index(task)
 
 
 async def correct_dates(uow: UnitOfWork, actor: Actor, draft_id: int, index: int,
@@ -280,7 +316,7 @@ async def confirm(uow: UnitOfWork, actor: Actor, draft_id: int, now: datetime) -
                 imported_at=now, imported_by=actor.person_id)
     uow.calendar.add(plan)
     await uow.flush()
-    kept = [i for i in view.items if i.keep]
+    kept = [i for i in view.items if i.saved]
     for item in kept:
         uow.calendar.add(Task(branch_id=record.branch_id, plan_id=plan.id, created_at=now, **_task_fields(item)))
     record.state = "saved"

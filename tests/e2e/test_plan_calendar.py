@@ -131,4 +131,62 @@ async def test_the_review_meeting_date_can_come_from_the_imported_plan(tg):
     await tg.send(SECRETARY, "/kiemdiem 2014")
     await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
     await tg.click_button(SECRETARY, "Theo kế hoạch: 08:00 ngày 20/11/2014")
+    assert "⚠️ Ngày hội nghị 20/11/2014 đã qua" in await tg.last_text(SECRETARY)  # a 2014 plan, read in 2026
+    await tg.click_button(SECRETARY, "✅ Vẫn đặt ngày này")
     assert "Hội nghị: 08:00 ngày 20/11/2014" in await tg.last_text(SECRETARY)
+
+
+TARGETS_PLAN = """ĐẢNG ỦY PHƯỜNG 9
+Số: 15-KH/ĐU
+TP. Hồ Chí Minh, ngày 10 tháng 3 năm 2026
+KẾ HOẠCH
+Phát triển đảng viên năm 2026
+I. MỤC TIÊU
+- Chỉ tiêu 1: Mỗi chi bộ kết nạp ít nhất 1 đảng viên mới trong năm 2026.
+- Phấn đấu đến năm 2026 có 90% chi bộ hoàn thành tốt nhiệm vụ.
+II. NHIỆM VỤ
+- Chi bộ họp xét kết nạp đảng viên trong tháng 4/2026.
+- Bí thư chi bộ báo cáo kết quả phát triển đảng viên trước ngày 30/06/2026.
+"""
+
+
+async def test_targets_are_shown_apart_and_one_can_be_made_a_task(tg):
+    await create_branch(tg)
+    await tg.upload(SECRETARY, "kh15.txt", TARGETS_PLAN.encode())
+    preview = await tg.last_text(SECRETARY)
+    assert "Tìm thấy 2 việc có thời hạn: 2 của chi bộ, 0 của các đơn vị khác. Sẽ lưu 2 việc." in preview
+    assert "🎯 Và 2 chỉ tiêu (kết quả cần đạt, không phải việc cần làm)" in preview
+    tasks, targets = preview.split("🎯 Chỉ tiêu (không lưu vào lịch)")
+    assert "1. [01/04/2026–30/04/2026] Chi bộ họp xét kết nạp" in tasks
+    assert "2. [hạn 30/06/2026] Bí thư chi bộ báo cáo kết quả" in tasks
+    assert "Chỉ tiêu 1" not in tasks and "Phấn đấu" not in tasks
+    assert "🎯 3. [01/01/2026–31/12/2026] Chỉ tiêu 1: Mỗi chi bộ kết nạp ít nhất 1 đảng viên mới" in targets
+    assert "🎯 4. [hạn 31/12/2026] Phấn đấu đến năm 2026 có 90% chi bộ" in targets
+    assert {"1", "2", "🎯 3", "🎯 4"} <= buttons((await tg.messages(SECRETARY))[-1]).keys()
+
+    await tg.click_button(SECRETARY, "🎯 3")
+    card = (await tg.messages(SECRETARY))[-1]
+    assert card["text"].startswith("🎯 Chỉ tiêu 3\nChỉ tiêu 1: Mỗi chi bộ kết nạp")
+    assert "không được lưu vào lịch" in card["text"]
+    assert buttons(card).keys() == {"📌 Chuyển thành việc", "⬅️ Quay lại danh sách"}
+    await tg.click_button(SECRETARY, "📌 Chuyển thành việc")
+    card = (await tg.messages(SECRETARY))[-1]
+    assert card["text"].startswith("Việc 3\nChỉ tiêu 1: Mỗi chi bộ kết nạp")  # a task now, its owner not yet known
+    assert "Đơn vị: chưa rõ" in card["text"] and "🚫 Bỏ việc này" in buttons(card)
+    await tg.click_button(SECRETARY, "🏢 Sửa đơn vị")
+    await tg.send(SECRETARY, "Chi bộ")
+    assert "Đơn vị: Chi bộ (của chi bộ)" in await tg.last_text(SECRETARY)
+    await tg.click_button(SECRETARY, "⬅️ Quay lại danh sách")
+    preview = await tg.last_text(SECRETARY)
+    assert "Tìm thấy 3 việc có thời hạn: 3 của chi bộ, 0 của các đơn vị khác. Sẽ lưu 3 việc." in preview
+    assert "🎯 Và 1 chỉ tiêu" in preview
+    assert "\n3. [01/01/2026–31/12/2026] Chỉ tiêu 1: Mỗi chi bộ kết nạp" in preview
+    assert "🎯 4. [hạn 31/12/2026] Phấn đấu đến năm 2026" in preview
+
+    await tg.click_button(SECRETARY, "✅ Lưu 3 việc vào lịch")
+    assert "✅ Đã lưu 3 việc của kế hoạch 15-KH/ĐU vào lịch chi bộ (3 việc của chi bộ)" in await tg.last_text(
+        SECRETARY)
+    await tg.send(SECRETARY, "tháng 12/2026 cần làm gì")
+    answer = await tg.last_text(SECRETARY)
+    assert "Mỗi chi bộ kết nạp ít nhất 1 đảng viên mới" in answer  # the target made a task
+    assert "90% chi bộ" not in answer  # the target left a target is not a task
