@@ -25,6 +25,7 @@ from bot.services.review import open_review, reviews
 from bot.services.review_assessment import grave_of, member_sheets, require_sheet, sheet_of
 from bot.services.review_collect import MemberState, member_states, records_changed
 from bot.services.rule_options import rules_for
+from storage.decision_repositories import DecisionRepo
 from storage.review_models import Review, ReviewAssessment, ReviewVote
 from storage.uow import UnitOfWork
 
@@ -281,7 +282,7 @@ async def reopen_meeting(uow: UnitOfWork, actor: Actor, now: datetime) -> LiveMe
     review = await open_review(uow, actor)
     if review.meeting_ended_at is None:
         raise ServiceError("meeting_not_ended")
-    if review.reported_at is not None:
+    if review.reported_at is not None or await DecisionRepo(uow.session).decisions(review.id):
         raise ServiceError("meeting_filed")
     review.meeting_ended_at = None
     review.meeting_reopened += 1
