@@ -5,6 +5,8 @@ handlers send and does what Zalo can.
   numbered list below it, cut into pieces of at most 2,000 characters at line ends. An edit is a new message,
   and none when the chat already shows exactly that.
 - The chat's last message and its choices are stored (bot.channels.zalo_chats) for the reply that picks one.
+  A message the chat did not ask for (a reminder, a notice) that has no choices leaves the stored choices as
+  they were: the person's reply still picks from the list they were reading.
 - sendDocument: a signed link to the file, served by chibo; sendPhoto: Zalo's sendPhoto with such a link.
 - answerCallbackQuery: nothing, or its short text; setMyCommands: remembered for the numbered main menu.
 """
@@ -14,6 +16,7 @@ import logging
 import mimetypes
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 import aiohttp
@@ -66,6 +69,9 @@ from bot.texts import plain
 log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 2000  # characters per Zalo message
+# The chat whose update is being handled (set by bot.channels.zalo_updates): a message to any other chat,
+# or sent outside an update (the outbox), is a push.
+answering: ContextVar[int | None] = ContextVar("zalo_answering", default=None)
 ZALO_BOT_ID = 2  # the aiogram bot id of the Zalo side: its dialog keys never meet the Telegram bot's
 AIOGRAM_TOKEN = f"{ZALO_BOT_ID}:zalo-channel"  # aiogram wants a Telegram-shaped token; Zalo's stays in the session
 
@@ -177,8 +183,14 @@ class ZaloSession(BaseSession):
         else:
             message_id = next(self._ids)
         await self._say(target, shown_text)
-        await self.chats.show(key, Shown(message_id, shown_text, tuple(choices)))
+        await self._shown(key, Shown(message_id, shown_text, tuple(choices)))
         return self._message(bot, key, message_id, shown_text)
+
+    async def _shown(self, key: int, shown: Shown) -> None:
+        """Records what the chat shows now, unless it is a push without choices: that leaves the choices the
+        person may be about to answer."""
+        if shown.choices or answering.get() == key:
+            await self.chats.show(key, shown)
 
     async def _send_message(self, bot: Bot, method: SendMessage) -> Message:
         return await self._show(bot, method, method.chat_id, method.text, method.parse_mode, method.reply_markup)
@@ -255,7 +267,7 @@ class ZaloSession(BaseSession):
         message_id = next(self._ids)
         if choices or links:  # the photo's buttons follow it as their own numbered list
             await self._say(target, compose("", choices, links))
-        await self.chats.show(key, Shown(message_id, caption, tuple(choices)))
+        await self._shown(key, Shown(message_id, caption, tuple(choices)))
         return self._message(bot, key, message_id, caption)
 
     async def _get_file(self, bot: Bot, method: GetFile) -> File:

@@ -20,7 +20,7 @@ from aiohttp import web
 
 from bot.channels.ids import zalo_update_id
 from bot.channels.zalo_api import ZaloApi
-from bot.channels.zalo_session import ZaloSession
+from bot.channels.zalo_session import ZaloSession, answering
 from bot.domain.invitation_code import typed_code
 from bot.domain.text import fold
 from bot.texts import plain
@@ -96,7 +96,12 @@ class ZaloInbound:
     async def handle(self, raw: dict[str, Any]) -> None:
         update = await self.to_update(raw)
         if update is not None:
-            await self.dp.feed_raw_update(self.bot, update)
+            event = update.get("message") or update["callback_query"]
+            token = answering.set(event["from"]["id"])
+            try:
+                await self.dp.feed_raw_update(self.bot, update)
+            finally:
+                answering.reset(token)
 
     async def poll(self, api: ZaloApi) -> None:
         """Long polling until cancelled. Zalo hands out each update once: one in flight at a crash is lost

@@ -191,10 +191,10 @@ def _refresh(row: Reminder, p: Planned, text: str, subject: str) -> bool:
     failed rows are history. True when the row changed."""
     if not (row.status == PENDING or (row.status == CANCELLED and not p.late)):
         return False
-    wanted = (PENDING, p.send_at, text, subject)
-    if (row.status, row.send_at, row.text, row.subject) == wanted:
+    wanted = (PENDING, p.send_at, text, subject, p.recipient.chat_id)  # the chat: the channel linked last
+    if (row.status, row.send_at, row.text, row.subject, row.chat_id) == wanted:
         return False
-    row.status, row.send_at, row.text, row.subject = wanted
+    row.status, row.send_at, row.text, row.subject, row.chat_id = wanted
     row.last_error = None
     return True
 

@@ -7,6 +7,7 @@ import contextlib
 from dataclasses import dataclass
 
 import pytest
+from aiogram import Bot
 from aiohttp import web
 
 from bot.app import (
@@ -33,6 +34,7 @@ class Channels:
     telegram: SandboxClient
     zalo: ZaloSandboxClient
     settings: Settings
+    bot: Bot  # the Telegram bot, which routes calls for Zalo chats to the Zalo bot (as the outbox sends)
 
 
 @contextlib.asynccontextmanager
@@ -57,7 +59,7 @@ async def both_channels(sandbox, engine, db_url: str, clock, tmp_path, **overrid
              asyncio.create_task(ZaloInbound(dp, zalo).poll(zalo.session.zalo))]
     try:
         async with SandboxClient(sandbox.url) as tg, ZaloSandboxClient(sandbox.url) as zl:
-            yield Channels(tg, zl, settings)
+            yield Channels(tg, zl, settings, telegram)
     finally:
         await dp.stop_polling()
         for loop in loops[1:]:
