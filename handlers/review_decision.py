@@ -90,7 +90,8 @@ def setup() -> Router:
         await query.answer()
 
     @router.callback_query(DecisionCb.filter(F.act == DecisionAction.PICK))
-    async def pick(query: CallbackQuery, callback_data: DecisionCb, uow, actor: Actor) -> None:
+    async def pick(query: CallbackQuery, callback_data: DecisionCb, uow, actor: Actor, state: FSMContext) -> None:
+        await state.clear()  # a reason asked for another proposal is not this one's
         b = await review_decision.board(uow, actor, callback_data.b)
         p = b.get(callback_data.m)
         await query.message.answer(_text("pick", p=p), reply_markup=pick_keyboard(b, p))
@@ -99,6 +100,7 @@ def setup() -> Router:
     @router.callback_query(DecisionCb.filter(F.act == DecisionAction.SET))
     async def set_level(query: CallbackQuery, callback_data: DecisionCb, uow, actor: Actor, clock,
                         settings: Settings, state: FSMContext) -> None:
+        await state.clear()
         b = await review_decision.board(uow, actor, callback_data.b)
         p = b.get(callback_data.m)
         if callback_data.lv not in p.choices:
