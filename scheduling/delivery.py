@@ -4,9 +4,11 @@ A row is committed as "sending" before its send and as "sent" right after (outco
 FLUSH_EVERY), so after a crash the only rows whose fate is unknown are those still "sending": they are sent
 again and counted, and a duplicate can only come from them — the sends in flight at the crash.
 Claims are made ahead, half a batch before the current one runs out, so the pace never waits for the
-database; a process that falls behind its slots gives them back rather than catch up in a burst.
-On PostgreSQL several processes deliver at once (chats are claimed with SKIP LOCKED, the overall pace is
-one locked row); on SQLite one process delivers.
+database. Every send passes the gate (limits.Gate): it never starts a send the server could count over a
+limit. On PostgreSQL several processes deliver at once (chats are claimed with SKIP LOCKED, the overall pace is
+one locked row), and a process that falls behind its slots gives them back rather than catch up in a burst
+over the others' slots; on SQLite one process delivers (`alone`), its gate sees every send, so it catches up
+at the gate's pace.
 """
 
 import asyncio
@@ -17,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
-from scheduling.limits import MAX_ATTEMPTS, Limits, backoff, slots
+from scheduling.limits import MAX_ATTEMPTS, Gate, Limits, backoff, slots
 from scheduling.sender import Outcome, Result, Sender
 from storage.reminder_models import FAILED, PENDING
 from storage.uow import UnitOfWork
@@ -61,13 +63,17 @@ class DeliveryWorker:
         clock: Callable[[], datetime],
         on_blocked: Callable[[int, datetime], Awaitable[None]],
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        alone: bool = False,
     ) -> None:
         self.uows = uows
         self.sender = sender
         self.limits = limits
+        self.gate = Gate(limits)
+        self._send_ended = asyncio.Event()
         self.clock = clock
         self.sleep = sleep
         self.on_blocked = on_blocked
+        self.alone = alone
         self.id = uuid.uuid4().hex  # marks this process's claims
         self.batch = max(1, math.ceil(limits.per_second * CLAIM_AHEAD.total_seconds()))
         self.draining = False
@@ -104,11 +110,13 @@ class DeliveryWorker:
                     if claim is None and started >= len(batch) // 2:  # the next batch, before this runs out
                         claim = asyncio.create_task(self._claim())
                     await self._sleep_until(row.slot)
-                    if self.clock() - row.slot > LATE_AFTER:
+                    await self._pass_gate(row.chat_id)
+                    if not self.alone and self.clock() - row.slot > LATE_AFTER:
                         # This process fell behind (a busy CPU): sending the backlog now would burst past the
                         # limit, so it goes back to the queue and the next claim takes fresh slots.
                         await self._release(batch[started:])
                         break
+                    self.gate.start(row.chat_id)
                     task = asyncio.create_task(self._send(row))
                     in_flight.add(task)
                     task.add_done_callback(in_flight.discard)
@@ -160,8 +168,21 @@ class DeliveryWorker:
         if delay > 0:
             await self.sleep(delay)
 
+    async def _pass_gate(self, chat_id: int) -> None:
+        """Waits until the gate lets a send to this chat start (see limits.Gate)."""
+        while (wait := self.gate.wait(chat_id, self.clock())) != timedelta(0):
+            if wait is None:
+                self._send_ended.clear()
+                await self._send_ended.wait()
+            else:
+                await self.sleep(wait.total_seconds())
+
     async def _send(self, row: Claimed) -> None:
-        result = await self.sender.send(row.chat_id, row.text)
+        try:
+            result = await self.sender.send(row.chat_id, row.text)
+        finally:
+            self.gate.end(row.chat_id, self.clock())
+            self._send_ended.set()
         self._outcomes.append((row, result, self.clock()))
 
     async def _flush(self, report: DrainReport) -> None:

@@ -58,7 +58,8 @@ def build(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], se
             await reminders.mark_unreachable(uow, reminder_id, now, settings)
 
     extra = {"sleep": sleep} if sleep else {}
-    worker = DeliveryWorker(uows, sender, settings.limits, clock=clock, on_blocked=on_blocked, **extra)
+    worker = DeliveryWorker(uows, sender, settings.limits, clock=clock, on_blocked=on_blocked,
+                            alone=settings.is_sqlite, **extra)
     return Runtime(uows, settings, worker, clock)
 
 

@@ -250,7 +250,8 @@ async def limits(request: web.Request) -> web.Response:
     """Telegram's send limits (see traffic.py); {} lifts them all."""
     traffic = request.app[STATE_KEY].traffic
     body = await _body(request)
-    traffic.set_limits(Limits(_positive(body, "per_second"), _positive(body, "per_chat_per_second")))
+    traffic.set_limits(Limits(*(_positive(body, name) for name in ("per_second", "per_chat_per_second",
+                                                                   "per_group_per_minute"))))
     return web.json_response(traffic.view())
 
 

@@ -1,9 +1,10 @@
 """Telegram's send limits and failures, simulated for the messages the bot sends (sendMessage,
 sendDocument, sendPhoto). Off by default; set through the control API:
 
-- POST /sandbox/limits {"per_second": 30, "per_chat_per_second": 1} — token buckets: all chats together
-  may take `per_second` messages a second (bursts up to that many), one chat `per_chat_per_second` (bursts
-  up to that many, at least 1). Over a limit, the answer is Telegram's 429:
+- POST /sandbox/limits {"per_second": 30, "per_chat_per_second": 1, "per_group_per_minute": 20} — strict
+  sliding windows that start empty, as Telegram's: all chats together may take `per_second` messages in any
+  one second, a private chat `per_chat_per_second`, a group (negative id) `per_group_per_minute` in any
+  minute (a rate below one per window is one per 1/rate of a window). Over a limit, the answer is Telegram's 429:
   {"ok": false, "error_code": 429, "description": "Too Many Requests: retry after N",
    "parameters": {"retry_after": N}}, N whole seconds until the send would be accepted. A null or missing
   value lifts that limit.
@@ -17,7 +18,7 @@ sendDocument, sendPhoto). Off by default; set through the control API:
 
 import math
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -35,6 +36,7 @@ def too_many_requests(retry_after: int) -> ApiError:
 class Limits:
     per_second: float | None = None
     per_chat_per_second: float | None = None
+    per_group_per_minute: float | None = None
 
 
 @dataclass
@@ -46,18 +48,20 @@ class Fault:
     delivered: bool = True
 
 
-class Bucket:
-    def __init__(self, rate: float, now: float) -> None:
-        self.rate = rate
-        self.capacity = max(rate, 1.0)
-        self.tokens = self.capacity
-        self.at = now
+class Window:
+    """`rate` accepted sends in any `span` seconds (one in span / rate when the rate is below one); the sends
+    of the last span are kept, none at first."""
+
+    def __init__(self, rate: float, span: float) -> None:
+        self.span = span * max(1.0, 1 / rate)
+        self.limit = max(1, math.floor(rate * self.span / span))
+        self.accepted: deque[float] = deque()
 
     def wait(self, now: float) -> float:
-        """Seconds until a token is there (0 = one is there now), after refilling to `now`."""
-        self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+        """Seconds until a send would be accepted (0 = now)."""
+        while self.accepted and self.accepted[0] <= now - self.span:
+            self.accepted.popleft()
+        return 0.0 if len(self.accepted) < self.limit else self.accepted[-self.limit] + self.span - now
 
 
 class Traffic:
@@ -67,8 +71,8 @@ class Traffic:
         self.stats: Counter[str] = Counter()
         self.first_accepted: float | None = None  # time.time() of the first and last accepted send
         self.last_accepted: float | None = None
-        self._overall: Bucket | None = None
-        self._chats: dict[int, Bucket] = {}
+        self._overall: Window | None = None
+        self._chats: dict[int, Window] = {}
 
     def set_limits(self, limits: Limits) -> None:
         self.limits = limits
@@ -106,18 +110,22 @@ class Traffic:
 
     def _check_limits(self, chat_id: int) -> None:
         now = time.monotonic()
-        buckets = []
+        windows = []
         if self.limits.per_second is not None:
-            self._overall = self._overall or Bucket(self.limits.per_second, now)
-            buckets.append(self._overall)
-        if self.limits.per_chat_per_second is not None:
-            buckets.append(self._chats.setdefault(chat_id, Bucket(self.limits.per_chat_per_second, now)))
-        wait = max((bucket.wait(now) for bucket in buckets), default=0.0)
+            self._overall = self._overall or Window(self.limits.per_second, 1.0)
+            windows.append(self._overall)
+        # Telegram's group ids are negative, a private chat's is its user's.
+        rate, span = (self.limits.per_group_per_minute, 60.0) if chat_id < 0 else (self.limits.per_chat_per_second, 1.0)
+        if rate is not None:
+            if chat_id not in self._chats:
+                self._chats[chat_id] = Window(rate, span)
+            windows.append(self._chats[chat_id])
+        wait = max((window.wait(now) for window in windows), default=0.0)
         if wait > 0:
             self.stats["rate_limited"] += 1
             raise too_many_requests(max(1, math.ceil(wait)))
-        for bucket in buckets:
-            bucket.tokens -= 1
+        for window in windows:
+            window.accepted.append(now)
 
     def view(self) -> dict[str, Any]:
         return {

@@ -6,7 +6,9 @@ from aiogram.exceptions import TelegramForbiddenError, TelegramNetworkError, Tel
 
 from bot.app import SANDBOX_TOKEN, create_bot
 from bot.sandbox.client import SandboxClient, SandboxError
+from bot.sandbox.params import ApiError
 from bot.sandbox.server import start_sandbox
+from bot.sandbox.traffic import Limits, Traffic, Window
 
 USER, OTHER = 1001, 1002
 
@@ -55,7 +57,7 @@ async def test_a_chat_over_its_limit_gets_telegrams_429(server, client):
     assert (await raw_send(server, OTHER))[0] == 200  # another chat is not held back
     traffic = await client.traffic()
     assert (traffic["stats"]["accepted"], traffic["stats"]["rate_limited"]) == (2, 1)
-    assert traffic["limits"] == {"per_second": None, "per_chat_per_second": 1.0}
+    assert traffic["limits"] == {"per_second": None, "per_chat_per_second": 1.0, "per_group_per_minute": None}
 
 
 async def test_the_overall_limit_holds_every_chat_back(server, client, bot):
@@ -67,6 +69,33 @@ async def test_the_overall_limit_holds_every_chat_back(server, client, bot):
     assert refused.value.retry_after == 1
     await client.set_limits()
     await bot.send_message(OTHER, "đã bỏ giới hạn")
+
+
+def test_the_overall_window_starts_empty_and_slides_as_telegrams():
+    window = Window(30, 1.0)
+    for n in range(30):  # a whole second's sends at once: the window starts empty, not with a bonus second
+        assert window.wait(n / 1000) == 0
+        window.accepted.append(n / 1000)
+    assert window.wait(0.5) == pytest.approx(0.5)  # a token bucket would have refilled 15 by now
+    assert window.wait(0.9995) == pytest.approx(0.0005)
+    assert window.wait(1.0) == 0  # the first send left the window after exactly 1 s: one place is free
+    window.accepted.append(1.0)
+    assert window.wait(1.0) == pytest.approx(0.001)
+
+
+def test_a_group_gets_20_a_minute_and_a_private_chat_1_a_second():
+    traffic = Traffic()
+    traffic.set_limits(Limits(per_chat_per_second=1, per_group_per_minute=20))
+    for _ in range(20):
+        traffic.admit(-100123)
+    with pytest.raises(ApiError) as refused:
+        traffic.admit(-100123)
+    assert (refused.value.code, refused.value.parameters["retry_after"]) == (429, 60)
+    traffic.admit(USER)
+    with pytest.raises(ApiError):
+        traffic.admit(USER)
+    assert (traffic.stats["accepted"], traffic.stats["rate_limited"]) == (21, 2)
+    assert Window(0.5, 1.0).span == 2.0 and Window(0.5, 1.0).limit == 1  # a rate below one a second
 
 
 async def test_a_forced_retry_after_counts_down(server, client, bot):
@@ -120,6 +149,6 @@ async def test_reset_lifts_limits_and_faults(server, client):
     await client.set_fault(USER, "blocked")
     await client.reset()
     assert await client.traffic() == {
-        "limits": {"per_second": None, "per_chat_per_second": None}, "faults": {},
+        "limits": {"per_second": None, "per_chat_per_second": None, "per_group_per_minute": None}, "faults": {},
         "stats": {"accepted": 0, "rate_limited": 0, "blocked": 0, "timed_out": 0,
                   "first_accepted": None, "last_accepted": None}}

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config import Settings, describe_error
-from scheduling.limits import Limits, backoff, slots
+from scheduling.limits import Gate, Limits, backoff, slots
 from scheduling.quiet import QuietHours
 
 
@@ -44,3 +44,19 @@ def test_slots_continue_the_pace_and_never_catch_up_in_a_burst():
 
 def test_backoff_doubles_up_to_five_minutes():
     assert [backoff(n).total_seconds() for n in (1, 2, 3, 10)] == [2, 4, 8, 300]
+
+
+def test_the_gate_holds_a_send_the_server_could_count_as_the_31st_in_a_second():
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    gate = Gate(Limits(per_second=30, per_chat_per_second=1))
+    for chat in range(1001, 1031):
+        assert gate.wait(chat, now) == timedelta(0)
+        gate.start(chat)
+    assert gate.wait(2001, now) is None  # 30 in flight: wait until one ends
+    for n, chat in enumerate(range(1001, 1031)):
+        gate.end(chat, now + timedelta(milliseconds=10 + n))
+    later = now + timedelta(milliseconds=100)
+    assert gate.wait(2001, later) == timedelta(milliseconds=910)  # the first to end leaves the window
+    assert gate.wait(1001, now + timedelta(seconds=1, milliseconds=9)) == timedelta(milliseconds=1)  # its chat too
+    assert gate.wait(1030, now + timedelta(seconds=2)) == timedelta(0)
+    assert Limits(per_second=30).interval(1001) > timedelta(seconds=1 / 30)  # the pace keeps below the limit
