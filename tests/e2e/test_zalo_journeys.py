@@ -1,6 +1,7 @@
 """Journeys on Zalo past onboarding: a member's reminders through the outbox (and once only when they are on
-both channels, on the one linked last), a numbered list surviving a reminder, a supervisor's /tinhhinh; and
-the adapter's edits: the same message again sends nothing."""
+both channels, on the one linked last), a numbered list surviving a reminder, the review's reminder and a
+supervisor's /tinhhinh and nudge reaching people who are on Zalo only; and the adapter's edits: the same
+message again sends nothing."""
 
 import asyncio
 
@@ -136,3 +137,15 @@ async def test_an_unchanged_edit_sends_nothing_and_a_push_without_choices_keeps_
 
     await bot.send_message(key, "🔔 Một thông báo không có nút")  # a push: the choices stay
     assert "Họ và tên đảng viên mới" in await zl.answer_to(SECRETARY, "2")  # "Thêm" → go:add, as a tap would
+
+
+async def test_the_review_reminder_reaches_a_member_who_is_on_zalo_only(channels):
+    zl = channels.zalo
+    await branch_with_minh_on_zalo(zl)
+    started = await zl.answer_to(SECRETARY, "/kiemdiem")
+    assert "Đã bắt đầu kiểm điểm, đánh giá, xếp loại năm 2026 (6 đảng viên)" in started
+    reminded = await zl.answer_to(SECRETARY, number_of(started, "🔔 Nhắc người còn thiếu"))
+    assert reminded.endswith("🔔 Đã nhắc 2 đồng chí: Nguyễn Thị Lan, Trần Văn Minh.\nChưa nhắc được (chưa vào bot — "
+                             "gửi link mời hoặc nhắc trực tiếp): Lê Thị Hà, Phạm Văn Đức, Vũ Văn Hùng.")
+    to_minh = await zl.last_text(MEMBER)
+    assert to_minh.startswith("🔔 Chi bộ Khu phố 7 — kiểm điểm năm 2026: đồng chí còn thiếu\n• bản tự kiểm điểm")
