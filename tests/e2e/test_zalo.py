@@ -32,6 +32,7 @@ def number_of(text: str, words: str) -> str:
 async def create_branch(zl, user: str = SECRETARY) -> None:
     welcome = await zl.answer_to(user, "/start", display_name="Lan")
     assert "<b>" not in welcome and "tạo chi bộ" in welcome.lower()
+    assert "trên Zalo: nhắn cho tôi mã mời đi kèm link, dạng K7QM-2XPD-9RTA" in welcome
     assert welcome.endswith("1. 🏛 Tạo chi bộ mới\n👉 Nhắn số 1 để chọn.")
     asked = await zl.answer_to(user, number_of(welcome, "Tạo chi bộ mới"))
     assert "Tên chi bộ" in asked
