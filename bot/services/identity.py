@@ -1,6 +1,7 @@
 """A person's identity per channel. The handlers know a user by one int, the chat number aiogram gives
 (a Telegram user id, or chibo's number for a Zalo user: bot.channels.ids); the services still call it
-`telegram_user_id` where they did before Zalo came. Here that number finds the person and links them."""
+`telegram_user_id` where they did before Zalo came. Here that number finds the person and links them.
+Where the bot reaches a person is one function, Person.chat_id(): the channel linked last."""
 
 from bot.channels.ids import is_zalo
 from storage.models import Person
