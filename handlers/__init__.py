@@ -24,6 +24,7 @@ def setup_routers() -> list[Router]:
     """Fresh routers each call, so every test can build its own dispatcher."""
     return [
         common.setup_first(),
+        plans.setup_leave(),  # a command ends a plan import's dialog, whichever router runs it
         onboarding.setup(),
         roster.setup(),
         privacy.setup(),

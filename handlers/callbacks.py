@@ -77,6 +77,7 @@ class DraftCb(CallbackData, prefix="pi"):
 class PartsAction(StrEnum):
     DONE = "done"
     CANCEL = "cancel"
+    ADD = "add"  # the short message held back (it read as a question) is a piece after all
 
 
 class PartsCb(CallbackData, prefix="pt"):

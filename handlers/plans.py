@@ -5,14 +5,17 @@ kept as pieces until the secretary taps "Xong"; then they are read together, in 
 its progress in one message edited in place, which becomes the preview.
 """
 
+from datetime import timedelta
+
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.domain.dates import parse_window
-from bot.domain.plans.pasted import may_continue
+from bot.domain.plans.pasted import is_piece, may_continue
 from bot.domain.plans.readers import MAX_DOCX_BYTES, PlanReadError, file_kind
 from bot.services import plan_files, plan_import
 from bot.services.actor import Actor
@@ -27,6 +30,8 @@ PAGE_SIZE = 10
 # A pasted message this long, outside any dialog, is taken for a plan rather than a question.
 PASTED_PLAN_MIN_CHARS = 400
 MAX_SOURCE_NAME = 200  # the file name is kept with the plan (a column of this size)
+# What a step of the import takes as typed input: any text but a command, which runs instead (see setup_leave).
+TYPED = F.text & ~F.text.startswith("/")
 
 
 class ImportPlan(StatesGroup):
@@ -53,12 +58,32 @@ class Progress:
                                                      reply_markup=markup)
 
 
-def parts_keyboard() -> InlineKeyboardMarkup:
+def parts_keyboard(*, held: bool = False) -> InlineKeyboardMarkup:
+    """Read the pieces now, or drop them; `held`: also take the message held back as one more piece."""
     kb = keyboards.Keyboard()
+    if held:
+        kb.button(text=label("parts_add"), callback_data=PartsCb(act=PartsAction.ADD))
     kb.button(text=label("parts_done"), callback_data=PartsCb(act=PartsAction.DONE))
     kb.button(text=label("parts_cancel"), callback_data=PartsCb(act=PartsAction.CANCEL))
-    kb.adjust(2)
+    kb.adjust(*([1] if held else []), 2)
     return kb.as_markup()
+
+
+def setup_leave() -> Router:
+    """Included before the feature routers: a command typed while a plan is being imported runs, whichever
+    router has it, and ends the import's dialog — it is never taken as a piece, a plan, a date or an owner.
+    Pieces already received stay until the secretary taps Xong on them or sends another plan."""
+    router = Router(name="plans-leave")
+
+    @router.message(StateFilter(ImportPlan), F.text.startswith("/"))
+    async def leave_import(message: Message, uow, actor: Actor, raw_state: str | None, state: FSMContext) -> None:
+        await state.clear()
+        if raw_state == ImportPlan.collecting.state:
+            count = len(await plan_import.parts(uow, actor))
+            await message.answer(render("plans", "parts_paused", count=count))
+        raise SkipHandler
+
+    return router
 
 
 async def _download(bot: Bot, file_id: str) -> bytes:
@@ -120,15 +145,17 @@ def setup() -> Router:
         await progress.say(render("plans", "read_error", code=error.code, params=error.params))
 
     async def add_part(message: Message, uow, actor: Actor, clock, state: FSMContext, *, text: str | None = None,
-                       file_id: str | None = None) -> None:
-        """One more piece: kept, and the one "đã nhận N phần" message says how many."""
+                       file_id: str | None = None, message_id: int | None = None) -> None:
+        """One more piece (`message`'s, or the held one's `message_id`): kept, and the one "đã nhận N phần"
+        message says how many."""
         first = await state.get_state() != ImportPlan.collecting.state
-        count = await plan_import.add_part(uow, actor, message_id=message.message_id, now=clock(), text=text,
-                                           file_id=file_id, first=first)
+        count = await plan_import.add_part(uow, actor, message_id=message_id or message.message_id, now=clock(),
+                                           text=text, file_id=file_id, first=first)
         progress = Progress(message, None if first else (await state.get_data()).get("status"))
         await progress.say(render("plans", "parts_received", count=count), parts_keyboard())
         await state.set_state(ImportPlan.collecting)
-        await state.update_data(status=progress.shown)
+        cut_at = clock().timestamp() if text and may_continue(text) else None  # its tail may follow
+        await state.update_data(status=progress.shown, cut_at=cut_at)
 
     @router.message(Command("nhapkehoach"))
     async def ask_plan(message: Message, actor: Actor, state: FSMContext) -> None:
@@ -165,12 +192,32 @@ def setup() -> Router:
     async def not_a_plan(message: Message) -> None:
         await message.answer(render("plans", "send_file_or_text"))
 
-    @router.message(ImportPlan.collecting, F.text, ~F.text.startswith("/"))
+    @router.message(ImportPlan.collecting, TYPED)
     async def plan_piece(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
+        cut_at = (await state.get_data()).get("cut_at")
+        after_cut = None if cut_at is None else timedelta(seconds=clock().timestamp() - cut_at)
+        if not is_piece(message.text, after_cut=after_cut):  # "tháng này cần làm gì": asked, not silently taken
+            await state.update_data(held=message.text, held_id=message.message_id)
+            count = len(await plan_import.parts(uow, actor))
+            await message.answer(render("plans", "not_a_piece", text=message.text, count=count),
+                                 reply_markup=parts_keyboard(held=True))
+            return
         await add_part(message, uow, actor, clock, state, text=message.text)
 
-    @router.message(ImportPlan.waiting, F.text)
-    @router.message(StateFilter(None), F.text.len() >= PASTED_PLAN_MIN_CHARS, ~F.text.startswith("/"))
+    @router.callback_query(PartsCb.filter(F.act == PartsAction.ADD))
+    async def add_held(query: CallbackQuery, uow, actor: Actor, clock, state: FSMContext) -> None:
+        actor.secretary_branch()
+        data = await state.get_data()
+        if await state.get_state() != ImportPlan.collecting.state or not data.get("held"):
+            await query.answer(render("plans", "held_gone"), show_alert=True)
+            return
+        await add_part(query.message, uow, actor, clock, state, text=data["held"], message_id=data["held_id"])
+        await state.update_data(held=None)
+        await query.message.edit_text(render("plans", "held_added", text=data["held"]))
+        await query.answer()
+
+    @router.message(ImportPlan.waiting, TYPED)
+    @router.message(StateFilter(None), TYPED, F.text.len() >= PASTED_PLAN_MIN_CHARS)
     async def plan_text(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:
         if may_continue(message.text):  # the first piece of a paste the messenger split, maybe
             actor.secretary_branch()
@@ -254,7 +301,7 @@ def setup() -> Router:
         await query.message.answer(render("plans", "ask_dates" if dates else "ask_owner", index=callback_data.n))
         await query.answer()
 
-    @router.message(ImportPlan.dates, F.text)
+    @router.message(ImportPlan.dates, TYPED)
     async def got_dates(message: Message, uow, actor: Actor, state: FSMContext) -> None:
         data = await state.get_data()
         try:
@@ -267,7 +314,7 @@ def setup() -> Router:
         await message.answer(render("plans", "item_card", d=d, index=data["index"]),
                              reply_markup=item_keyboard(d, data["index"]))
 
-    @router.message(ImportPlan.owner, F.text)
+    @router.message(ImportPlan.owner, TYPED)
     async def got_owner(message: Message, uow, actor: Actor, state: FSMContext) -> None:
         data = await state.get_data()
         d = await plan_import.correct_owner(uow, actor, data["draft_id"], data["index"], message.text)

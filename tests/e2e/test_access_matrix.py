@@ -676,6 +676,8 @@ TABLE: tuple[Row, ...] = (
         *secretaries(read("Không có phần kế hoạch nào đang chờ"), read("Không có phần kế hoạch nào đang chờ"))),
     row("pt:cancel", packed(lambda i: PartsCb(act=PartsAction.CANCEL)),
         *secretaries(read("Đã bỏ các phần kế hoạch đã gửi"), read("Đã bỏ các phần kế hoạch đã gửi"))),
+    row("pt:add", packed(lambda i: PartsCb(act=PartsAction.ADD)),
+        *secretaries(read("Không còn tin nào đang chờ"), read("Không còn tin nào đang chờ"))),
     # --- the calendar -------------------------------------------------------------------------------------
     row("cal", packed(lambda i: PeriodCb(**MONTH)),
         *readers(f"Việc tháng 11/2026 — {HOME_BRANCH}", OTHER_BRANCH, offers="td:")),
