@@ -1,6 +1,7 @@
 """Settings from the environment and `.env` (prefix CHIBO_)."""
 
 from datetime import time
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
@@ -54,9 +55,12 @@ class Settings(BaseSettings):
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
-            bot_id, _, secret = value.get_secret_value().partition(":")
-            if not bot_id.isdigit() or len(secret) < 20:
+            bot_id, colon, secret = value.get_secret_value().partition(":")
+            if not bot_id.isdigit() or not colon:
                 raise ValueError("expected '<digits>:<secret>' as given by @BotFather")
+            if len(secret) < 20:
+                raise ValueError(f"the secret after ':' must be at least 20 characters, this one has {len(secret)};"
+                                 " copy the whole token from @BotFather")
         return value
 
     @field_validator("zalo_bot_token")
@@ -66,6 +70,13 @@ class Settings(BaseSettings):
             bot_id, _, secret = value.get_secret_value().partition(":")
             if not bot_id.isdigit() or not secret:
                 raise ValueError("expected '<digits>:<secret>' as given by the Zalo Bot Platform")
+        return value
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _api_root(cls, value: str | None) -> str | None:
+        if value is not None and (not value.startswith(("http://", "https://")) or "/bot" in urlsplit(value).path):
+            raise ValueError("expected the server's root, e.g. http://127.0.0.1:8080 (chibo adds /bot<token>/<method>)")
         return value
 
     @field_validator("zalo_api_base_url", "zalo_webhook_url", "public_base_url")
@@ -148,5 +159,5 @@ def describe_error(error: Exception) -> str:
     if callable(errors):
         first = errors()[0]
         name = "CHIBO_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
-        return f"chibo: bad setting {name}: {first['msg']}"
+        return f"chibo: bad setting {name}: {first['msg'].removeprefix('Value error, ')}"
     return f"chibo: bad setting: {error}"

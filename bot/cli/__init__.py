@@ -149,9 +149,12 @@ def restore(backup_file: str, yes: bool) -> None:
 
 @main.command(help="Load the demo branch (12 members linked to sandbox users, a supervisor) and print who is who.")
 @click.option("--json", "as_json", is_flag=True, help="Print the sandbox user ids as JSON.")
-def demo(as_json: bool) -> None:
+@click.option("--branches", type=click.IntRange(0, 100_000), default=0,
+              help="Also add this many branches (no review begun) under the demo's unit and supervisor, for a trial.")
+def demo(as_json: bool, branches: int) -> None:
     from bot.app import utc_now
-    from bot.services.demo import load_demo, queue_demo_reminders
+    from bot.services.demo import DEMO_SUPERIOR, SUPERVISOR, load_demo, queue_demo_reminders
+    from bot.services.demo_trial import add_trial_branches
     from storage.db import create_sessionmaker
     from storage.migrate import upgrade as upgrade_db
     from storage.uow import UnitOfWork
@@ -162,6 +165,11 @@ def demo(as_json: bool) -> None:
         await upgrade_db(engine)
         async with UnitOfWork(create_sessionmaker(engine)) as uow:
             people = await load_demo(uow, utc_now(), settings.tz)
+        if branches:
+            async with UnitOfWork(create_sessionmaker(engine)) as uow:
+                trial = await add_trial_branches(uow, branches, DEMO_SUPERIOR, SUPERVISOR[0], utc_now())
+            click.echo(f"{branches:,} trial branches added under {DEMO_SUPERIOR}, supervised by user {SUPERVISOR[0]} "
+                       f"({trial:,} in all)", err=as_json)
         async with UnitOfWork(create_sessionmaker(engine)) as uow:
             return people, await queue_demo_reminders(uow, utc_now(), settings)
 
