@@ -91,6 +91,14 @@ class _Walk:
         if is_trailer(line, expressions, after_list=bool(self.block)):
             yield from self._close_list(expressions[0])
             return
+        if is_time_only(line, expressions) and not s.is_heading and self.heads and not self.under_heads \
+                and self._governs_nothing(index):
+            # "2. Phản biện dự thảo…" then "- Hoàn thành trước 30/9/2026" then the next heading: a time line
+            # with no list below it is the heading's time, as a labelled one is
+            governed = self._time_attribute(line, 0, expressions)
+            if governed is not None:
+                yield from governed
+                return
         if is_time_only(line, expressions):
             level = s.heading_level if s.is_heading else _LOOSE_HEADER
             self._set_governor(level, expressions[0])
@@ -117,6 +125,12 @@ class _Walk:
                 self.heads[-1] = entry  # "Nội dung: …" states the heading's task
             elif not self.governor and not attribute:
                 self.block.append(entry)
+
+    def _governs_nothing(self, index: int) -> bool:
+        """Whether no list follows line `index`: the next line is a heading, a task's attribute, or none."""
+        following = next((line for line in self.lines[index + 1 :] if line.strip()), None)
+        return following is None or shape(following).is_heading or is_attribute(following) \
+            or time_label_end(following) is not None
 
     def _item(self, text: str, owner: str | None, e: TimeExpression, index: int) -> Item:
         return Item.governed(text=text, owner=owner, when=e.when, time_text=e.text, line=index + 1,

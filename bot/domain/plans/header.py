@@ -74,6 +74,7 @@ def _title(lines: Sequence[str], at: int) -> tuple[str | None, int]:
         starts_body = (
             text.endswith(":")
             or _LISTED.match(text)
+            or CELL_SEPARATOR in text  # a table right under the title: its rows are the body
             or citation_spans(matching_view(text))
             or len(" ".join([*parts, text])) > _TITLE_CHARS
         )

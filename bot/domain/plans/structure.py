@@ -32,7 +32,7 @@ _CAPS_LIMIT = 150
 _TIME_LEAD = compile_loose(
     r"[\W_]*(?:(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5}|[a-zđ])[.)/]+[\W_]*)?"  # a heading's number
     r"(?:(?:đợt|giai\s+đoạn|bước|lần)\s+(?:\d{1,2}|[IVX]{1,4}|một|hai|ba|bốn|năm)[\W_]*)?"  # "Đợt 1:"
-    r"(?:thời\s+gian(?:\s+thực\s+hiện|\s+hoàn\s+thành)?|thực\s+hiện)?[\W_]*"
+    r"(?:thời\s+gian(?:\s+thực\s+hiện|\s+hoàn\s+thành)?|thực\s+hiện|hoàn\s+thành)?[\W_]*"
     r"(?:trong\s+khoảng\s+thời\s+gian|dự\s+kiến)?[\W_]*"
 )
 # What a header may say after its time: "Đợt 2: Từ ngày … đến ngày … gồm các nội dung trọng tâm:".
@@ -50,7 +50,7 @@ _TIME_LABEL = compile_loose(
 _ATTRIBUTE = compile_loose(
     r"[\s\-+•●○▪■–—*]*(?:"
     r"(?:(?:đơn\s+vị|cơ\s+quan|bộ\s+phận|người)\s+)?(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|tham\s+mưu)"
-    r"|(?:kết\s+quả|sản\s+phẩm)(?:\s+[^\W\d_]+){0,3}"
+    r"|(?:kết\s+quả|sản\s+phẩm|trách\s+nhiệm|phụ\s+trách|đầu\s+mối)(?:\s+[^\W\d_]+){0,3}"
     r"|(?:thành\s+phần|địa\s+điểm|kinh\s+phí|hình\s+thức|nguyên\s+tắc|tài\s+liệu|lưu\s+ý|ghi\s+chú)(?:\s+[^\W\d_]+){0,4}"
     r")\s*:"
 )

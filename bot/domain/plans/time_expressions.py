@@ -93,7 +93,8 @@ _RECURRENCE = compile_loose(
     r"|(?P<monthly>(?:định\s+kỳ\s+)?(?:hằng|hàng|mỗi)\s+tháng|tháng\s+(?:một|1)\s+lần)"
     r"|(?P<yearly>(?:định\s+kỳ\s+)?(?:hằng|hàng|mỗi)\s+năm|năm\s+(?:một|1)\s+lần)"
     r"|(?P<continuous>(?:thực\s+hiện|tiến\s+hành|triển\s+khai|duy\s+trì|cập\s+nhật)\s+(?:liên\s+tục\s+(?:và\s+)?)?thường\s+xuyên"
-    r"|thời\s+gian(?:\s+thực\s+hiện)?\s*:\s*thường\s+xuyên|\(\s*thường\s+xuyên\s*\)))"
+    r"|thời\s+gian(?:\s+thực\s+hiện)?\s*:\s*thường\s+xuyên|\(\s*thường\s+xuyên\s*\)"
+    r"|(?<=\s\|\s)thường\s+xuyên(?=\s*(?:\||$))))"  # a table's time cell: "… | Thường xuyên | Chi hội"
 )
 # "Thường xuyên kiểm tra…" opening a bullet is the task's own rhythm; mid-sentence
 # ("phải thường xuyên tự giác…") it is only an exhortation.
