@@ -131,10 +131,19 @@ async def assess(uow: UnitOfWork, secretary: Actor, levels: dict[int, MemberLeve
         await review_assessment.accept(uow, secretary, subject, now)
 
 
+def branch_sheet(score: int) -> dict[str, int]:
+    """The branch's own sheet at `score` points, every task done on time and 4 of 10 beyond what was asked."""
+    common = score * 30 // 100
+    return {"common": common, "results": score - common, "tasks_total": 10, "tasks_done": 10, "tasks_on_time": 10,
+            "tasks_exceeded": 4}
+
+
 async def _meet(uow: UnitOfWork, secretary: Actor, spec: BranchSpec, now: datetime) -> None:
     levels = dict(zip(await _roster_ids(uow, secretary), spec.levels, strict=False))
     if await review_assessment.asks_sheet(uow, secretary):
         await assess(uow, secretary, levels, now)
+        await review_assessment.save_for(uow, secretary, review_assessment.BRANCH, branch_sheet(spec.branch_score),
+                                         None, now)
     await review_meeting.start_meeting(uow, secretary, now)
     everyone = Counts(len(spec.members) + 1, 0, 0)
     await review_meeting.record_collective(uow, secretary, COMMITTEE_REPORT, everyone, now)
