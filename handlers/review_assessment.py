@@ -265,6 +265,16 @@ def setup() -> Router:
     @router.callback_query(AssessCb.filter(F.act == AssessAction.PROPOSE))
     async def propose(query: CallbackQuery, callback_data: AssessCb, uow, actor: Actor, clock,
                       state: FSMContext) -> None:
+        if callback_data.n == 0:  # the branch's own level, from its sheet
+            line = await review_meeting.branch_offer(uow, actor)
+            if line is None:
+                await refuse_stale(query, "the rule set takes votes, not sheets")
+                return
+            await review_meeting.record_collective(uow, actor, review_meeting.BRANCH, None, clock())
+            await state.clear()
+            await query.message.answer(render("assessment", "branch_proposal_recorded", line=line))
+            await query.answer()
+            return
         offer = await review_assessment.ballot_offer(uow, actor, callback_data.n)
         if offer is None:
             await refuse_stale(query, "the rule set takes votes, not sheets")

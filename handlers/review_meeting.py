@@ -183,8 +183,15 @@ def setup() -> Router:
         voters = review_meeting.facts(list(p.members)).present_voters
         await state.set_state(VoteInput.counts)
         await state.set_data({**data, "title": title})
-        await target.answer(render("review", "ask_counts", title=title, voters=voters,
-                                   name=data.get("name"), level=data.get("level")))
+        text = render("review", "ask_counts", title=title, voters=voters, name=data.get("name"),
+                      level=data.get("level"))
+        if offer := data.get("offer"):  # the branch's sheet proposes its level; a vote is only its opinion
+            kb = keyboards.Keyboard()
+            kb.button(text=label("sheet_propose"), callback_data=AssessCb(act=AssessAction.PROPOSE, n=0))
+            await target.answer(f"{render('assessment', 'branch_offer', line=offer)}\n{text}",
+                                reply_markup=kb.as_markup())
+            return
+        await target.answer(text)
 
     def levels_keyboard(membership_id: int, levels: list[MemberLevel], *, sheet: bool = False) -> InlineKeyboardMarkup:
         """The levels to vote on; with a sheet (QĐ 366), its proposal, and recording it without a vote."""
@@ -217,8 +224,12 @@ def setup() -> Router:
             await ask_counts(query.message, state, uow, actor, plain("review", "item_title", i=item, names=m.names),
                              subject=COMMITTEE_REPORT)
         elif item.kind == ItemKind.BRANCH_BALLOT:
-            await state.set_state(VoteInput.score)
-            await query.message.answer(render("review", "ask_score"))
+            if offer := await review_meeting.branch_offer(uow, actor):
+                await ask_counts(query.message, state, uow, actor,
+                                 plain("review", "item_title", i=item, names=m.names), subject=BRANCH, offer=offer)
+            else:
+                await state.set_state(VoteInput.score)
+                await query.message.answer(render("review", "ask_score"))
         else:
             await choose_member(query.message, uow, actor)
         await query.answer()
@@ -294,7 +305,7 @@ def setup() -> Router:
                                                       score=data.get("score"))
         await state.clear()
         await message.answer(render("review", "collective_recorded", vote=vote, reasons=json.loads(vote.reasons),
-                                    title=data["title"]))
+                                    title=data["title"], offer=data.get("offer")))
         await show_live(message, await review_meeting.live(uow, actor, manage=True), settings, edit=False)
 
     @router.callback_query(ReviewCb.filter(F.act == ReviewAction.RESULTS))

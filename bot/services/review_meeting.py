@@ -14,16 +14,21 @@ from bot.domain.review.classification import (
     classify_members,
     validate_counts,
     validate_facts,
+    vote_opinion,
 )
+from bot.domain.review.exemptions import EXEMPT, SUSPENDED
 from bot.domain.review.levels import MemberLevel
 from bot.domain.review.meeting import Attendee, ScheduledItem, meeting_order, precedence, schedule
+from bot.domain.review.record import Record, StoredReview, derive
 from bot.domain.roster import Role, Status
 from bot.domain.text import squeeze
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review import open_review, reviews
-from bot.services.review_assessment import grave_of, member_sheets, require_sheet, sheet_of
+from bot.services.review_assessment import grave_of, member_sheets, proposal_of, require_sheet, sheet_of
 from bot.services.review_collect import MemberState, member_states, records_changed
+from bot.services.review_reasons import explain
+from bot.services.review_record import member_fact
 from bot.services.rule_options import rules_for
 from storage.decision_repositories import DecisionRepo
 from storage.review_models import Review, ReviewAssessment, ReviewVote
@@ -48,29 +53,23 @@ class Counts:
         return self.approve + self.disapprove + self.other
 
 
-# Members exempt from activity (miễn sinh hoạt) or suspended take no part in the meeting: not present, no vote.
-NOT_ATTENDING = frozenset({"exempt", "suspended"})
-
-
-def attends(m: MemberState) -> bool:
-    """Counted present: not marked absent, and neither exempt from activity nor suspended."""
-    return m.present is not False and m.exemption not in NOT_ATTENDING
-
-
 def voters(members: list[MemberState]) -> list[MemberState]:
     """Who votes: full members present (probationary members are reviewed but do not vote)."""
-    return [m for m in members if m.status == Status.FULL and attends(m)]
+    present = {m.membership_id for m in _record(*members).full_present}
+    return [m for m in members if m.membership_id in present]
 
 
 def facts(members: list[MemberState], *, outstanding: bool = False) -> BranchFacts:
-    """The vote base is every full member of the branch, as the rule says ("số đảng viên chính thức");
-    `outstanding` is the secretary's flag for the branch's outstanding results (the larger quota)."""
-    return BranchFacts(
-        full_members=sum(1 for m in members if m.status == Status.FULL),
-        members=len(members),
-        present_voters=len(voters(members)),
-        outstanding=outstanding,
-    )
+    """The figures the rules read, from the record's one derivation: the vote base is the full members less those
+    exempt from activity and the suspended (record.vote_base says why, with its sources); `outstanding` is the
+    secretary's flag for the branch's outstanding results (the larger quota)."""
+    record = _record(*members)
+    return BranchFacts(full_members=len(record.vote_base), members=len(record.members),
+                       present_voters=len(record.full_present), outstanding=outstanding)
+
+
+def _record(*members: MemberState) -> Record:
+    return derive(StoredReview(members=tuple(member_fact(m) for m in members)))
 
 
 def reviewed_here(members: list[MemberState]) -> list[MemberState]:
@@ -111,7 +110,10 @@ class LiveMeeting:
 
 
 def _attendees(members: list[MemberState]) -> list[Attendee]:
-    return [Attendee(m.membership_id, m.full_name, Role(m.role), Status(m.status)) for m in members if attends(m)]
+    """Those the record counts present: not marked absent, and neither exempt from activity nor suspended."""
+    present = {m.membership_id for m in _record(*members).present}
+    return [Attendee(m.membership_id, m.full_name, Role(m.role), Status(m.status)) for m in members
+            if m.membership_id in present]
 
 
 async def live(uow: UnitOfWork, actor: Actor, *, manage: bool = False) -> LiveMeeting:
@@ -142,7 +144,7 @@ async def start_meeting(uow: UnitOfWork, actor: Actor, now: datetime) -> LiveMee
         review.meeting_started_at = now
         states = {m.membership_id: m for m in await member_states(uow, review)}
         for entry in await reviews(uow).members(review.id):
-            if states[entry.membership_id].exemption in NOT_ATTENDING:
+            if states[entry.membership_id].exemption in (EXEMPT, SUSPENDED):  # they do not attend (record.py)
                 entry.present = False
             elif entry.present is None:
                 entry.present = True
@@ -301,37 +303,75 @@ def _check_counts(counts: Counts, voters: int) -> None:
         raise ServiceError("counts_exceed_voters", total=counts.total, voters=voters)
 
 
-async def record_collective(uow: UnitOfWork, actor: Actor, subject: str, counts: Counts, now: datetime, *,
+async def record_collective(uow: UnitOfWork, actor: Actor, subject: str, counts: Counts | None, now: datetime, *,
                             score: int | None = None) -> ReviewVote:
-    """The committee report's adoption, or the branch's classification from its self-score and the vote."""
+    """The committee report's adoption vote ("trên 1/2"), or the branch's level. Under a score-based rule set
+    (QĐ 366 Điều 11, Điều 12 §1 Bước 1: the collective assesses itself by score and conditions) the level is the
+    proposal of the branch's own sheet and a vote, if one is held (`counts`), only the branch's opinion beside
+    it; under the 2014 plan the typed self-score's band and the "trên 1/2" vote classify the branch."""
     review = await _meeting_review(uow, actor)
     members = await member_states(uow, review)
     branch_facts = facts(members, outstanding=review.outstanding)
-    _check_counts(counts, branch_facts.present_voters)
-    # Adopted by more than half of the full members: the same strict, exact comparison as the rules use.
-    adopted = counts.approve * 2 > branch_facts.full_members
-    reasons: list[dict] = [{"code": "adoption", "params": {"approve": counts.approve,
-                                                          "base": branch_facts.full_members, "adopted": adopted}}]
-    proposed = outcome = None
-    if subject == BRANCH:
-        if score is None or not 0 <= score <= 100:
-            raise ServiceError("bad_score")
-        result = classify_branch(score, (), True, await rules_for(uow, review))
-        proposed = str(result.level)
-        outcome = proposed if adopted else None
-        reasons = [reason_json(r) for r in result.reasons] + reasons
-        review.branch_score = score
-    elif subject != COMMITTEE_REPORT:
+    rules = await rules_for(uow, review)
+    from_sheet = subject == BRANCH and rules.uses_scores
+    if subject not in (BRANCH, COMMITTEE_REPORT) or (counts is None and not from_sheet):
         raise ServiceError("bad_subject")
+    _check_counts(counts or Counts(0, 0, 0), branch_facts.present_voters)
+    if from_sheet:
+        proposed, reasons = await _branch_proposal(uow, review, rules, counts, branch_facts.full_members)
+        outcome = proposed
     else:
+        # Adopted by more than half of the full members: the same strict, exact comparison as the rules use.
+        adopted = counts.approve * 2 > branch_facts.full_members
+        reasons = [{"code": "adoption", "params": {"approve": counts.approve, "base": branch_facts.full_members,
+                                                   "adopted": adopted}}]
+        proposed = None
         outcome = "adopted" if adopted else None
-    vote = await _upsert_vote(uow, review, subject, proposed, counts, now)
+        if subject == BRANCH:
+            if score is None or not 0 <= score <= 100:
+                raise ServiceError("bad_score")
+            result = classify_branch(score, (), True, rules)
+            proposed = str(result.level)
+            outcome = proposed if adopted else None
+            reasons = [reason_json(r) for r in result.reasons] + reasons
+            review.branch_score = score
+    vote = await _upsert_vote(uow, review, subject, proposed, counts or Counts(0, 0, 0), now)
     vote.outcome, vote.reasons = outcome, json.dumps(reasons, ensure_ascii=False)
-    uow.audit(now, actor.person_id, review.branch_id, "review.vote", subject=subject, approve=counts.approve,
-              disapprove=counts.disapprove, other=counts.other)
+    uow.audit(now, actor.person_id, review.branch_id, "review.vote", subject=subject,
+              **(vars(counts) if counts else {"vote": False}))
     await records_changed(uow, review, now)
     await uow.commit()
     return vote
+
+
+async def _branch_proposal(uow: UnitOfWork, review: Review, rules, counts: Counts | None,
+                           base: int) -> tuple[str, list[dict]]:
+    """The level the branch's own sheet proposes, its reasons, and the vote as the branch's opinion (if held).
+    No sheet: the secretary is told to fill it (the meeting cannot make the branch's level up)."""
+    row = await reviews(uow).assessment(review.id, BRANCH)
+    if row is None:
+        raise ServiceError("sheet_missing", name=(await uow.branches.get(review.branch_id)).name, linked=False,
+                           branch=True)
+    proposal = proposal_of(row, rules)
+    reasons = [reason_json(r) for r in proposal.reasons]
+    if counts is not None:
+        reasons.append(reason_json(vote_opinion(str(proposal.level), counts.approve, base, rules)))
+    review.branch_score = row.common + row.results
+    return str(proposal.level), reasons
+
+
+async def branch_offer(uow: UnitOfWork, actor: Actor) -> str | None:
+    """At the branch's item, under a score-based rule set: its sheet's proposal in one line (None under a
+    vote-based set, where the self-score is typed); no sheet is refused with what to fill."""
+    review = await _meeting_review(uow, actor)
+    rules = await rules_for(uow, review)
+    if not rules.uses_scores:
+        return None
+    row = await reviews(uow).assessment(review.id, BRANCH)
+    if row is None:
+        raise ServiceError("sheet_missing", name=(await uow.branches.get(review.branch_id)).name, linked=False,
+                           branch=True)
+    return explain(proposal_of(row, rules))
 
 
 PENDING = "pending"  # a member vote's standing: HTXSNV reached, waiting for the quota
@@ -505,6 +545,11 @@ class ResultRow:
     base: int
     outcome: str | None
     reasons: list[dict]
+
+    @property
+    def voted(self) -> bool:
+        """A ballot was held; False: the sheet's proposal recorded without a vote (không biểu quyết)."""
+        return self.approve + self.disapprove + self.other > 0
 
     @property
     def standing(self) -> str | None:

@@ -147,7 +147,7 @@ async def test_a_2026_review_under_qd366_from_kiemdiem_to_the_proposals(tg, engi
     assert "bị kỷ luật khiển trách → Không hoàn thành nhiệm vụ" in grave
     await tg.click_button(SECRETARY, "⬅️ Phiếu")
     sheet = await last(tg)
-    assert "tổng 92/100" in sheet and "👉 Đề xuất: bị kỷ luật khiển trách → Không hoàn thành nhiệm vụ" in sheet
+    assert "tổng 92/100" in sheet and "👉 Đề xuất: 92 điểm; bị kỷ luật khiển trách → Không hoàn thành nhiệm vụ" in sheet
     await tg.click_button(SECRETARY, "Chi ủy thẩm định: đạt")
     await sheet_of(tg, "Nguyễn Thị Lan")
     await tg.click_button(SECRETARY, "Chi ủy thẩm định: đạt")
@@ -202,7 +202,10 @@ async def test_a_2026_review_under_qd366_from_kiemdiem_to_the_proposals(tg, engi
     assert "→ Hoàn thành xuất sắc nhiệm vụ" in recorded["Trần Văn Minh"]
     assert "Phạm Văn Đức (không biểu quyết): 82 điểm" in recorded["Phạm Văn Đức"]
     await tg.click_button(SECRETARY, "Lê Thị Hà")
-    assert "bị kỷ luật khiển trách → Không hoàn thành nhiệm vụ" in await last(tg)
+    assert "92 điểm; bị kỷ luật khiển trách → Không hoàn thành nhiệm vụ" in await last(tg)
+    # Only the sheet's proposal is offered: the committee corrects the sheet, not the level.
+    levels = ("Xuất sắc (HTXSNV)", "Tốt (HTTNV)", "Hoàn thành (HTNV)", "Không hoàn thành")
+    assert [b for b in buttons((await tg.messages(SECRETARY))[-1]) if b in levels] == ["Không hoàn thành"]
     await tg.click_button(SECRETARY, "Không hoàn thành")
     await tg.send(SECRETARY, "4 0 0")
 
@@ -221,14 +224,20 @@ async def test_a_2026_review_under_qd366_from_kiemdiem_to_the_proposals(tg, engi
     await tg.click_button(SECRETARY, "Tiếp tục hội nghị")
     await agenda_until(tg, BRANCH_BALLOT, seen)
     assert BRANCH_BALLOT in seen[-1] and not any(BRANCH_BALLOT in title for title in seen[:-1])
+    # The branch's level is its sheet's proposal (QĐ 366): no score typed, the vote only the branch's opinion.
     await tg.click_button(SECRETARY, "Ghi kết quả biểu quyết")
-    await tg.send(SECRETARY, "89")
-    await tg.send(SECRETARY, "4 0 0")
-    assert "Hoàn thành tốt nhiệm vụ" in (await tg.messages(SECRETARY))[-2]["text"]
+    offer = await last(tg)
+    assert "Theo phiếu tự đánh giá của chi bộ: 89 điểm" in offer and "→ Hoàn thành tốt nhiệm vụ" in offer
+    assert "Điểm tự chấm" not in offer and "Ghi đề xuất theo phiếu (không biểu quyết)" in "".join(
+        buttons((await tg.messages(SECRETARY))[-1]))
+    await tg.send(SECRETARY, "2 2 0")  # 2 of 5: under 2014's «trên 1/2» it would not be adopted
+    said = (await tg.messages(SECRETARY))[-2]["text"]
+    assert "Chi bộ đề xuất mức «Hoàn thành tốt nhiệm vụ» theo phiếu tự đánh giá: 89 điểm" in said
+    assert "2/5 phiếu tán thành" in said and "trên 1/2" not in said
 
     await tg.click_button(SECRETARY, "Kết quả phân loại")
     results = await last(tg)
-    assert "Trần Văn Minh: «Hoàn thành xuất sắc nhiệm vụ»" in results
+    assert "Trần Văn Minh: «Hoàn thành xuất sắc nhiệm vụ» (không biểu quyết)" in results
     assert "Lê Thị Hà: «Không hoàn thành nhiệm vụ» (4/5" in results
     # Helper 3 (SUPERIOR-DECISION): the superior confirms or changes each proposal here.
     # Helper 5 (PAPERS): the papers, saying "đề xuất" until the superior has decided, here.

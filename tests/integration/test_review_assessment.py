@@ -15,7 +15,7 @@ from bot.services.actor import load_actor
 from bot.services.errors import ServiceError
 from bot.services.review_meeting import Counts
 from storage.models import Person
-from storage.review_models import ReviewAssessment
+from storage.review_models import Review, ReviewAssessment
 from tests.integration.test_reminder_outbox import NOW, SETTINGS
 
 SECRETARY, MEMBER = 701, 702
@@ -233,3 +233,34 @@ async def test_the_2014_quota_of_an_outstanding_branch_is_20_percent(uow_factory
     assert recorded.level == level
     quota = next(r["params"] for r in recorded.reasons if r["code"] in ("quota_within", "quota_kept", "quota_exceeded"))
     assert (quota["percent"], quota["seats"], quota["of_count"]) == ((20, 1, 6) if outstanding else (15, 0, 7))
+
+
+async def test_the_branch_level_is_its_sheets_proposal_and_a_vote_only_its_opinion(uow_factory):
+    """QĐ 366 Điều 11/12: the collective's level comes from its own sheet; no typed score, no "trên 1/2" rule."""
+    await branch(uow_factory)
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        await review_meeting.start_meeting(uow, secretary, NOW)
+        with pytest.raises(ServiceError) as refused:  # no sheet: what to fill, not a level made up at the meeting
+            await review_meeting.record_collective(uow, secretary, review_meeting.BRANCH, Counts(1, 2, 0), NOW)
+        assert refused.value.code == "sheet_missing"
+        assert refused.value.params == {"name": "Chi bộ Khu phố 7", "linked": False, "branch": True}
+        await uow.session.execute(update(Review).values(meeting_started_at=None))
+        await uow.commit()
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        await review_assessment.save_for(uow, secretary, review_assessment.BRANCH, FULL, None, NOW)
+        await review_meeting.start_meeting(uow, secretary, NOW)
+        assert await review_meeting.branch_offer(uow, secretary) == (
+            "92 điểm; 100% nhiệm vụ đúng hạn; 4/10 nhiệm vụ vượt mức yêu cầu (từ 30%); không có thành viên tập thể "
+            "lãnh đạo, đơn vị trực thuộc bị kỷ luật → Hoàn thành xuất sắc nhiệm vụ")
+        # 1 of 3 full members approve: under 2014's "trên 1/2" nothing would be adopted; here it is an opinion.
+        vote = await review_meeting.record_collective(uow, secretary, review_meeting.BRANCH, Counts(1, 2, 0), NOW)
+        assert (vote.proposed, vote.outcome) == ("htxsnv", "htxsnv")
+        codes = [r["code"] for r in json.loads(vote.reasons)]
+        assert codes[0] == "sheet_score" and codes[-1] == "votes_recorded" and "adoption" not in codes
+        # Recorded without a vote: the same proposal, no opinion.
+        silent = await review_meeting.record_collective(uow, secretary, review_meeting.BRANCH, None, NOW)
+        assert silent.outcome == "htxsnv" and (silent.approve, silent.disapprove, silent.other) == (0, 0, 0)
+        assert "votes_recorded" not in [r["code"] for r in json.loads(silent.reasons)]
+        assert (await review.open_review(uow, secretary)).branch_score == 92

@@ -16,6 +16,7 @@ from bot.domain.review.classification import (
     MemberCase,
     Outcome,
     Reason,
+    allowed_levels,
     classify_branch,
     classify_members,
     exemplary_quota,
@@ -516,3 +517,23 @@ def test_reasons_round_trip_through_json_shapes():
 def test_score_sets_never_invent_a_level(score, proposed):
     outcome = one(case(proposed=proposed, score=score), rules=QD366)
     assert outcome.level in (None, proposed)
+
+
+def test_with_a_sheet_the_only_level_offered_is_its_proposal():
+    """QĐ 366 Điều 11: the level is set by score and conditions; the branch proposes what the sheet gives (the
+    committee corrects the sheet if it disagrees), so a picker offers that level alone, not every band reached."""
+    top = Sheet(28, 64, 10, 10, 10, 4, None)  # 92 points, every condition of HTXSNV met
+    assert allowed_levels(case(sheet=top, grave=Grave(None, False, False), score=92), QD366) == [L.HTXSNV]
+    late = Sheet(28, 64, 10, 10, 9, 4, None)  # 92 points, one task late: HTNV
+    assert allowed_levels(case(sheet=late, score=92), QD366) == [L.HTNV]
+    disciplined = case(sheet=top, grave=Grave("khien_trach", False, False), score=92)
+    assert allowed_levels(disciplined, QD366) == [L.KHTNV]
+    assert allowed_levels(case(), KH146) == list(MEMBER_LEVELS)  # the 2014 set votes: every level open
+
+
+def test_a_proposal_recorded_without_a_vote_carries_no_vote_reason():
+    top = Sheet(28, 64, 10, 10, 10, 4, None)
+    silent = one(case(sheet=top, score=92), rules=QD366)
+    assert silent.level == L.HTXSNV and "votes_recorded" not in codes(silent)
+    voted = one(case(sheet=top, score=92, approve=3, disapprove=1), rules=QD366)
+    assert "votes_recorded" in codes(voted)

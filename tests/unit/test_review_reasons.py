@@ -145,7 +145,7 @@ def test_the_line_names_each_failed_condition_down_to_the_level_reached():
 
 def test_the_line_of_a_self_admitted_fault_says_the_superior_decides():
     line = explain(propose_member(Sheet(30, 65, 10, 10, 10, 5, None), Grave("khien_trach", False, True), QD366))
-    assert line == "bị kỷ luật khiển trách → Không hoàn thành nhiệm vụ (cấp trên xem xét: tự giác nhận lỗi)"
+    assert line == "95 điểm; bị kỷ luật khiển trách → Không hoàn thành nhiệm vụ (cấp trên xem xét: tự giác nhận lỗi)"
 
 
 def test_names_are_escaped():

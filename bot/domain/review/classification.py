@@ -259,14 +259,19 @@ def _from_sheet(case: MemberCase, sheet: Sheet, base: int, rules: RuleSet) -> tu
     """A score-based set: the level is the sheet's proposal; the vote is the branch's opinion beside it,
     against the threshold a variant names (or only recorded when none is named)."""
     proposal = propose_member(sheet, case.grave or NO_GRAVE, rules)
+    held = case.ballots > 0  # no ballot: the proposal recorded without a vote
+    vote = [vote_opinion(str(case.proposed), case.approve, base, rules)] if held else []
+    return proposal.level, [*proposal.reasons, *vote, *_statements(case, rules)]
+
+
+def vote_opinion(level: str, approve: int, base: int, rules: RuleSet) -> Reason:
+    """A vote under a score-based set: the branch's opinion beside the sheet's proposal (QĐ 366 sets no vote
+    threshold; a variant may name one, and the vote is then said to meet it or not), never the level."""
     threshold = rules.vote_opinion_threshold
     if threshold is None:
-        vote = Reason("votes_recorded", {"approve": case.approve, "base": base})
-    else:
-        vote = Reason("vote_opinion", {
-            "level": str(case.proposed), "approve": case.approve, "base": base, "threshold": threshold.text,
-            "strict": threshold.strict, "met": threshold.met(case.approve, base)})
-    return proposal.level, [*proposal.reasons, vote, *_statements(case, rules)]
+        return Reason("votes_recorded", {"approve": approve, "base": base})
+    return Reason("vote_opinion", {"level": level, "approve": approve, "base": base, "threshold": threshold.text,
+                                   "strict": threshold.strict, "met": threshold.met(approve, base)})
 
 
 def _statements(case: MemberCase, rules: RuleSet) -> list[Reason]:
@@ -294,7 +299,11 @@ def _biting_exclusions(case: MemberCase, rules: RuleSet) -> list[Exclusion]:
 
 
 def allowed_levels(case: MemberCase, rules: RuleSet) -> list[MemberLevel]:
-    """The levels the exclusions (and, in a score-based set, the score) leave open to this member, highest first."""
+    """The levels the exclusions (and, in a score-based set, the score) leave open to this member, highest first.
+    With a sheet under a score-based set only its proposal: the level follows from score and conditions
+    (QĐ 366 Điều 11), the branch proposes what the sheet gives and the committee corrects the sheet, not the level."""
+    if rules.uses_scores and case.sheet is not None:
+        return [propose_member(case.sheet, case.grave or NO_GRAVE, rules).level]
     caps = [rule.max_level for rule in rules.exclusions if rule.applies(_fact(case, rule.fact))]
     open_levels = [level for level in MEMBER_LEVELS if not any(level.is_above(cap) for cap in caps)]
     if rules.uses_scores and case.score is not None:

@@ -9,6 +9,11 @@ Who counts as what, in one place:
 - present: not marked absent, and not excused from branch activity (miễn sinh hoạt) or suspended from it
   (đình chỉ sinh hoạt) — those do not attend (issue 12 point 5);
 - full members present: present and full (đảng viên chính thức), the ones who vote;
+- the vote base: the full members, less those exempt from activity and the suspended ones. "Số thành viên của
+  … hội nghị đảng viên là tổng số đảng viên chính thức trong đảng bộ, chi bộ, trừ số đảng viên … đã được miễn
+  công tác và sinh hoạt đảng không có mặt" (QĐ 23-QĐ/TW 2006 điểm 12.3b, kept in QĐ 45-QĐ/TW 2011 điểm 16.3a);
+  those members are not reviewed either (QĐ 366 Điều 5 §2.1: "trừ đảng viên được miễn công tác và sinh hoạt
+  đảng; đảng viên bị đình chỉ sinh hoạt đảng…"), and here they never attend, so they never count;
 - reviewing this year: not exempt, not suspended, not admitted less than 6 months before the meeting
   (plan 003 §II.1.1.b);
 - reviewed at this meeting: reviewing and present; a reviewing member absent is classified at the next
@@ -172,6 +177,7 @@ class Missing(StrEnum):
 class Record:
     members: tuple[MemberFact, ...]  # everyone, in meeting order (leaders first)
     full_members: tuple[MemberFact, ...]
+    vote_base: tuple[MemberFact, ...]  # full members, less the exempt from activity and the suspended
     probationary: tuple[MemberFact, ...]
     present: tuple[MemberFact, ...]
     full_present: tuple[MemberFact, ...]
@@ -281,6 +287,7 @@ def derive(facts: StoredReview) -> Record:
     return Record(
         members=members,
         full_members=tuple(m for m in members if m.status == Status.FULL),
+        vote_base=tuple(m for m in members if m.status == Status.FULL and m.exemption not in (EXEMPT, SUSPENDED)),
         probationary=tuple(m for m in members if m.status == Status.PROBATIONARY),
         present=present,
         full_present=tuple(m for m in present if m.status == Status.FULL),
