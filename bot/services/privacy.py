@@ -10,7 +10,8 @@ so every count, vote, tally, attendance figure and classification that counted t
 becomes a neutral placeholder and everything that identifies or was written by or about them goes:
 the Telegram id and the Zalo account (its id, display name and what its chat was shown), pieces of a plan
 they pasted or photographed that were still waiting to be read, free text (self-review, residence comment,
-absence reason, feedback they gave and feedback about them), their reminders and settings, unused invitation
+absence reason, feedback they gave and feedback about them, the reasons of corrections to their assessment
+sheet — whose figures and proposal stay, as votes do), their reminders and settings, unused invitation
 links to their entry, their supervision roles, and their name wherever the audit log or the votes' reasons repeat
 it. Secret-ballot choices are never stored, so
 there is nothing to export or erase there beyond the fact that they voted (kept, anonymous once the name goes).
@@ -27,6 +28,7 @@ from bot.domain.roster import Role
 from bot.domain.text import fold
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, NotFound, ServiceError
+from bot.services.review import reviews
 from bot.services.roster import own_membership
 from bot.texts import plain
 from storage.models import Membership, Person
@@ -193,6 +195,7 @@ async def _collect(uow: UnitOfWork, target: Target, now: datetime) -> dict[str, 
         ],
         "reviews": [_review_entry(entry, review, votes.get(MEMBER_SUBJECT.format(entry.membership_id)))
                     for entry, review in entries],
+        "assessment_sheets": [_sheet(row, review, person.id) for row, review in await _sheets(uow, entries)],
         "feedback_given": [_feedback(f, rv) for f, rv in written],
         "feedback_about_them": [_feedback(f, rv) for f, rv in await r.feedback_about(ids)],
         "secret_ballots_voted_in": [
@@ -224,6 +227,32 @@ def _review_entry(entry, review, vote) -> dict[str, Any]:
             "votes": {"approve": vote.approve, "disapprove": vote.disapprove, "other": vote.other},
             "outcome": vote.outcome, "outcome_name": _level(vote.outcome),
             "reasons": _details(vote.reasons), "recorded_at": _when(vote.recorded_at)},
+    }
+
+
+async def _sheets(uow: UnitOfWork, entries) -> list:
+    """The person's assessment sheets (QĐ 366), one per review they are in and filled a sheet for."""
+    found = []
+    for entry, review in entries:
+        row = await reviews(uow).assessment(review.id, MEMBER_SUBJECT.format(entry.membership_id))
+        if row is not None:
+            found.append((row, review))
+    return found
+
+
+def _sheet(row, review, person_id: int) -> dict[str, Any]:
+    return {
+        "review_year": review.year, "branch_id": review.branch_id, "subject": row.subject,
+        "figures": {"common": row.common, "results": row.results, "tasks_total": row.tasks_total,
+                    "tasks_done": row.tasks_done, "tasks_on_time": row.tasks_on_time,
+                    "tasks_exceeded": row.tasks_exceeded, "shortcomings_remedied": row.shortcomings_remedied},
+        "total": row.common + row.results,
+        "grave_facts": {"discipline": row.discipline, "degradation": row.degradation,
+                        "self_admitted": row.self_admitted},
+        "filled_at": _when(row.filled_at), "filled_by_this_person": row.filled_by == person_id,
+        "checked_at": _when(row.reviewed_at), "corrections": _details(row.corrections),
+        "proposed": row.proposed, "proposed_name": _level(row.proposed), "reasons": _details(row.reasons),
+        "superior_decides": row.superior_decides,
     }
 
 
@@ -291,6 +320,7 @@ class Erased:
     plan_pieces_dropped: int = 0
     invitations_dropped: int = 0
     self_reviews_erased: int = 0
+    sheets_erased: int = 0  # assessment sheets: the corrections' reasons blanked, the figures kept
     comments_erased: int = 0
     feedback_given_erased: int = 0
     feedback_about_erased: int = 0
@@ -366,6 +396,12 @@ async def erase(uow: UnitOfWork, who: Who, now: datetime, *, person_id: int | No
         done.feedback_about_erased += 1
 
     folded = {fold(n) for n in names}
+    for row, _ in await _sheets(uow, entries):
+        # The figures and the proposal stay (the classification counts them); the committee's words go.
+        corrections = [{**c, "reason": blank} for c in json.loads(row.corrections or "[]")]
+        row.corrections = json.dumps(corrections, ensure_ascii=False)
+        row.reasons = _scrub_json(row.reasons, folded, placeholder)
+        done.sheets_erased += 1
     for vote in await r.votes({rv.id for _, rv in entries}, [MEMBER_SUBJECT.format(i) for i in ids]):
         vote.reasons = _scrub_json(vote.reasons, folded, placeholder)
     for entry in await r.audit_mentioning(person.id, target.branch_ids, sorted(names)):
