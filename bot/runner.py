@@ -52,6 +52,14 @@ def telegram_webhook(app: web.Application, dp: Dispatcher, bot: Bot, settings: S
     return path
 
 
+async def start_telegram_webhook(app: web.Application, dp: Dispatcher, bot: Bot, settings: Settings) -> None:
+    """Telegram's webhook route on chibo's web server, and Telegram told where it is."""
+    path = telegram_webhook(app, dp, bot, settings)
+    await bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
+                          allowed_updates=dp.resolve_used_update_types())
+    log.info("Telegram webhook at %s", path)
+
+
 async def serve_http(app: web.Application, settings: Settings) -> web.AppRunner:
     """chibo's own web server: Telegram's and Zalo's webhooks, and the file links (/files/…)."""
     runner = web.AppRunner(app, access_log=None)
@@ -121,10 +129,7 @@ async def run(settings: Settings) -> None:
         app = web.Application()
         loops = []
         if bot is not None and settings.webhook_url:
-            path = telegram_webhook(app, dp, bot, settings)
-            await bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
-                                  allowed_updates=dp.resolve_used_update_types())
-            log.info("Telegram webhook at %s", path)
+            await start_telegram_webhook(app, dp, bot, settings)
         elif bot is not None:
             await bot.delete_webhook()
             # One update at a time: aiogram confirms a batch with the next getUpdates, so updates still being

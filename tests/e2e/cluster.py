@@ -71,9 +71,11 @@ def worker_main(settings: dict[str, Any], clock_value: Any, logs: Any) -> None:
 
 
 async def _serve(values: dict[str, Any], clock: SharedClock) -> None:
+    from aiohttp import web
+
     from bot.app import create_bot, create_dispatcher
     from bot.config import Settings
-    from bot.runner import serve_webhook
+    from bot.runner import serve_http, start_telegram_webhook
     from storage.db import create_engine, create_sessionmaker
 
     settings = Settings(_env_file=None, **values)
@@ -81,8 +83,14 @@ async def _serve(values: dict[str, Any], clock: SharedClock) -> None:
     bot = create_bot(settings.bot_token.get_secret_value(), settings.api_base_url)
     me = await bot.me()
     dp = create_dispatcher(settings, create_sessionmaker(engine), bot_username=me.username, clock=clock)
+    app = web.Application()
     try:
-        await serve_webhook(dp, bot, settings)
+        await start_telegram_webhook(app, dp, bot, settings)
+        runner = await serve_http(app, settings)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
     finally:
         await bot.session.close()
         await engine.dispose()

@@ -25,15 +25,19 @@ async def chibo_run(tmp_path: Path):
     """The real `chibo run` process with no token; yields the sandbox URL once the bot answers."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHIBO_")}
-    env |= {"CHIBO_SANDBOX_PORT": str(port), "CHIBO_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}"}
+    env |= {"CHIBO_SANDBOX_PORT": str(port), "CHIBO_WEBHOOK_PORT": str(free_port()),
+            "CHIBO_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}"}
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )
-    first_line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
     url = f"http://127.0.0.1:{port}"
-    assert f"open {url}/" in first_line
+    printed = ""
+    while f"open {url}/" not in printed:  # migrations log first, then the sandbox's address
+        line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+        assert line, f"chibo run ended without printing the sandbox's address: {printed!r}"
+        printed += line
     async with SandboxClient(url) as client:
         await client.send(1, "/help")  # waits until the bot has answered: start-up to first answer
     print(f"start-up to first answer: {(time.perf_counter() - started) * 1000:.0f} ms")

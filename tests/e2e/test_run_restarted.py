@@ -28,7 +28,8 @@ class ChiboRun:
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("CHIBO_")} | {
             "CHIBO_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'chibo.db'}",
-            "CHIBO_SANDBOX_HOST": "127.0.0.1", "CHIBO_SANDBOX_PORT": str(self.port)}
+            "CHIBO_SANDBOX_HOST": "127.0.0.1", "CHIBO_SANDBOX_PORT": str(self.port),
+            "CHIBO_WEBHOOK_PORT": str(free_port())}  # chibo's own web server (file links) beside the sandbox
         self.workdir = workdir
         self.process: asyncio.subprocess.Process | None = None
         self.starts = 0
