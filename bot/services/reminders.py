@@ -81,6 +81,7 @@ async def task_sources(uow: UnitOfWork, ctx: BranchContext) -> list[ReminderSour
 PROVIDERS: tuple[Provider, ...] = (
     Provider("task", task_sources),
     Provider("review", lambda uow, ctx: review_reminders.self_review_sources(uow, ctx.branch_id, ctx.roster)),
+    Provider("sheet", lambda uow, ctx: review_reminders.sheet_sources(uow, ctx.branch_id, ctx.roster)),
     Provider("ballot", lambda uow, ctx: review_reminders.ballot_sources(uow, ctx.branch_id, ctx.roster)),
 )
 PLANNED_SOURCES = (*(p.namespace for p in PROVIDERS), DIGEST_SOURCE)

@@ -1,6 +1,7 @@
 """What the annual review asks the reminder planner for: "closing soon" nudges to exactly those who have not
-acted — members without a self-review before its deadline, full members who have not cast an open secret
-ballot that closes at a set time."""
+acted — members without a self-review before its deadline, members without an assessment sheet before its
+deadline (under a rule set that reads scores, QĐ 366), full members who have not cast an open secret ballot that
+closes at a set time."""
 
 from bot.services.review import reviews
 from bot.services.review_collect import member_states
@@ -19,20 +20,34 @@ async def _open_review(uow: UnitOfWork, branch_id: int) -> Review | None:
     return None if review is None or review.meeting_ended_at is not None else review
 
 
+SHEET_TASK = "assessment_sheets"
+
+
 async def self_review_sources(uow: UnitOfWork, branch_id: int,
                               roster: tuple[Membership, ...]) -> list[ReminderSource]:
+    return await _owed(uow, branch_id, roster, SELF_REVIEW_TASK, "review", lambda m: m.self_review is None,
+                       "closing_self_review")
+
+
+async def sheet_sources(uow: UnitOfWork, branch_id: int, roster: tuple[Membership, ...]) -> list[ReminderSource]:
+    """Members whose assessment sheet is not filled (member_states says "missing" only where the rules read it)."""
+    return await _owed(uow, branch_id, roster, SHEET_TASK, "sheet", lambda m: m.assessment == "missing",
+                       "closing_sheet")
+
+
+async def _owed(uow: UnitOfWork, branch_id: int, roster: tuple[Membership, ...], task_key: str, source: str,
+                owes, title: str) -> list[ReminderSource]:
+    """"Closing soon" before the procedure task's deadline, to the members who review and still owe it."""
     review = await _open_review(uow, branch_id)
     if review is None or review.meeting_started_at is not None:
         return []
-    deadline = next((rt.task for rt in await reviews(uow).tasks(review.id) if rt.procedure_key == SELF_REVIEW_TASK),
-                    None)
+    deadline = next((rt.task for rt in await reviews(uow).tasks(review.id) if rt.procedure_key == task_key), None)
     person_of = {m.id: m.person_id for m in roster}
     missing = tuple(person_of[m.membership_id] for m in await member_states(uow, review)
-                    if m.reviews and m.self_review is None and m.membership_id in person_of)
+                    if m.reviews and owes(m) and m.membership_id in person_of)
     if deadline is None or deadline.due is None or not missing:
         return []
-    return [ReminderSource("review", review.id, branch_id, plain("review", "closing_self_review"), deadline.due,
-                           missing, "closing")]
+    return [ReminderSource(source, review.id, branch_id, plain("review", title), deadline.due, missing, "closing")]
 
 
 async def ballot_sources(uow: UnitOfWork, branch_id: int, roster: tuple[Membership, ...]) -> list[ReminderSource]:

@@ -3,7 +3,7 @@ procedure's own steps as the leaders' deadlines. SQLite and PostgreSQL."""
 
 from datetime import datetime, timedelta
 
-from bot.services import review, review_collect
+from bot.services import review, review_assessment, review_collect
 from bot.services.actor import load_actor
 from storage.reminder_models import CANCELLED, PENDING, Reminder
 from tests.integration.test_reminder_outbox import DEPUTY, MEMBER, NOW, SETTINGS, branch_with_leaders, plan, rows
@@ -39,3 +39,34 @@ async def test_closing_soon_goes_only_to_members_without_a_self_review(uow_facto
     steps = await rows(uow_factory, Reminder.source == "task", Reminder.status == PENDING)
     assert any("bản tự kiểm điểm" in r.text for r in steps)
     assert {r.person_id for r in steps} <= {secretary.person_id, deputy_person}
+
+
+SHEET = {"common": 27, "results": 65, "tasks_total": 10, "tasks_done": 10, "tasks_on_time": 10, "tasks_exceeded": 4}
+
+
+async def test_closing_soon_goes_to_members_without_an_assessment_sheet_under_qd366(uow_factory):
+    secretary = await branch_with_leaders(uow_factory)
+    async with uow_factory() as uow:
+        await review.start_review(uow, secretary, 2026, NOW)  # QĐ 366: every member owes a sheet too
+        await review.set_meeting(uow, secretary, at=datetime(2026, 12, 20, 8, tzinfo=SETTINGS.tz), place=None,
+                                 now=NOW)
+    week_before = NOW + timedelta(days=15)
+    await plan(uow_factory, secretary, week_before)
+    sheets = await rows(uow_factory, Reminder.source == "sheet", Reminder.status == PENDING)
+    assert len({r.person_id for r in sheets}) == 3 and {r.kind for r in sheets} == {"closing"}
+    assert "Điền phiếu tự đánh giá (chấm điểm)" in sheets[0].text and "/tudanhgia" in sheets[0].text
+
+    async with uow_factory() as uow:
+        member = await load_actor(uow, MEMBER)
+        await review_assessment.save_own(uow, member, SHEET, None, NOW)
+    await plan(uow_factory, secretary, week_before)
+    left = await rows(uow_factory, Reminder.source == "sheet", Reminder.status == PENDING)
+    assert member.person_id not in {r.person_id for r in left} and len({r.person_id for r in left}) == 2
+    # The self-review's own nudge is not touched by the sheet: the member still owes it.
+    assert member.person_id in {r.person_id for r in await rows(uow_factory, Reminder.source == "review",
+                                                                Reminder.status == PENDING)}
+
+    async with uow_factory() as uow:
+        await review.set_rule_set(uow, secretary, "kh146_2014", NOW)  # no sheets
+    await plan(uow_factory, secretary, week_before)
+    assert not await rows(uow_factory, Reminder.source == "sheet", Reminder.status == PENDING)
