@@ -142,6 +142,7 @@ USERS = {Role.STRANGER: 1999, Role.MEMBER: 1004, Role.DEPUTY: 1002, Role.SECRETA
 SUPERVISOR_NAME = "Phan Văn Giám"
 NEW_MEMBER = "Đinh Văn Long"  # added to this branch's roster, not linked to Telegram yet
 # An assessment sheet (QĐ 366, 83 points) for the members of this branch who have none.
+PAPERS_MISSING = "hồ sơ hội nghị còn thiếu"
 SHEET = {"common": 25, "results": 58, "tasks_total": 10, "tasks_done": 10, "tasks_on_time": 10, "tasks_exceeded": 1}
 
 
@@ -271,18 +272,23 @@ async def build_world(uows: Callable[[], UnitOfWork]) -> Ids:
 
 
 async def fill_sheets(uows: Callable[[], UnitOfWork]) -> None:
-    """QĐ 366 classifies from assessment sheets: every member of this branch who reviews and has none fills one
-    (the member without the bot's by the secretary), so the meeting and the secret ballot can take everyone."""
-    async with uows() as uow:
-        secretary = await load_actor(uow, USERS[Role.SECRETARY])
-        missing = [m for m in (await review_progress.progress(uow, secretary, manage=True)).members
-                   if m.assessment == "missing"]
-        for m in missing:
-            if m.telegram_user_id is None:
-                await review_assessment.save_for(uow, secretary, review_assessment.member_subject(m.membership_id),
-                                                 SHEET, None, NOW)
-            else:
-                await review_assessment.save_own(uow, await load_actor(uow, m.telegram_user_id), SHEET, None, NOW)
+    """QĐ 366 classifies from assessment sheets: every member of both secretaries' branches who reviews and has
+    none fills one (the member without the bot's by the secretary), so the meeting and the secret ballot can take
+    everyone (the other branch's cells are the same actions on its own members)."""
+    for role in (Role.SECRETARY, Role.OTHER_SECRETARY):
+        async with uows() as uow:
+            await _fill_sheets(uow, await load_actor(uow, USERS[role]))
+
+
+async def _fill_sheets(uow: UnitOfWork, secretary) -> None:
+    missing = [m for m in (await review_progress.progress(uow, secretary, manage=True)).members
+               if m.assessment == "missing"]
+    for m in missing:
+        if m.telegram_user_id is None:
+            await review_assessment.save_for(uow, secretary, review_assessment.member_subject(m.membership_id),
+                                             SHEET, None, NOW)
+        else:
+            await review_assessment.save_own(uow, await load_actor(uow, m.telegram_user_id), SHEET, None, NOW)
 
 
 async def start_meetings(uows: Callable[[], UnitOfWork]) -> None:
@@ -723,8 +729,9 @@ TABLE: tuple[Row, ...] = (
           (ReviewAction.VOTE, read("Chọn đảng viên để ghi kết quả", "lv:"), read("Chọn đảng viên để ghi kết quả"),
            "meeting"),
           (ReviewAction.RESULTS, read("Kết quả đánh giá, phân loại"), read("Kết quả đánh giá, phân loại"), "ended"),
-          (ReviewAction.DOCUMENTS, read("[bien-ban-kiem-diem-chi-bo-khu-pho-3-demo-2026.docx]"),
-           read("[bien-ban-kiem-diem-chi-bo-binh-minh-2026.docx]"), "ended"))),
+          # The meeting ended with nothing voted: the papers are withheld and the answer lists what is missing
+          # (review_documents: a paper never states an empty result) — the allowed answer to an allowed role.
+          (ReviewAction.DOCUMENTS, read(PAPERS_MISSING), read(PAPERS_MISSING), "ended"))),
     *(row(f"rv:{act.value}", packed(lambda i, act=act, n=n: ReviewCb(act=act, n=n(i))), *secretaries(mine, foreign))
       for act, n, mine, foreign in (
           (ReviewAction.TICK, lambda i: i.step_task, write(f"Kiểm điểm năm 2026 — {HOME_BRANCH}"), FOREIGN_TASK),
