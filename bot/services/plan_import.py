@@ -342,8 +342,10 @@ async def add_part(uow: UnitOfWork, actor: Actor, *, message_id: int, now: datet
     count = len(await uow.calendar.parts(actor.person_id))
     if count >= MAX_PARTS:
         raise ServiceError("plan_too_many_parts", limit=MAX_PARTS)
+    # A NUL can arrive in a message but no text column of PostgreSQL can hold it; it carries nothing readable.
+    kept = text.replace("\x00", "") if text is not None else None
     uow.calendar.add_part(PlanPart(branch_id=home.branch_id, person_id=actor.person_id, message_id=message_id,
-                                   text=text, file_id=file_id, received_at=now))
+                                   text=kept, file_id=file_id, received_at=now))
     await uow.commit()
     return count + 1
 
