@@ -35,6 +35,9 @@ _SCALARS = {
                                    else "Members are classified whether or not they have done the review."),
     "branch_last": lambda rs: ("The members and the committee are classified before the branch." if rs.branch_last
                                else "The branch is classified before the members."),
+    "superior_decides": lambda rs: ("The branch's levels are proposals (đề xuất) until the superior decides them."
+                                    if rs.superior_decides
+                                    else "The branch's vote classifies; no superior decision awaits."),
     "votes": lambda rs: ("Levels come from the assessment sheet: the member assesses, the committee checks and "
                          "proposes, the competent level decides; a vote is only the branch's opinion."),
 }

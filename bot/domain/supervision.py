@@ -42,6 +42,7 @@ class BranchStatus:
     secretary: str | None = None  # the secretary's name, None when the branch has none yet
     awaiting_members: int = 0  # members whose proposed level awaits the superior's decision
     awaiting_branch: bool = False  # the branch's own proposed level awaits it
+    decided: int = 0  # proposals (members' and the branch's) the superior has decided
 
     @property
     def awaits_decision(self) -> bool:
@@ -124,7 +125,7 @@ def snapshot(statuses: Iterable[BranchStatus]) -> dict[str, dict]:
         str(s.branch_id): {
             "name": s.name, "phase": s.phase, "self_reviews": list(s.self_reviews), "meeting_held": s.meeting_held,
             "votes": list(s.votes), "report_filed": s.report_filed, "overdue": s.overdue_tasks, "late": s.late,
-            "branch_level": s.branch_level,
+            "branch_level": s.branch_level, "decided": s.decided,
         }
         for s in statuses
     }
@@ -141,7 +142,7 @@ class Change:
 
 # In the order a branch's changes are told.
 CHANGE_CODES = ("new_branch", "gone", "phase", "meeting_held", "self_reviews", "votes", "branch_level",
-                "report_filed", "late_more", "late_fewer")
+                "decided", "report_filed", "late_more", "late_fewer")
 
 
 def _branch_changes(branch_id: int, old: Mapping, new: Mapping) -> list[Change]:
@@ -161,6 +162,8 @@ def _branch_changes(branch_id: int, old: Mapping, new: Mapping) -> list[Change]:
         add("votes", tuple(old["votes"]), tuple(new["votes"]))
     if new["branch_level"] and new["branch_level"] != old["branch_level"]:
         add("branch_level", old["branch_level"], new["branch_level"])
+    if new["decided"] > old.get("decided", 0):  # a snapshot stored before decisions were counted has none
+        add("decided", old.get("decided", 0), new["decided"])
     if new["report_filed"] and not old["report_filed"]:
         add("report_filed")
     if new["late"] > old["late"]:

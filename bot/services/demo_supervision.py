@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.config import Settings
 from bot.domain.review.levels import MemberLevel
 from bot.domain.roster import Role, Status
 from bot.services import (
@@ -14,6 +15,7 @@ from bot.services import (
     review,
     review_assessment,
     review_collect,
+    review_decision,
     review_meeting,
     review_progress,
     supervision_admin,
@@ -49,8 +51,10 @@ class BranchSpec:
     levels: tuple[MemberLevel, ...] = ()  # the outcomes voted, in roster order (the secretary first)
     branch_score: int = 92
     overdue_tasks: int = 0  # tasks added by hand, due a week ago and not done
-    # The levels are voted as counts, which the 2014 plan's rules classify; QĐ 366 needs assessment sheets.
-    rule_set: str = "kh146_2014"
+    confirmed: int = 0  # of the proposals (members first, the branch last), how many the supervisor confirmed
+    # As a 2026 review runs: QĐ 366, each member classified from an assessment sheet proposing the level given
+    # (see `assess`); "kh146_2014" replays a 2014 review, where the vote itself classifies.
+    rule_set: str = "qd366_2025"
 
 
 def _admitted(today: date) -> date:
@@ -185,6 +189,17 @@ async def build_branch(uow: UnitOfWork, spec: BranchSpec, unit: SuperiorUnit | N
     return branch_id
 
 
+async def confirm(uow: UnitOfWork, superior: Actor, branch_id: int, count: int, now: datetime, tz: ZoneInfo) -> None:
+    """The superior confirms the first `count` proposals as the branch proposed them (review_decision, the secretary
+    and the members told through the outbox at the default hours)."""
+    if not count:
+        return
+    settings = Settings.model_construct(timezone=tz.key)  # defaults, no environment: the demo's own notices
+    for p in (await review_decision.board(uow, superior, branch_id)).proposals[:count]:
+        await review_decision.decide(uow, superior, branch_id, p.membership_id, p.standing.proposed, None, now,
+                                     settings)
+
+
 async def link(uow: UnitOfWork, supervisor_user_id: int, branch_ids: list[int], now: datetime) -> None:
     person = await uow.people.by_telegram_id(supervisor_user_id)
     await supervision_admin.link_supervisor(uow, person, branch_ids, now)
@@ -199,12 +214,11 @@ DEMO_BRANCHES = (
                 "Quách Văn Hải", "Lưu Thị Hoa"),
                Stage.REPORTED, meeting_in_days=-6, self_reviews=9,
                levels=(L.HTTNV, L.HTXSNV, L.HTTNV, L.HTTNV, L.HTTNV, L.HTTNV, L.HTTNV, L.HTTNV, L.HTNV),
-               branch_score=93),
+               branch_score=93, confirmed=9),  # the members' levels final, the branch's own awaiting
     BranchSpec("Chi bộ Khu phố 2 (demo)", (1201, "Đinh Văn Toàn"),
                ("Phùng Thị Lụa", "Tôn Văn Bình", "Giang Thị Mận", "Khúc Văn Tài", "Ông Thị Huệ"),
                Stage.MET, meeting_in_days=-3, self_reviews=6,
-               levels=(L.HTTNV, L.HTTNV, L.HTNV, L.HTTNV, L.HTNV, L.KHTNV), branch_score=78,
-               rule_set="qd366_2025"),  # classified from assessment sheets (see `assess`)
+               levels=(L.HTTNV, L.HTTNV, L.HTNV, L.HTTNV, L.HTNV, L.KHTNV), branch_score=78),
     BranchSpec("Chi bộ Khu phố 4 (demo)", (1301, "Lạc Thị Phương"),
                ("Âu Văn Cường", "Thân Thị Dung", "Văn Đức Long", "Bạch Thị Liên"),
                Stage.STARTED, overdue_tasks=2),
@@ -233,4 +247,7 @@ async def load(uow: UnitOfWork, home_branch_id: int, supervisor_user_id: int, un
     for spec in DEMO_BRANCHES:
         ids.append(await build_branch(uow, spec, unit, now, tz))
     await link(uow, supervisor_user_id, ids, now)
+    supervisor = await load_actor(uow, supervisor_user_id)
+    for spec, branch_id in zip(DEMO_BRANCHES, ids[1:], strict=True):
+        await confirm(uow, supervisor, branch_id, spec.confirmed, now, tz)
     return DemoUnit(unit.name, DEMO_UNIT_ADMIN, tuple((s.secretary[0], s.secretary[1], s.name) for s in DEMO_BRANCHES))

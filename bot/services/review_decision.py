@@ -21,6 +21,7 @@ from bot.services.errors import ServiceError
 from bot.services.reminders import NOTICE_SOURCE, outbox_row, recipient
 from bot.services.review import reviews
 from bot.services.review_progress import Progress, progress_of
+from bot.services.review_record import superior_decides
 from bot.services.rule_options import rules_for
 from bot.texts import plain, render
 from scheduling.planning import Planned, soonest
@@ -80,6 +81,9 @@ async def _review(uow: UnitOfWork, actor: Actor, branch_id: int) -> Review:
         raise ServiceError("no_review")
     if review.meeting_ended_at is None:
         raise ServiceError("decision_before_meeting_end")
+    rules = await rules_for(uow, review)
+    if not superior_decides(rules):
+        raise ServiceError("decision_not_needed", rule_set=rules.name)
     return review
 
 

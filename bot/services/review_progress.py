@@ -17,7 +17,7 @@ from bot.domain.review.rules import load_rule_set
 from bot.services.actor import Actor
 from bot.services.review import SCORE_TASKS, open_review, reviews
 from bot.services.review_collect import MemberState, member_states
-from bot.services.review_record import member_fact, stored
+from bot.services.review_record import member_fact, stored, superior_decides
 from storage.decision_repositories import DecisionRepo
 from storage.review_models import Review
 from storage.uow import UnitOfWork
@@ -66,7 +66,7 @@ class Progress:
     phase: str  # "no_meeting_date", "prepare", "meeting", "report", "done"
     steps: tuple[StepView, ...]
     members: tuple[MemberState, ...]
-    decisions: tuple[Standing, ...] = ()  # once the meeting has ended: each proposal, decided or awaiting
+    decisions: tuple[Standing, ...] = ()  # once the meeting has ended, where the superior decides: each proposal
     record: Record | None = None  # every figure of the review (bot/domain/review/record.py)
 
     @property
@@ -126,6 +126,7 @@ def record_of(facts: ReviewFacts) -> Record:
         votes=tuple(VoteFact(subject, outcome=facts.proposals.get(subject)) for subject in sorted(facts.voted)),
         feedback=tuple(FeedbackFact(n, "person", answered) for n, answered in enumerate(facts.feedback_answered)),
         decisions=facts.decisions, started_at=facts.review.meeting_started_at, ended_at=facts.review.meeting_ended_at,
+        superior_decides=superior_decides(load_rule_set(facts.review.rule_set)),
     ))
 
 
@@ -180,7 +181,7 @@ def assemble(facts: ReviewFacts) -> Progress:
         phase=_phase(review, steps_t), steps=steps_t, members=facts.members,
         decisions=standings(facts.proposals, facts.decisions,
                             ((f"{MEMBER_PREFIX}{m.membership_id}", m.full_name) for m in facts.members))
-        if review.meeting_ended_at else (),
+        if review.meeting_ended_at and record.superior_decides else (),  # the 2014 vote is final: nothing awaits
         record=record,
     )
 

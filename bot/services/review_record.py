@@ -23,9 +23,9 @@ from storage.uow import UnitOfWork
 
 
 def superior_decides(rules: RuleSet) -> bool:
-    """Under a score-based set (QĐ 366 and its variants) the branch proposes and the superior decides
-    (QĐ 366 Điều 12 §1 Bước 3; Điều 13); under the 2014 plan the branch's vote classifies its members."""
-    return rules.uses_scores
+    """The rule set's own rule (`superior_decides` in its data): under QĐ 366 the branch proposes and the superior
+    decides (Điều 12 §1 Bước 3; Điều 13); under the 2014 plan the branch's vote classifies its members."""
+    return rules.superior_decides
 
 
 def member_fact(state: MemberState, residence_comment: str | None = None) -> MemberFact:

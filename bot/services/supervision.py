@@ -7,7 +7,7 @@ the same derivation as the secretary's /buoc (`review_progress.assemble`), loade
 """
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.calendar.agenda import Agenda, build_agenda
 from bot.domain.calendar.periods import this_month
-from bot.domain.review.decision import awaiting, proposals_of
+from bot.domain.review.decision import proposals_of
+from bot.domain.review.record import Record
 from bot.domain.supervision import BranchStatus, Totals, changes, snapshot, totals, worst_first
 from bot.services.actor import Actor, superior_scope
 from bot.services.calendar import calendar_task
@@ -30,7 +31,6 @@ from storage.supervision_models import SupervisorSnapshot
 from storage.supervision_repositories import EntryRow, SupervisionRepo
 from storage.uow import UnitOfWork
 
-MEMBER_SUBJECT = "member:"
 WORST_IN_WEEKLY = 5
 
 
@@ -58,8 +58,8 @@ Outcomes = dict[str, str | None]  # a review's votes: subject → outcome
 
 
 async def _progress(uow: UnitOfWork, reviews: list[Review],
-                    names: dict[int, str]) -> tuple[dict[int, Progress], dict[int, Outcomes]]:
-    """Each review's walkthrough, and its votes' outcomes by subject."""
+                    names: dict[int, str]) -> dict[int, Progress]:
+    """Each review's walkthrough, with its record (bot/domain/review/record.py)."""
     supervision = repo(uow)
     ids = [r.id for r in reviews]
     decisions = await decisions_by_review(uow, ids)
@@ -86,7 +86,7 @@ async def _progress(uow: UnitOfWork, reviews: list[Review],
             feedback_answered=tuple(answered[review.id]), ticks=ticks[review.id],
             proposals=proposals_of(votes[review.id].items()), decisions=decisions.get(review.id, {}),
         ))
-    return found, votes
+    return found
 
 
 def _item(p: Progress, key: str) -> tuple[int, int]:
@@ -94,12 +94,19 @@ def _item(p: Progress, key: str) -> tuple[int, int]:
     return item.done, item.total
 
 
-def _status(branch: Branch, review: Review | None, p: Progress | None, votes: Outcomes,
-            overdue: int, secretary: str | None, today: date) -> BranchStatus:
-    if review is None or p is None:
+def _branch_level(record: Record) -> str | None:
+    """The branch's own level as the record states it: the superior's decision where one exists, else the vote."""
+    if record.branch_decision is not None:
+        return record.branch_decision.level
+    return record.branch.outcome if record.branch is not None else None
+
+
+def _status(branch: Branch, review: Review | None, p: Progress | None, overdue: int, secretary: str | None,
+            today: date) -> BranchStatus:
+    if review is None or p is None or p.record is None:
         return BranchStatus(branch.id, branch.name, "no_review", overdue_tasks=overdue, secretary=secretary)
     required = [i for s in p.steps for i in s.items if not i.optional]
-    pending = awaiting(p.decisions)
+    record = p.record  # the levels and what awaits the superior, as the papers and /buoc state them
     report = next(i for s in p.steps for i in s.items if i.key == "report_superior")
     return BranchStatus(
         branch_id=branch.id, name=branch.name, phase=p.phase, year=review.year,
@@ -111,13 +118,13 @@ def _status(branch: Branch, review: Review | None, p: Progress | None, votes: Ou
         overdue_tasks=overdue,
         late_items=tuple(i.title for i in p.late(today)),
         checklist=(sum(1 for i in required if i.complete), len(required)),
-        member_levels=dict(Counter(outcome for subject, outcome in votes.items()
-                                   if subject.startswith(MEMBER_SUBJECT) and outcome)),
-        branch_level=votes.get("branch"),
+        member_levels={share.level: share.count for share in record.levels if share.count},
+        branch_level=_branch_level(record),
         branch_score=review.branch_score,
         secretary=secretary,
-        awaiting_members=sum(1 for d in pending if not d.is_branch),
-        awaiting_branch=any(d.is_branch for d in pending),
+        awaiting_members=sum(1 for c in record.classified if not c.final),
+        awaiting_branch=record.branch_awaits,
+        decided=sum(1 for c in record.classified if c.decision is not None) + (record.branch_decision is not None),
     )
 
 
@@ -128,7 +135,7 @@ async def _load(uow: UnitOfWork, branch_ids: Iterable[int], today: date) -> list
     branches = await supervision.branches(ids)
     names = {b.id: b.name for b in branches}
     reviews = {r.branch_id: r for r in await supervision.latest_reviews(ids)}
-    progress, votes = await _progress(uow, list(reviews.values()), names)
+    progress = await _progress(uow, list(reviews.values()), names)
     overdue = await supervision.overdue_counts(ids, today)
     secretaries = await supervision.secretaries(ids)
     found = []
@@ -136,8 +143,8 @@ async def _load(uow: UnitOfWork, branch_ids: Iterable[int], today: date) -> list
         review = reviews.get(branch.id)
         p = progress.get(review.id) if review else None
         secretary = secretaries.get(branch.id)
-        status = _status(branch, review, p, votes.get(review.id, {}) if review else {}, overdue.get(branch.id, 0),
-                         secretary.full_name if secretary else None, today)
+        status = _status(branch, review, p, overdue.get(branch.id, 0), secretary.full_name if secretary else None,
+                         today)
         found.append((status, p))
     return found
 
@@ -222,7 +229,8 @@ def iso_week(day: date) -> str:
 
 
 async def weekly_summary(uow: UnitOfWork, supervisor_person_id: int, now: datetime, tz: ZoneInfo) -> str | None:
-    """This week's summary for one supervisor, with what changed since the last one; None when they read no
+    """This week's summary for one supervisor, with what changed since the last one (levels the superior decided
+    among it) and the branches whose proposals await the superior's decision; None when they read no
     branch or already had this week's. The new snapshot is added to the session, not committed: the caller
     commits it together with the outbox row that carries the text, so a summary is never lost between them."""
     ids = await superior_scope(uow, supervisor_person_id)
@@ -241,4 +249,4 @@ async def weekly_summary(uow: UnitOfWork, supervisor_person_id: int, now: dateti
     stored.week, stored.taken_at, stored.data = iso_week(today), now, json.dumps(current, ensure_ascii=False)
     await uow.flush()
     return render("supervisor", "weekly", t=totals(ranked), changes=changes(previous, current), since=since,
-                  worst=ranked[:WORST_IN_WEEKLY])
+                  worst=ranked[:WORST_IN_WEEKLY], awaiting=[s for s in ranked if s.awaits_decision])

@@ -57,7 +57,7 @@ async def test_the_supervisor_confirms_one_level_and_changes_another(tg, engine,
     board = await tg.last_text(SUPERVISOR)
     assert "Quyết định xếp loại — Chi bộ Hòa Bình (kiểm điểm năm 2026)" in board
     assert "2. Hồ Văn Lợi — đề xuất «Hoàn thành tốt nhiệm vụ»" in board
-    assert "6. Tập thể chi bộ — đề xuất «Trong sạch vững mạnh»" in board
+    assert "6. Tập thể chi bộ — đề xuất «Hoàn thành xuất sắc nhiệm vụ»" in board
     assert board.count("⏳ chờ cấp trên quyết định") == 6
     assert "Xác nhận tất cả đề xuất còn lại" in buttons((await tg.messages(SUPERVISOR))[-1])
 
@@ -69,7 +69,8 @@ async def test_the_supervisor_confirms_one_level_and_changes_another(tg, engine,
     assert "Đã quyết định: Hồ Văn Lợi — «Hoàn thành tốt nhiệm vụ»" in decided
     assert "Đã gửi thông báo tới bí thư chi bộ và đảng viên" in decided
     board = await tg.last_text(SUPERVISOR)
-    assert "2. Hồ Văn Lợi — đề xuất «Hoàn thành tốt nhiệm vụ»\n   5/5 phiếu tán thành" in board
+    assert ("2. Hồ Văn Lợi — đề xuất «Hoàn thành tốt nhiệm vụ»\n   84 điểm (26/30 tiêu chí chung + 58/70 kết quả thực "
+            "hiện nhiệm vụ); Đạt điều kiện: 100% nhiệm vụ đúng hạn\n   ✅ cấp trên xác nhận") in board
     assert board.count("✅ cấp trên xác nhận") == 1 and board.count("⏳ chờ cấp trên quyết định") == 5
 
     # Change another: the level, then the reason typed.
@@ -101,7 +102,7 @@ async def test_the_supervisor_confirms_one_level_and_changes_another(tg, engine,
     assert "✅ Hồ Văn Lợi: «Hoàn thành tốt nhiệm vụ»" in buoc
     assert "✅ Mai Thị Xuân: «Hoàn thành tốt nhiệm vụ» (đề xuất «Hoàn thành nhiệm vụ»; lý do: Đã khắc phục" in buoc
     assert ("⏳ Chờ quyết định: Trương Thị Bích («Hoàn thành tốt nhiệm vụ», đề xuất), Tạ Văn Sơn" in buoc
-            and "Tập thể chi bộ («Trong sạch vững mạnh», đề xuất)" in buoc)
+            and "Tập thể chi bộ («Hoàn thành xuất sắc nhiệm vụ», đề xuất)" in buoc)
 
     # The secretary cannot decide, even with a forged button.
     forged = DecisionCb(act=DecisionAction.ALL_OK, b=branch_id).pack()

@@ -122,7 +122,7 @@ async def test_the_supervisor_reads_three_branches_and_nudges_one(tg, sandbox, e
     assert members["Chi bộ An Phú"] == (5, 0, 3, 1, 1, 0)
     assert members["Tổng cộng (3 chi bộ)"] == (13, 0, 3, 1, 1, 8)
     levels = {r[1]: r[2:4] for r in book["Xếp loại chi bộ"].iter_rows(min_row=2, max_row=4, values_only=True)}
-    assert levels["Chi bộ An Phú"] == (93, "Trong sạch vững mạnh") and levels["Chi bộ Cửu Long"] == (None, None)
+    assert levels["Chi bộ An Phú"] == (93, "Hoàn thành xuất sắc nhiệm vụ") and levels["Chi bộ Cửu Long"] == (None, None)
 
 
 async def test_neither_a_supervisor_nor_a_secretary_reaches_past_their_branches(tg, engine, uow_factory):

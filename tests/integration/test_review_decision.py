@@ -3,6 +3,7 @@ after the meeting, a confirmation and a change with its reason are stored and to
 decide, «confirm all the rest», /tinhhinh's and /buoc's counts from the same derivation."""
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -13,6 +14,7 @@ from bot.services.actor import load_actor
 from bot.services.demo_supervision import Stage, build_branch, link
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review_progress import progress
+from bot.texts import render
 from storage.decision_models import ReviewDecision
 from storage.models import Person
 from storage.reminder_models import Reminder
@@ -22,6 +24,7 @@ from tests.integration.test_supervision import COLLECTING, DONE, OTHER, SUPERVIS
 
 SETTINGS = Settings(_env_file=None, database_url="sqlite+aiosqlite://")
 MET = replace(DONE, name="Chi bộ Hòa Bình", stage=Stage.MET, meeting_in_days=-2)
+REPLAY = replace(MET, name="Chi bộ Hòa Bình 2014", secretary=(915, "Trương Thị Bích"), rule_set="kh146_2014")
 MEMBER_USER = 2001  # Hồ Văn Lợi, the second on the roster, linked to Telegram
 OTHER_SUPERVISOR = (901, "Đoàn Thị Kim")
 
@@ -70,7 +73,7 @@ async def test_proposals_await_the_superior_then_a_confirmation_and_a_change_are
         b = await review_decision.board(uow, supervisor, branch)
     assert [(p.standing.name, p.standing.proposed) for p in b.proposals] == [
         ("Trương Thị Bích", "httnv"), ("Hồ Văn Lợi", "httnv"), ("Mai Thị Xuân", "htnv"), ("Tạ Văn Sơn", "httnv"),
-        ("Kiều Thị Yến", "khtnv"), (None, "tsvm")]
+        ("Kiều Thị Yến", "khtnv"), (None, "htxsnv")]
     assert len(b.awaiting) == 6 and b.proposals[0].choices == ("htxsnv", "httnv", "htnv", "khtnv")
     async with uow_factory() as uow:
         [status] = await supervision.statuses(uow, [branch], TODAY)
@@ -117,6 +120,34 @@ async def test_proposals_await_the_superior_then_a_confirmation_and_a_change_are
         p = await progress(uow, await load_actor(uow, MET.secretary[0]))
     assert [(s.name, s.decided) for s in p.decisions if s.final] == [("Hồ Văn Lợi", "httnv"), ("Mai Thị Xuân", "httnv")]
     assert len([s for s in p.decisions if not s.final]) == 4
+    # The levels counted are the record's: Mai Thị Xuân at the level decided, not the one voted (htnv).
+    assert o.branches[0].member_levels == {"httnv": 4, "khtnv": 1} == {
+        share.level: share.count for share in p.record.levels if share.count}
+
+
+async def test_under_the_2014_rules_the_vote_is_final_and_nothing_awaits_the_superior(uow_factory):
+    """kh146_2014 `superior_decides = false` ("Chi bộ bỏ phiếu đánh giá phân loại đảng viên", mục V.3): the papers,
+    /buoc, /tinhhinh and the decision board all read that one rule."""
+    async with uow_factory() as uow:
+        unit, _ = await supervision_admin.add_unit(uow, "Đảng ủy phường Hòa Bình", NOW)
+        branch = await build_branch(uow, REPLAY, unit, NOW, TZ)
+    async with uow_factory() as uow:
+        await supervision_admin.person_by_telegram(uow, *SUPERVISOR, NOW)
+        await link(uow, SUPERVISOR[0], [branch], NOW)
+    supervisor = await actor(uow_factory, SUPERVISOR[0])
+    async with uow_factory() as uow:
+        [status] = await supervision.statuses(uow, [branch], TODAY)
+    assert (status.awaiting_members, status.awaiting_branch, status.awaits_decision) == (0, False, False)
+    assert status.member_levels == {"httnv": 3, "htnv": 1, "khtnv": 1} and status.branch_level == "tsvm"
+    async with uow_factory() as uow:
+        p = await progress(uow, await load_actor(uow, REPLAY.secretary[0]))
+    assert p.decisions == () and p.record.final and not p.record.superior_decides
+    async with uow_factory() as uow:
+        with pytest.raises(ServiceError) as refused:
+            await review_decision.board(uow, supervisor, branch)
+    assert refused.value.code == "decision_not_needed"
+    assert "Kế hoạch 146-KH/ĐU (năm 2014)" in render("errors", "error", code=refused.value.code,
+                                                    params=refused.value.params)
 
 
 async def test_confirm_all_the_rest_in_one_go(uow_factory):
@@ -129,13 +160,13 @@ async def test_confirm_all_the_rest_in_one_go(uow_factory):
                                      SETTINGS)
     async with uow_factory() as uow:
         confirmed = await review_decision.confirm_rest(uow, admin, branch, NOW, SETTINGS)
-    assert [d.standing.decided for d in confirmed] == ["httnv", "httnv", "htnv", "httnv", "tsvm"]
+    assert [d.standing.decided for d in confirmed] == ["httnv", "httnv", "htnv", "httnv", "htxsnv"]
     async with uow_factory() as uow:
         b = await review_decision.board(uow, admin, branch)
         with pytest.raises(ServiceError) as refused:
             await review_decision.confirm_rest(uow, admin, branch, NOW, SETTINGS)
     assert refused.value.code == "nothing_awaits" and not b.awaiting
-    assert [p.standing.decided for p in b.proposals] == ["httnv", "httnv", "htnv", "httnv", "htnv", "tsvm"]
+    assert [p.standing.decided for p in b.proposals] == ["httnv", "httnv", "htnv", "httnv", "htnv", "htxsnv"]
     sent = await outbox(uow_factory)
     # The change: the secretary; then the rest: one message to the secretary, one to the member in the bot.
     assert [r.chat_id for r in sent] == [MET.secretary[0], MET.secretary[0], MEMBER_USER]
@@ -169,7 +200,7 @@ async def test_only_the_superior_of_the_branch_decides(uow_factory):
     for user, branch, code in cases:
         who = await actor(uow_factory, user)
         for attempt in (lambda uow, who=who, b=branch: review_decision.board(uow, who, b),
-                        lambda uow, who=who, b=branch: review_decision.decide(uow, who, b, 0, "tsvm", None, NOW,
+                        lambda uow, who=who, b=branch: review_decision.decide(uow, who, b, 0, "htxsnv", None, NOW,
                                                                               SETTINGS),
                         lambda uow, who=who, b=branch: review_decision.confirm_rest(uow, who, b, NOW, SETTINGS)):
             async with uow_factory() as uow:
@@ -190,3 +221,22 @@ async def test_only_the_superior_of_the_branch_decides(uow_factory):
     assert not await outbox(uow_factory)
 
 
+
+
+async def test_the_weekly_summary_says_what_awaits_the_superior_and_what_was_decided_since(uow_factory):
+    ids = await world(uow_factory)
+    branch = ids[MET.name]
+    supervisor = await actor(uow_factory, SUPERVISOR[0])
+    async with uow_factory() as uow:
+        first = await supervision.weekly_summary(uow, supervisor.person_id, NOW, TZ)
+        await uow.commit()
+    assert "⚖️ <b>Đề xuất chờ cấp trên quyết định:</b>\n• Chi bộ Hòa Bình: 5 đảng viên, xếp loại chi bộ" in first
+    async with uow_factory() as uow:
+        b = await review_decision.board(uow, supervisor, branch)
+        for p in b.proposals[:2]:
+            await review_decision.decide(uow, supervisor, branch, p.membership_id, p.standing.proposed, None, NOW,
+                                         SETTINGS)
+    async with uow_factory() as uow:
+        second = await supervision.weekly_summary(uow, supervisor.person_id, NOW + timedelta(days=7), TZ)
+    assert "<b>Chi bộ Hòa Bình</b>: cấp trên đã quyết định thêm 2 mức xếp loại (đã chính thức: 2)" in second
+    assert "• Chi bộ Hòa Bình: 3 đảng viên, xếp loại chi bộ" in second

@@ -12,7 +12,7 @@ from bot.domain.roster import RosterEntry, Status
 from bot.services import invitations, review_collect, roster, supervision, supervision_admin
 from bot.services.actor import load_actor
 from bot.services.demo import load_demo
-from bot.services.demo_supervision import BranchSpec, Stage, build_branch, link
+from bot.services.demo_supervision import DEMO_BRANCHES, BranchSpec, Stage, build_branch, link
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review_progress import progress
 from storage.supervision_models import SupervisorSnapshot
@@ -70,7 +70,7 @@ async def test_the_summary_reads_what_each_secretary_sees_in_buoc(uow_factory):
     done, collecting, no_date, other = (found[s.name] for s in (*THREE, OTHER))
     assert (done.phase, done.self_reviews, done.votes, done.report_filed, done.meeting_held) == (
         "done", (5, 5), (5, 5), True, True)
-    assert done.member_levels == {"httnv": 3, "htnv": 1, "khtnv": 1} and done.branch_level == "tsvm"
+    assert done.member_levels == {"httnv": 3, "htnv": 1, "khtnv": 1} and done.branch_level == "htxsnv"
     assert done.meeting_on == TODAY - timedelta(days=6) and done.secretary == "Trương Thị Bích"
     assert (collecting.phase, collecting.self_reviews, collecting.meeting_held) == ("prepare", (2, 6), False)
     assert collecting.meeting_on == TODAY + timedelta(days=10) and collecting.overdue_tasks == 1
@@ -239,6 +239,23 @@ async def test_the_demo_supervisor_watches_branches_in_every_state(uow_factory):
         o = await supervision.overview(uow, supervisor, TODAY)
     assert len(o.branches) == 5
     assert {s.phase for s in o.branches} == {"no_review", "no_meeting_date", "prepare", "report", "done"}
+    # Under QĐ 366 like a 2026 review: classified from sheets, the superior confirmed Khu phố 1's members.
+    by_name = {s.name: s for s in o.branches}
+    first, second = by_name["Chi bộ Khu phố 1 (demo)"], by_name["Chi bộ Khu phố 2 (demo)"]
+    assert first.member_levels == {"htxsnv": 1, "httnv": 7, "htnv": 1} and first.branch_level == "htxsnv"
+    assert (first.awaiting_members, first.awaiting_branch) == (0, True)
+    assert (second.awaiting_members, second.awaiting_branch) == (6, True)
+    assert o.totals.awaiting == (6, 2)
+    for spec in DEMO_BRANCHES[:2]:
+        async with uow_factory() as uow:
+            p = await progress(uow, await load_actor(uow, spec.secretary[0]))
+        items = {i.key: (i.done, i.total) for s in p.steps for i in s.items}
+        assert p.rule_set == "qd366_2025" and items["assessment_checked"] == (len(spec.levels),) * 2
+    assert [(s.name, s.decided) for s in p.decisions][:1] == [("Đinh Văn Toàn", None)]
+    async with uow_factory() as uow:
+        p = await progress(uow, await load_actor(uow, DEMO_BRANCHES[0].secretary[0]))
+    assert [s.name for s in p.decisions if not s.final] == [None]  # the branch's own level awaits
+    assert all(s.decided == s.proposed for s in p.decisions if s.final) and len(p.decisions) == 10
     admin = await actor(uow_factory, 1030)
     async with uow_factory() as uow:
         assert len((await supervision.overview(uow, admin, TODAY)).branches) == 5

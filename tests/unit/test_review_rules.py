@@ -93,7 +93,15 @@ def test_every_rule_names_its_source_sentence(key):
     for rule in _rules_of(rules):
         assert rule.source is not None, rule
         assert rule.source.document and rule.source.article and len(rule.source.quote) > 10, rule
-    assert {name for name, _ in rules.sources} >= {"vote_base", "requires_review", "branch_last"}
+    assert {name for name, _ in rules.sources} >= {"vote_base", "requires_review", "branch_last", "superior_decides"}
+
+
+def test_whether_the_superior_decides_is_the_rule_sets_own_rule():
+    """QĐ 366 Điều 13: "Cấp uỷ cấp trên trực tiếp xem xét, quyết định việc đánh giá, xếp loại"; the 2014 plan, mục
+    V.3: "Chi bộ bỏ phiếu đánh giá phân loại đảng viên" — its vote classifies."""
+    qd366, kh146 = load_rule_set("qd366_2025"), load_rule_set("kh146_2014")
+    assert qd366.superior_decides and qd366.source_of("superior_decides").article == "Điều 13"
+    assert not kh146.superior_decides and kh146.source_of("superior_decides").article == "mục V.3"
 
 
 def test_options_give_a_validated_variant():
@@ -177,6 +185,8 @@ MALFORMED = [
     ("percent = 15\n", "percent = 150\n", "member.quota.percent", "over 100"),
     ("percent = 15\n", "percentage = 15\n", "member.quota.percentage", "unknown field"),
     ("requires_review = true\n", "", "requires_review", "missing"),
+    ("superior_decides = false\n", "", "superior_decides", "missing"),
+    ("[sources.superior_decides]", "[sources.other]", "sources.other", "not a rule"),
     ('source = "Kế hoạch số 146-KH/ĐU ngày 04/11/2014"\n', 'source = "  "\n', "source", "empty"),
     ('fact = "absences"', 'fact = "absent"', "member.exclusions[0].fact", "not one of"),
     ('max_level = "httnv"\ntext = "Vắng', 'max_level = "excellent"\ntext = "Vắng',

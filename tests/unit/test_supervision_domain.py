@@ -90,3 +90,12 @@ def test_a_week_without_change_has_no_changes_and_the_snapshot_is_plain_json():
     stored = json.loads(json.dumps(snapshot(items)))
     assert changes(stored, snapshot(items)) == []
     assert stored["1"]["votes"] == [2, 7]
+
+
+def test_the_levels_the_superior_decided_in_a_week_are_a_change():
+    before = snapshot([status(1, "A", "report", awaiting_members=6, awaiting_branch=True)])
+    after = snapshot([status(1, "A", "report", awaiting_members=1, awaiting_branch=True, decided=5)])
+    assert changes(before, after) == [Change(1, "A", "decided", 0, 5)]
+    del before["1"]["decided"]  # a snapshot stored before decisions were counted
+    assert changes(before, after) == [Change(1, "A", "decided", 0, 5)]
+    assert changes(after, after) == []

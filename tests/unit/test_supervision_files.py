@@ -2,6 +2,7 @@
 cells, every message within Telegram's 4096 characters."""
 
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import openpyxl
@@ -132,7 +133,16 @@ def test_the_weekly_summary_tells_each_change_in_vietnamese():
     assert "đã biểu quyết 6/6 đảng viên" in text and "đã gửi báo cáo lên Đảng ủy" in text
     assert "việc trễ hạn tăng từ 0 lên 3" in text and "mới được giao phụ trách" in text
     quiet = render("supervisor", "weekly", t=t, since=since, worst=[], changes=[])
-    assert "Không có thay đổi nào từ 15/11/2026" in quiet
+    assert "Không có thay đổi nào từ 15/11/2026" in quiet and "chờ cấp trên quyết định:" not in quiet
+
+
+def test_the_weekly_summary_says_what_awaits_the_superior_and_what_was_decided():
+    awaiting = [replace(BRANCHES[0], awaiting_branch=True), replace(BRANCHES[1], awaiting_members=6)]
+    text = render("supervisor", "weekly", t=totals(awaiting), since=datetime(2026, 11, 15, 1, tzinfo=UTC), worst=[],
+                  awaiting=awaiting, changes=[Change(1, "Chi bộ Khu phố 1", "decided", 0, 9)])
+    assert "Chi bộ Khu phố 1</b>: cấp trên đã quyết định thêm 9 mức xếp loại (đã chính thức: 9)" in text
+    assert ("⚖️ <b>Đề xuất chờ cấp trên quyết định:</b>\n• Chi bộ Khu phố 1: xếp loại chi bộ\n"
+            "• Chi bộ Khu phố 2: 6 đảng viên\n") in text
 
 
 def test_the_workbook_prints_on_a4_with_wrapped_bold_headers_set_widths_and_a_frozen_header():

@@ -53,7 +53,7 @@ GRAVE_FACTS = ("discipline", "degradation")
 OPTION_KEYS = ("quota_group", "quota_rounding", "leader_unit_not_top", "absences", "vote_threshold")
 ROUNDINGS = ("floor", "ceil")
 # Scalar rules whose source is given under [sources].
-SCALAR_RULES = ("vote_base", "requires_review", "branch_last", "votes")
+SCALAR_RULES = ("vote_base", "requires_review", "branch_last", "superior_decides", "votes")
 # What a rule set must declare unsettled when it leaves the matching rules out.
 UNSETTLED_VOTES = "vote_thresholds"
 UNSETTLED_QUOTA = "htxsnv_quota"
@@ -258,6 +258,7 @@ class RuleSet:
     statements: tuple[Statement, ...] = ()
     options: tuple[Option, ...] = ()
     branch_last: bool = False  # members (and committee) classified before the branch (QĐ 366 Điều 12 §2(3))
+    superior_decides: bool = False  # the branch's outcomes are proposals the superior decides (QĐ 366 Điều 12 §1)
     sources: tuple[tuple[str, Source], ...] = ()  # the scalar rules' sources, by field
     extends: str | None = None
     labelled: tuple[Labelled, ...] = ()  # the 2014 branch conditions and faults with their sources
@@ -350,7 +351,7 @@ def parse_rule_set(data: dict[str, Any], *, file: str) -> RuleSet:
         data = _extended(data, file, seen=())
     r = _Reader(file)
     r.only(data, "", {"key", "name", "source", "issuer", "vote_base", "requires_review", "unsettled", "member",
-                      "branch", "branch_last", "sources", "options", "extends"})
+                      "branch", "branch_last", "superior_decides", "sources", "options", "extends"})
     unsettled = tuple(_unsettled(r, data.get("unsettled", [])))
     unsettled_keys = {item.key for item in unsettled}
     member = r.table(data, "member")
@@ -377,7 +378,9 @@ def parse_rule_set(data: dict[str, Any], *, file: str) -> RuleSet:
         r.fail("member.self_admitted", "a grave case allows the exception; give the exception's source")
     sources = _sources(r, data.get("sources"))
     branch_last = r.boolean(data, "branch_last") if "branch_last" in data else False
-    needed = {"vote_base", "requires_review"} | ({"branch_last"} if "branch_last" in data else set())
+    superior_decides = r.boolean(data, "superior_decides")
+    needed = {"vote_base", "requires_review", "superior_decides"}
+    needed |= {"branch_last"} if "branch_last" in data else set()
     needed |= {"votes"} if bands and not thresholds else set()
     for rule in sorted(needed - {key for key, _ in sources}):
         r.fail(f"sources.{rule}", "missing: every rule names the sentence it comes from")
@@ -419,6 +422,7 @@ def parse_rule_set(data: dict[str, Any], *, file: str) -> RuleSet:
         statements=tuple(_statements(r, member.get("statements", []))),
         options=tuple(_options(r, data.get("options", {}))),
         branch_last=branch_last,
+        superior_decides=superior_decides,
         sources=sources,
         extends=extends,
         labelled=(*conditions, *faults),
