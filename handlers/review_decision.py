@@ -1,6 +1,7 @@
 """The superior's decision on a branch's proposed levels, from /tinhhinh's 🔎 branch view: the list, one
-proposal's buttons (confirm, or another level and then a typed reason), and «confirm all the rest» with a
-confirmation step. Every branch id in a button is checked by the service: forged data is refused."""
+proposal's buttons (confirm, confirm with a typed reason, or another level and then a typed reason), and
+«confirm all the rest» with a confirmation step. Every branch id in a button is checked by the service: forged
+data is refused."""
 
 from enum import StrEnum
 
@@ -23,6 +24,7 @@ class DecisionAction(StrEnum):
     OPEN = "open"  # b: the branch — the list of proposals
     PICK = "pick"  # b, m: one proposal (m: membership id, 0 for the branch)
     SET = "set"  # b, m, lv: decide that level (another than the proposed one asks for a reason first)
+    NOTE = "note"  # b, m: confirm the proposed level with a reason, typed next
     ALL = "all"  # b: asks to confirm every proposal still awaiting
     ALL_OK = "all_ok"  # b: … confirmed
 
@@ -67,12 +69,14 @@ def pick_keyboard(b: Board, p: Proposal) -> InlineKeyboardMarkup:
     proposed = p.standing.proposed
     kb.button(text=_label("btn_confirm", p=p),
               callback_data=DecisionCb(act=DecisionAction.SET, b=b.branch_id, m=p.membership_id, lv=proposed))
+    kb.button(text=_label("btn_confirm_note"), callback_data=DecisionCb(act=DecisionAction.NOTE, b=b.branch_id,
+                                                                         m=p.membership_id))
     others = [level for level in p.choices if level != proposed]
     for level in others:
         kb.button(text=_label("btn_level", p=p, value=level),
                   callback_data=DecisionCb(act=DecisionAction.SET, b=b.branch_id, m=p.membership_id, lv=level))
     kb.button(text=_label("btn_back"), callback_data=DecisionCb(act=DecisionAction.OPEN, b=b.branch_id))
-    kb.adjust(1, *([2] * (-(-len(others) // 2))), 1)
+    kb.adjust(1, 1, *([2] * (-(-len(others) // 2))), 1)
     return kb.as_markup()
 
 
@@ -116,9 +120,20 @@ def setup() -> Router:
             await query.message.answer(_text("ask_reason", p=p, value=callback_data.lv))
         await query.answer()
 
+    @router.callback_query(DecisionCb.filter(F.act == DecisionAction.NOTE))
+    async def ask_note(query: CallbackQuery, callback_data: DecisionCb, uow, actor: Actor, state: FSMContext) -> None:
+        await state.clear()
+        b = await review_decision.board(uow, actor, callback_data.b)
+        p = b.get(callback_data.m)
+        await state.set_state(DecisionInput.reason)
+        await state.update_data(b=b.branch_id, m=p.membership_id, lv=p.standing.proposed)
+        await query.message.answer(_text("ask_note", p=p))
+        await query.answer()
+
     @router.message(DecisionInput.reason, F.text, ~F.text.startswith("/"))
     async def got_reason(message: Message, uow, actor: Actor, clock, settings: Settings, state: FSMContext) -> None:
-        """The reason for a changed level; a refusal (too long, say) keeps the dialog so she can type again."""
+        """The reason for a changed level, or a confirmation's; a refusal (too long, say) keeps the dialog so she
+        can type again."""
         data = await state.get_data()
         decided = await review_decision.decide(uow, actor, data["b"], data["m"], data["lv"], message.text, clock(),
                                                settings)

@@ -858,6 +858,7 @@ TABLE: tuple[Row, ...] = (
           ("dq:pick", DecisionAction.PICK, "", read("chi bộ đề xuất «Hoàn thành tốt nhiệm vụ»", "dq:set")),
           ("dq:set", DecisionAction.SET, "httnv", write("Đã quyết định: Phạm Văn Đức — «Hoàn thành tốt nhiệm vụ»")),
           ("dq:set <other level>", DecisionAction.SET, "htnv", read("Gõ lý do (bắt buộc")),
+          ("dq:note", DecisionAction.NOTE, "", read("Gõ lý do hoặc ghi chú kèm theo")),
           ("dq:all", DecisionAction.ALL, "", read("cho 1 đề xuất còn lại", "dq:all_ok")),
           ("dq:all_ok", DecisionAction.ALL_OK, "", write("Đã xác nhận 1 đề xuất")))),
 )

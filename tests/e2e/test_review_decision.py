@@ -129,6 +129,31 @@ async def test_the_supervisor_confirms_one_level_and_changes_another(tg, engine,
     assert "Quyết định của cấp trên: 6/6 mức đã chính thức" in await tg.last_text(SECRETARY)
 
 
+async def test_a_confirmation_can_carry_a_reason(tg, engine, uow_factory, clock, reminders_running):  # noqa: F811
+    await met_branch(tg, uow_factory)
+    await tg.send(SUPERVISOR, "/tinhhinh")
+    await tg.click_button(SUPERVISOR, "🔎 1. Chi bộ Hòa Bình")
+    await tg.click_button(SUPERVISOR, "⚖️ Quyết định xếp loại")
+    await tg.click_button(SUPERVISOR, "⏳ 2. Hồ Văn Lợi")
+    await tg.click_button(SUPERVISOR, "📝 Xác nhận, kèm lý do")
+    asked = await tg.last_text(SUPERVISOR)
+    assert "Xác nhận mức «Hoàn thành tốt nhiệm vụ» của Hồ Văn Lợi như chi bộ đề xuất." in asked
+    await tg.send(SUPERVISOR, "x" * 501)  # too long: said, nothing stored, the dialog kept
+    assert "tối đa 500" in await tg.last_text(SUPERVISOR)
+    await tg.send(SUPERVISOR, "Đã khắc phục hạn chế năm trước")
+    decided = (await tg.messages(SUPERVISOR))[-2]["text"]
+    assert ("Đã quyết định: Hồ Văn Lợi — «Hoàn thành tốt nhiệm vụ» (xác nhận đề xuất; lý do: Đã khắc phục hạn chế năm "
+            "trước).") in decided
+    assert "✅ cấp trên xác nhận (Đã khắc phục hạn chế năm trước)" in await tg.last_text(SUPERVISOR)
+    async with engine.connect() as connection:
+        stored = (await connection.execute(text("SELECT proposed, decided, reason FROM review_decision"))).all()
+    assert [tuple(r) for r in stored] == [("httnv", "httnv", "Đã khắc phục hạn chế năm trước")]
+    for _ in range(2):
+        await jobs.deliver()
+        clock.advance(seconds=2)
+    assert "Đúng như chi bộ đề xuất (Đã khắc phục hạn chế năm trước)." in await tg.last_text(MEMBER)
+
+
 async def test_the_unit_administrator_sets_an_option_its_branches_classify_with(tg, uow_factory):
     async with uow_factory() as uow:
         unit, _ = await supervision_admin.add_unit(uow, "Đảng ủy phường Bến Thành", NOW)
