@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from scheduling.limits import Limits
-from scheduling.quiet import QuietHours, parse_clock, parse_quiet_hours
+from bot.domain.reminders.pacing import Limits
+from bot.domain.reminders.quiet import QuietHours, parse_clock, parse_quiet_hours
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///chibo.db"
 SUPPORTED_DB_PREFIXES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")

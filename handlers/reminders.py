@@ -10,13 +10,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
+from bot.domain.reminders.planning import Kind
+from bot.domain.reminders.quiet import QuietHours, parse_quiet_hours
 from bot.services import reminders
 from bot.services.actor import Actor
 from bot.services.errors import ServiceError
 from bot.texts import plain, render
 from handlers import keyboards
-from scheduling.planning import Kind
-from scheduling.quiet import QuietHours, parse_quiet_hours
 
 # Offered besides the configured default; (0, 0) is "no quiet hours".
 QUIET_PRESETS = ((22 * 60, 6 * 60), (20 * 60, 8 * 60), (23 * 60, 5 * 60), (0, 0))

@@ -4,7 +4,7 @@ A row is committed as "sending" before its send and as "sent" right after (outco
 FLUSH_EVERY), so after a crash the only rows whose fate is unknown are those still "sending": they are sent
 again and counted, and a duplicate can only come from them — the sends in flight at the crash.
 Claims are made ahead, half a batch before the current one runs out, so the pace never waits for the
-database. Every send passes the gate (limits.Gate): it never starts a send the server could count over a
+database. Every send passes the gate (scheduling.gate): it never starts a send the server could count over a
 limit. On PostgreSQL several processes deliver at once (chats are claimed with SKIP LOCKED, the overall pace is
 one locked row), and a process that falls behind its slots gives them back rather than catch up in a burst
 over the others' slots; on SQLite one process delivers (`alone`), its gate sees every send, so it catches up
@@ -19,7 +19,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
-from scheduling.limits import MAX_ATTEMPTS, Gate, Limits, backoff, slots
+from bot.channels.ids import is_zalo
+from bot.domain.reminders.pacing import MAX_ATTEMPTS, Limits, backoff, slots
+from scheduling.gate import Gate
 from scheduling.sender import Outcome, Result, Sender
 from storage.reminder_models import FAILED, PENDING
 from storage.uow import UnitOfWork
@@ -155,11 +157,12 @@ class DeliveryWorker:
             if not rows:
                 return []
             pace = await uow.reminders.reserve(now)
-            intervals = [self.limits.interval(row.chat_id) for row in rows]
+            intervals = [self.limits.interval(zalo=is_zalo(row.chat_id)) for row in rows]
             times = slots(pace.next_at, now, intervals)
             pace.next_at = times[-1] + intervals[-1]
-            await uow.reminders.pace_chats(
-                {row.chat_id: at + self.limits.chat_interval(row.chat_id) for row, at in zip(rows, times, strict=True)})
+            await uow.reminders.pace_chats({
+                row.chat_id: at + self.limits.chat_interval(row.chat_id, zalo=is_zalo(row.chat_id))
+                for row, at in zip(rows, times, strict=True)})
             await uow.commit()
         return [Claimed(row.id, row.chat_id, row.text, row.attempts, at) for row, at in zip(rows, times, strict=True)]
 
@@ -169,7 +172,7 @@ class DeliveryWorker:
             await self.sleep(delay)
 
     async def _pass_gate(self, chat_id: int) -> None:
-        """Waits until the gate lets a send to this chat start (see limits.Gate)."""
+        """Waits until the gate lets a send to this chat start (see scheduling.gate)."""
         while (wait := self.gate.wait(chat_id, self.clock())) != timedelta(0):
             if wait is None:
                 self._send_ended.clear()

@@ -32,7 +32,7 @@ class Reminder(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)
     source: Mapped[str] = mapped_column(String(20))  # planning namespace: task, digest, notice…
-    kind: Mapped[str] = mapped_column(String(20))  # scheduling.planning.Kind values, or a notice kind
+    kind: Mapped[str] = mapped_column(String(20))  # bot.domain.reminders.planning.Kind values, or a notice kind
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     chat_id: Mapped[int] = mapped_column(BigInteger)

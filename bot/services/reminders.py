@@ -4,8 +4,8 @@
 Features feed the planner through PROVIDERS: each turns a branch into ReminderSources under its own key
 namespace, and a re-plan reconciles exactly those namespaces (plus the digest): new reminders are added,
 changed ones updated while still pending, and pending ones nobody asks for any more are cancelled.
-The review (issue 4) adds its provider here; the weekly supervisor summary will be one more provider
-once supervisors' summaries exist — nothing is planned for it until then.
+The calendar's tasks and the review's "closing soon" nudges are the providers; the weekly supervisor summary
+is not one: bot/services/weekly.py queues it into the outbox itself.
 """
 
 from collections.abc import Awaitable, Callable
@@ -17,13 +17,7 @@ from bot.config import Settings
 from bot.domain.calendar.agenda import build_agenda
 from bot.domain.calendar.model import CalendarTask
 from bot.domain.calendar.periods import this_month
-from bot.domain.roster import Role
-from bot.services import review_reminders
-from bot.services.actor import Actor
-from bot.services.calendar import calendar_task
-from bot.services.errors import AccessDenied, ServiceError
-from bot.texts import plain, render
-from scheduling.planning import (
+from bot.domain.reminders.planning import (
     DIGEST_SOURCE,
     DigestSource,
     Kind,
@@ -34,7 +28,13 @@ from scheduling.planning import (
     plan,
     soonest,
 )
-from scheduling.quiet import QuietHours
+from bot.domain.reminders.quiet import QuietHours
+from bot.domain.roster import Role
+from bot.services import review_reminders
+from bot.services.actor import Actor
+from bot.services.calendar import calendar_task
+from bot.services.errors import AccessDenied, ServiceError
+from bot.texts import plain, render
 from storage.models import Membership, Person
 from storage.reminder_models import CANCELLED, FAILED, PENDING, Reminder, ReminderPrefs
 from storage.uow import UnitOfWork

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import Settings
+from bot.domain.reminders.planning import Planned, soonest
 from bot.domain.review.decision import BRANCH_SUBJECT, MEMBER_PREFIX, Standing
 from bot.domain.review.levels import MEMBER_LEVELS
 from bot.domain.roster import Role
@@ -24,7 +25,6 @@ from bot.services.review_progress import Progress, progress_of
 from bot.services.review_record import superior_decides
 from bot.services.rule_options import rules_for
 from bot.texts import plain, render
-from scheduling.planning import Planned, soonest
 from storage.decision_models import ReviewDecision
 from storage.decision_repositories import DecisionRepo
 from storage.models import Person

@@ -3,11 +3,11 @@ acted — members without a self-review before its deadline, members without an 
 deadline (under a rule set that reads scores, QĐ 366), full members who have not cast an open secret ballot that
 closes at a set time."""
 
+from bot.domain.reminders.planning import ReminderSource
 from bot.services.review import reviews
 from bot.services.review_collect import member_states
 from bot.services.review_meeting import voters
 from bot.texts import plain
-from scheduling.planning import ReminderSource
 from storage.models import Membership
 from storage.review_models import Review
 from storage.uow import UnitOfWork

@@ -8,11 +8,11 @@ against: one transaction, so a summary is neither lost nor sent twice.
 from datetime import datetime
 
 from bot.config import Settings
+from bot.domain.reminders.planning import Planned, soonest
 from bot.services.actor import superior_scope
 from bot.services.reminders import UowFactory, outbox_row, recipient
 from bot.services.supervision import iso_week, weekly_summary
 from bot.texts import plain
-from scheduling.planning import Planned, soonest
 from storage.supervision_repositories import SupervisionRepo
 
 WEEKLY = "weekly"

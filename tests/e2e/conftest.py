@@ -69,8 +69,8 @@ async def sandbox(request, clock):
 @contextlib.asynccontextmanager
 async def polling_bot(sandbox, engine, db_url: str, clock: Clock, *, as_tasks: bool = False,
                       token: str = SANDBOX_TOKEN):
-    """The real dispatcher polling the sandbox until the block ends; as_tasks handles updates concurrently,
-    as `chibo run` does against Telegram; `token` makes it another bot."""
+    """The real dispatcher polling the sandbox until the block ends; as_tasks handles updates concurrently
+    (`chibo run` does not: it handles polled updates one at a time); `token` makes it another bot."""
     settings = Settings(_env_file=None, database_url=db_url)
     bot = create_bot(token, sandbox.url)
     me = await bot.me()

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from bot.app import SANDBOX_TOKEN, create_bot
 from bot.config import Settings
+from bot.domain.reminders.pacing import BACKOFF_MAX, MAX_ATTEMPTS
 from bot.sandbox.server import start_sandbox
 from bot.sandbox.traffic import Fault, Limits
 from scheduling import runtime
-from scheduling.limits import BACKOFF_MAX, MAX_ATTEMPTS
 from scheduling.sender import BotSender, Result
 from storage.models import Branch, Membership, Person
 from storage.reminder_models import CANCELLED, FAILED, PENDING, SENDING, SENT, Reminder, ReminderPrefs

@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.config import Settings
+from bot.domain.reminders.quiet import QuietHours
 from bot.domain.roster import parse_roster
 from bot.services import calendar, onboarding, reminders, roster
 from bot.services.actor import load_actor
 from bot.services.errors import AccessDenied, ServiceError
-from scheduling.quiet import QuietHours
 from storage.models import Person, Task
 from storage.reminder_models import CANCELLED, FAILED, PENDING, Reminder, ReminderPrefs, ReplanRequest
 

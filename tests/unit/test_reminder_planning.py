@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.calendar.model import CalendarTask
-from scheduling.planning import DigestSource, Kind, Recipient, ReminderSource, Rules, plan, soonest
-from scheduling.quiet import QuietHours, parse_clock, parse_quiet_hours
+from bot.domain.reminders.planning import DigestSource, Kind, Recipient, ReminderSource, Rules, plan, soonest
+from bot.domain.reminders.quiet import QuietHours, parse_clock, parse_quiet_hours
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_QUIET = QuietHours(21 * 60, 7 * 60)

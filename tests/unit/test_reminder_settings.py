@@ -6,8 +6,9 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config import Settings, describe_error
-from scheduling.limits import Gate, Limits, backoff, slots
-from scheduling.quiet import QuietHours
+from bot.domain.reminders.pacing import Limits, backoff, slots
+from bot.domain.reminders.quiet import QuietHours
+from scheduling.gate import Gate
 
 
 def test_defaults_follow_telegrams_limits():
@@ -29,8 +30,8 @@ def test_a_bad_reminder_setting_is_named(monkeypatch, name, value):
 
 def test_private_chats_and_groups_have_their_own_pace():
     limits = Limits(per_second=30, per_chat_per_second=1, per_group_per_minute=20)
-    assert limits.chat_interval(1001) == timedelta(seconds=1)
-    assert limits.chat_interval(-100123) == timedelta(seconds=3)
+    assert limits.chat_interval(1001, zalo=False) == timedelta(seconds=1)
+    assert limits.chat_interval(-100123, zalo=False) == timedelta(seconds=3)
     with pytest.raises(ValueError):
         Limits(per_second=0)
 
@@ -59,4 +60,4 @@ def test_the_gate_holds_a_send_the_server_could_count_as_the_31st_in_a_second():
     assert gate.wait(2001, later) == timedelta(milliseconds=910)  # the first to end leaves the window
     assert gate.wait(1001, now + timedelta(seconds=1, milliseconds=9)) == timedelta(milliseconds=1)  # its chat too
     assert gate.wait(1030, now + timedelta(seconds=2)) == timedelta(0)
-    assert Limits(per_second=30).interval(1001) > timedelta(seconds=1 / 30)  # the pace keeps below the limit
+    assert Limits(per_second=30).interval(zalo=False) > timedelta(seconds=1 / 30)  # the pace keeps below the limit

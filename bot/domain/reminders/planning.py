@@ -7,7 +7,7 @@ Inputs are plain data, so any feature can feed the planner without changing it:
   the day (closing), and its caller lists only the people who have not acted yet.
 - DigestSource — a branch calendar: on the 1st of each month its leaders get "việc tháng này".
 - Recipient — a reachable person with a time zone, quiet hours and the kinds they opted out of.
-(The weekly supervisor summary will be one more source once supervisors' summaries exist.)
+(The weekly supervisor summary is not planned here: bot/services/weekly.py queues it itself, timed by `soonest`.)
 
 Each reminder is due at the configured time of day (08:00) in the recipient's zone, moved out of their quiet
 hours, and has a deterministic key, so planning twice yields the same keys and a changed due date new ones.
@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.calendar.agenda import Agenda, build_agenda
 from bot.domain.calendar.model import CalendarTask
 from bot.domain.calendar.periods import month_period
-from scheduling.quiet import QuietHours
+from bot.domain.reminders.quiet import QuietHours
 
 
 class Kind(StrEnum):
