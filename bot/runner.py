@@ -61,7 +61,7 @@ async def start_telegram_webhook(app: web.Application, dp: Dispatcher, bot: Bot,
 
 
 async def serve_http(app: web.Application, settings: Settings) -> web.AppRunner:
-    """chibo's own web server: Telegram's and Zalo's webhooks, and the file links (/files/…)."""
+    """chibo's own web server: Telegram's and Zalo's webhooks, the file links (/files/…) and upload links."""
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
@@ -139,7 +139,7 @@ async def run(settings: Settings) -> None:
                                           allowed_updates=dp.resolve_used_update_types()))
         if zalo_bot is not None:
             inbound, zalo = ZaloInbound(dp, zalo_bot), zalo_bot.session.zalo
-            zalo_bot.session.files.add_route(app)
+            inbound.add_routes(app)
             if settings.zalo_webhook_url:
                 app.router.add_post(urlsplit(settings.zalo_webhook_url).path or "/",
                                     inbound.webhook(settings.zalo_webhook_secret))

@@ -5,6 +5,7 @@ kept as pieces until the secretary taps "Xong"; then they are read together, in 
 its progress in one message edited in place, which becomes the preview.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from aiogram import Bot, F, Router
@@ -14,6 +15,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.channels.uploads import UploadLink
 from bot.domain.dates import parse_window
 from bot.domain.plans.pasted import is_piece, may_continue
 from bot.domain.plans.readers import MAX_DOCX_BYTES, PlanReadError, file_kind
@@ -158,10 +160,12 @@ def setup() -> Router:
         await state.update_data(status=progress.shown, cut_at=cut_at)
 
     @router.message(Command("nhapkehoach"))
-    async def ask_plan(message: Message, actor: Actor, state: FSMContext) -> None:
+    async def ask_plan(message: Message, actor: Actor, state: FSMContext,
+                       plan_upload: Callable[[], UploadLink] | None = None) -> None:
+        """`plan_upload`: on a channel that takes no documents (Zalo), a one-time link to send the file by."""
         actor.secretary_branch()
         await state.set_state(ImportPlan.waiting)
-        await message.answer(render("plans", "ask_plan"))
+        await message.answer(render("plans", "ask_plan", upload=plan_upload() if plan_upload else None))
 
     @router.message(F.photo, StateFilter(None, ImportPlan.waiting, ImportPlan.collecting))
     async def plan_photo(message: Message, uow, actor: Actor, clock, state: FSMContext) -> None:

@@ -9,6 +9,7 @@ import logging
 import secrets
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -40,19 +41,13 @@ class FileLinks:
     def _sign(self, body: str) -> str:
         return _b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest()[:18])
 
-    def publish(self, file_name: str, mime_type: str, content: bytes, now: float | None = None) -> str:
-        """Stores the file and returns its link."""
-        now = time.time() if now is None else now
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self._forget_expired(now)
-        name = secrets.token_hex(12)
-        (self.directory / name).write_bytes(content)
-        body = _b64(json.dumps({"f": name, "n": file_name, "m": mime_type, "e": int(now + self.ttl)},
-                               ensure_ascii=False, separators=(",", ":")).encode())
-        return f"{self.base_url}/files/{body}.{self._sign(body)}"
+    def token(self, meta: dict[str, object]) -> str:
+        """`meta` (with its expiry "e", a Unix time) as a signed token for a link."""
+        body = _b64(json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode())
+        return f"{body}.{self._sign(body)}"
 
-    def open(self, token: str, now: float | None = None) -> tuple[str, str, bytes] | None:
-        """(file name, type, bytes) of a link that is genuine and not expired, else None."""
+    def read_token(self, token: str, now: float | None = None) -> dict[str, Any] | None:
+        """The meta of a token that is genuine and not expired, else None."""
         body, _, signature = token.partition(".")
         if not signature or not hmac.compare_digest(signature, self._sign(body)):
             return None
@@ -60,12 +55,34 @@ class FileLinks:
             meta = json.loads(_unb64(body))
         except ValueError:
             return None
-        if meta["e"] <= (time.time() if now is None else now):
+        if not isinstance(meta, dict) or meta.get("e", 0) <= (time.time() if now is None else now):
+            return None
+        return meta
+
+    def publish(self, file_name: str, mime_type: str, content: bytes, now: float | None = None) -> str:
+        """Stores the file and returns its link."""
+        now = time.time() if now is None else now
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._forget_expired(now)
+        name = secrets.token_hex(12)
+        (self.directory / name).write_bytes(content)
+        token = self.token({"f": name, "n": file_name, "m": mime_type, "e": int(now + self.ttl)})
+        return f"{self.base_url}/files/{token}"
+
+    def open(self, token: str, now: float | None = None) -> tuple[str, str, bytes] | None:
+        """(file name, type, bytes) of a link that is genuine and not expired, else None."""
+        meta = self.read_token(token, now)
+        if meta is None or not isinstance(meta.get("f"), str):
             return None
         path = self.directory / meta["f"]
         if not path.is_file():
             return None
         return meta["n"], meta["m"], path.read_bytes()
+
+    def open_url(self, url: str) -> tuple[str, str, bytes] | None:
+        """What a link of ours stands for, read here rather than over the network; None for another address."""
+        prefix = f"{self.base_url}/files/"
+        return self.open(url.removeprefix(prefix)) if url.startswith(prefix) else None
 
     def _forget_expired(self, now: float) -> None:
         for path in self.directory.iterdir():

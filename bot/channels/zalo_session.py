@@ -271,11 +271,17 @@ class ZaloSession(BaseSession):
         return self._message(bot, key, message_id, caption)
 
     async def _get_file(self, bot: Bot, method: GetFile) -> File:
-        # A Zalo photo's file_id is its address (see zalo_updates): downloading it fetches that address.
+        # A Zalo photo's file_id is its address, an uploaded file's its link (see zalo_updates): downloading
+        # it fetches that address.
         return File(file_id=method.file_id, file_unique_id=method.file_id[-32:], file_path=method.file_id)
 
     async def stream_content(self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30,
                              chunk_size: int = 65536, raise_for_status: bool = True) -> AsyncGenerator[bytes, None]:
+        """A photo Zalo holds, fetched from its address; a file sent through an upload link, read here."""
+        ours = self.files.open_url(url)
+        if ours is not None:
+            yield ours[2]
+            return
         if self._http is None or self._http.closed:
             self._http = aiohttp.ClientSession()
         async with self._http.get(url, headers=headers, timeout=aiohttp.ClientTimeout(total=timeout),

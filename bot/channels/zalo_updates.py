@@ -2,15 +2,17 @@
 
 A text becomes a Message update; a reply that picks one of the numbered choices the chat was shown last (by
 its number or its words) becomes the CallbackQuery of that button, or the text of that menu entry; "menu"
-(or "0" outside a dialog step) shows the numbered main menu; an invitation code is
-/start with that code; a photo becomes a Message with a photo whose
-file is the photo's address. Updates come by long polling (one per getUpdates, no offset) or by webhook
+(or "0" outside a dialog step) shows the numbered main menu; an invitation code is /start with that code; a
+photo becomes a Message with a photo whose file is the photo's address; "gửi tệp" is /nhapkehoach, whose
+answer carries a one-time upload link (bot.channels.uploads), and the file sent through it becomes a Message
+with that document. Updates come by long polling (one per getUpdates, no offset) or by webhook
 (the X-Bot-Api-Secret-Token header checked, answered once handled).
 """
 
 import asyncio
 import hmac
 import logging
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +21,7 @@ from aiogram.fsm.storage.base import StorageKey
 from aiohttp import web
 
 from bot.channels.ids import zalo_update_id
+from bot.channels.uploads import PlanUploads
 from bot.channels.zalo_api import ZaloApi
 from bot.channels.zalo_session import ZaloSession, answering
 from bot.domain.invitation_code import typed_code
@@ -29,6 +32,8 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 RETRY_FIRST, RETRY_MAX = 1.0, 30.0
+# Typed words (folded) that stand for a command: Zalo sends no documents, so a file is asked for in words.
+ALIASES = {"gui tep": "/nhapkehoach", "gui file": "/nhapkehoach"}
 
 
 def _entities(text: str) -> list[dict[str, Any]]:
@@ -38,6 +43,13 @@ def _entities(text: str) -> list[dict[str, Any]]:
     return [{"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}]
 
 
+def _message(key: int, name: str, update_id: int, date: int) -> dict[str, Any]:
+    """The fields every message from Zalo user `key` has."""
+    user = {"id": key, "is_bot": False, "first_name": name or str(key), "language_code": "vi"}
+    return {"message_id": update_id % 2**31, "date": date,
+            "chat": {"id": key, "type": "private", "first_name": user["first_name"]}, "from": user}
+
+
 class ZaloInbound:
     def __init__(self, dp: Dispatcher, bot: Bot) -> None:
         self.dp = dp
@@ -45,6 +57,7 @@ class ZaloInbound:
         session = bot.session
         assert isinstance(session, ZaloSession)
         self.session = session
+        self.uploads = PlanUploads(session.files, self.deliver_document)
 
     async def _in_dialog(self, key: int) -> bool:
         storage_key = StorageKey(bot_id=self.bot.id, chat_id=key, user_id=key)
@@ -60,10 +73,9 @@ class ZaloInbound:
         name = str(sender.get("display_name") or sender.get("name") or "")
         key = await self.session.chats.key_for(str(sender["id"]), str(chat.get("id") or sender["id"]), name,
                                                datetime.now(UTC))
-        user = {"id": key, "is_bot": False, "first_name": name or str(key), "language_code": "vi"}
         update_id = zalo_update_id(str(message["message_id"]))
-        base = {"message_id": update_id % 2**31, "date": message.get("date") or 0,
-                "chat": {"id": key, "type": "private", "first_name": user["first_name"]}, "from": user}
+        base = _message(key, name, update_id, message.get("date") or 0)
+        user = base["from"]
         event = raw.get("event_name")
         if event == "message.image.received" and message.get("photo"):
             url = str(message["photo"])
@@ -77,6 +89,7 @@ class ZaloInbound:
         if fold(text) == "menu" or (text == "0" and not await self._in_dialog(key)):
             await self.session.show_menu(key)
             return None
+        text = ALIASES.get(fold(text), text)
         code = typed_code(text)
         if code is not None:  # an invitation: Zalo has no deep links, so the code is sent as a message
             text = f"/start {code}"
@@ -96,12 +109,27 @@ class ZaloInbound:
     async def handle(self, raw: dict[str, Any]) -> None:
         update = await self.to_update(raw)
         if update is not None:
-            event = update.get("message") or update["callback_query"]
-            token = answering.set(event["from"]["id"])
-            try:
-                await self.dp.feed_raw_update(self.bot, update)
-            finally:
-                answering.reset(token)
+            await self.feed(update)
+
+    async def feed(self, update: dict[str, Any]) -> None:
+        """Handles an update of this chat; a handler taking `plan_upload` can give the chat an upload link."""
+        key = (update.get("message") or update["callback_query"])["from"]["id"]
+        token = answering.set(key)
+        try:
+            await self.dp.feed_raw_update(self.bot, update, plan_upload=lambda: self.uploads.issue(key))
+        finally:
+            answering.reset(token)
+
+    async def deliver_document(self, key: int, nonce: str, document: dict[str, Any]) -> None:
+        """A file sent through an upload link, as the document message Telegram would have brought."""
+        update_id = zalo_update_id(f"upload:{nonce}")
+        await self.feed({"update_id": update_id,
+                         "message": _message(key, "", update_id, int(time.time())) | {"document": document}})
+
+    def add_routes(self, app: web.Application) -> None:
+        """What chibo's web server serves for Zalo users: the file links and the upload links."""
+        self.session.files.add_route(app)
+        self.uploads.add_routes(app)
 
     async def poll(self, api: ZaloApi) -> None:
         """Long polling until cancelled. Zalo hands out each update once: one in flight at a crash is lost

@@ -1,6 +1,6 @@
 """Both channels on one dispatcher, as `chibo run` serves them: the real dispatcher polling the sandbox's
 Telegram Bot API and its Zalo Bot API at once, calls for the other channel's chats routed to its bot, and
-chibo's web server up for the file links."""
+chibo's web server up for the file links and the upload links."""
 
 import asyncio
 import contextlib
@@ -52,11 +52,12 @@ async def both_channels(sandbox, engine, db_url: str, clock, tmp_path, **overrid
     await set_menu(telegram)
     await set_menu(zalo)
     app = web.Application()
-    zalo.session.files.add_route(app)
+    inbound = ZaloInbound(dp, zalo)
+    inbound.add_routes(app)
     runner = await serve_http(app, settings)
     loops = [asyncio.create_task(dp.start_polling(telegram, handle_as_tasks=False, handle_signals=False,
                                                   polling_timeout=1)),
-             asyncio.create_task(ZaloInbound(dp, zalo).poll(zalo.session.zalo))]
+             asyncio.create_task(inbound.poll(zalo.session.zalo))]
     try:
         async with SandboxClient(sandbox.url) as tg, ZaloSandboxClient(sandbox.url) as zl:
             yield Channels(tg, zl, settings, telegram)
