@@ -83,9 +83,10 @@ class BranchBallot:
     """The ballot classifying the branch itself (xếp loại chi bộ)."""
 
     proposed_level: str  # "Hoàn thành tốt nhiệm vụ"
-    vote: VoteCount
+    vote: VoteCount | None  # None: the sheet's proposal recorded without a vote (không biểu quyết)
     result: str  # the outcome sentence: "Chi bộ đề nghị cấp trên công nhận mức Hoàn thành tốt nhiệm vụ"
     score: str = ""  # the self-scored points, formatted: "86,5"
+    basis: str = ""  # without a vote, the sheet's one line: "86 điểm; … → Hoàn thành tốt nhiệm vụ"
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class MemberResultRow:
     role: str  # "Phó Bí thư chi bộ"
     status: str  # "Chính thức" / "Dự bị"
     proposed_level: str
-    vote: VoteCount
+    vote: VoteCount | None  # None: the sheet's proposal recorded without a vote (không biểu quyết)
     result_level: str  # "" when no level was reached; the reason then says why
     reason: str
     final: bool = True  # False: the level is the branch's proposal (đề xuất), awaiting the superior's decision
@@ -140,6 +141,7 @@ class MinutesData:
     branch_ballot: BranchBallot
     self_reviews: tuple[SelfReviewItem, ...]
     results: tuple[MemberResultRow, ...]
+    ballots_held: bool = True  # False: every member's level was recorded from their sheet without a vote
     has_committee: bool = True  # False: the collective reviewed is the secretary and the deputy
     deputy_chair: Person | None = None  # chaired the secretary's own review
     absent: tuple[AbsentMember, ...] = ()

@@ -26,6 +26,7 @@ from bot.domain.roster import Role
 from bot.services.actor import Actor
 from bot.services.errors import ServiceError
 from bot.services.review import open_review
+from bot.services.review_reasons import explain_stored
 from bot.services.review_record import record as review_record
 from bot.services.rule_options import rules_for
 from bot.texts import plain
@@ -40,12 +41,20 @@ def _level(value: str) -> str:
     return plain("review_reasons", "level", value=value)
 
 
-def _vote(v: VoteFact | None) -> doc.VoteCount:
-    return doc.VoteCount(v.approve, v.disapprove, v.other) if v else doc.VoteCount(0, 0, 0)
+def _vote(v: VoteFact) -> doc.VoteCount | None:
+    """The counts of a vote held; None for a proposal recorded without a vote (không biểu quyết), never 0/0/0."""
+    return doc.VoteCount(v.approve, v.disapprove, v.other) if v.held else None
 
 
-def _reason_text(reasons) -> str:
-    return "; ".join(plain("review_reasons", "reason", r=r) for r in reasons)
+def _basis(v: VoteFact) -> str:
+    """A proposal recorded without a vote: the sheet's one line ("86 điểm; … → Hoàn thành tốt nhiệm vụ")."""
+    return "" if v.held else explain_stored(v.outcome or v.proposed or "", v.reasons)
+
+
+def _reason_text(vote: VoteFact) -> str:
+    if not vote.held:
+        return _t("no_vote", basis=_basis(vote))
+    return "; ".join(plain("review_reasons", "reason", r=r) for r in vote.reasons)
 
 
 @dataclass(frozen=True)
@@ -129,7 +138,7 @@ def _member_rows(record: Record) -> tuple[doc.MemberResultRow, ...]:
         doc.MemberResultRow(
             member.name, _t("role", role=member.role), _t("status", status=member.status),
             _level(vote.proposed) if vote.proposed else "", _vote(vote),
-            _level(vote.outcome) if vote.outcome in MEMBER_LEVELS else "", _reason_text(vote.reasons),
+            _level(vote.outcome) if vote.outcome in MEMBER_LEVELS else "", _reason_text(vote),
             final=not record.superior_decides,
         )
         for member, vote in record.member_votes
@@ -143,6 +152,7 @@ def _branch_ballot(ctx: _Context) -> doc.BranchBallot:
         plain("review_reasons", "branch_level", value=level) if level else "", _vote(vote),
         _t("branch_result", level=level, adopted=bool(vote.outcome), decided=decision.level if decision else None),
         str(ctx.setting.branch_score) if ctx.setting.branch_score is not None else "",
+        _basis(vote),
     )
 
 
@@ -170,6 +180,7 @@ def _minutes(ctx: _Context) -> doc.MinutesData:
             for m in record.reviewed
         ),
         results=_member_rows(record),
+        ballots_held=any(vote.held for _, vote in record.member_votes),
         has_committee=any(m.role == Role.COMMITTEE for m in record.members),
         deputy_chair=doc.Person(deputy.name, _t("role", role=Role.DEPUTY)) if deputy and secretary_reviewed
         and chair and chair.role == Role.SECRETARY else None,

@@ -7,4 +7,9 @@ from bot.texts import plain
 
 def explain(proposal: Proposal) -> str:
     """One line in Vietnamese, e.g. "86 điểm; 100% nhiệm vụ đúng hạn → Hoàn thành tốt nhiệm vụ"."""
-    return plain("review_reasons", "explain", reasons=proposal.reasons, final=str(proposal.level))
+    return explain_stored(str(proposal.level), proposal.reasons)
+
+
+def explain_stored(level: str, reasons) -> str:
+    """The same line from a proposal as stored with a vote (its level, its reasons as {"code", "params"})."""
+    return plain("review_reasons", "explain", reasons=reasons, final=level)

@@ -12,6 +12,7 @@ from bot.domain.review.record import (
     StoredReview,
     VoteFact,
     derive,
+    vote_held,
 )
 from bot.domain.review.rules import RuleSet
 from bot.services.review import reviews, sync_roster
@@ -38,8 +39,9 @@ def member_fact(state: MemberState, residence_comment: str | None = None) -> Mem
 
 
 def vote_fact(vote: ReviewVote) -> VoteFact:
-    return VoteFact(vote.subject, vote.proposed, vote.approve, vote.disapprove, vote.other, vote.outcome,
-                    tuple(json.loads(vote.reasons or "[]")))
+    reasons = tuple(json.loads(vote.reasons or "[]"))
+    return VoteFact(vote.subject, vote.proposed, vote.approve, vote.disapprove, vote.other, vote.outcome, reasons,
+                    held=vote_held(reasons))
 
 
 def feedback_fact(f: ReviewFeedback) -> FeedbackFact:

@@ -414,8 +414,10 @@ def build_minutes() -> DocumentObject:
     tag(doc, "{%p endif %}")
     body(
         doc,
-        "- Hội nghị bỏ phiếu đánh giá, xếp loại chi bộ ở mức “{{ branch_ballot.proposed_level }}”: "
-        f"{votes('branch_ballot.vote')}.",
+        "{% if branch_ballot.vote %}- Hội nghị bỏ phiếu đánh giá, xếp loại chi bộ ở mức "
+        f"“{{{{ branch_ballot.proposed_level }}}}”: {votes('branch_ballot.vote')}."
+        "{% else %}- Hội nghị không biểu quyết xếp loại chi bộ; chi bộ đề xuất mức "
+        "“{{ branch_ballot.proposed_level }}” theo phiếu tự đánh giá, xếp loại: {{ branch_ballot.basis }}.{% endif %}",
     )
     body(doc, "- Kết quả: {{ branch_ballot.result }}.")
 
@@ -464,8 +466,9 @@ def build_minutes() -> DocumentObject:
     heading(doc, "5. Bỏ phiếu đánh giá, xếp loại đảng viên")
     body(
         doc,
-        "Hội nghị bỏ phiếu kín{% if e_ballot %} trên ứng dụng chibo{% endif %} đánh giá, xếp loại từng đảng "
-        "viên ({{ full_members_present }} đảng viên chính thức có mặt). Kết quả như sau:",
+        "{% if ballots_held %}Hội nghị bỏ phiếu kín{% if e_ballot %} trên ứng dụng chibo{% endif %} đánh giá, xếp "
+        "loại từng đảng viên{% else %}Hội nghị không biểu quyết; mức của từng đảng viên là mức đề xuất theo phiếu "
+        "đánh giá, xếp loại{% endif %} ({{ full_members_present }} đảng viên chính thức có mặt). Kết quả như sau:",
         keep_with_next=True,
     )
     columns = [
@@ -485,9 +488,9 @@ def build_minutes() -> DocumentObject:
             "<**{{ r.name }}**",
             "<{{ r.role }}\n{{ r.status }}",
             "<{{ r.proposed_level }}",
-            "{{ r.vote.agree }}",
-            "{{ r.vote.disagree }}",
-            "{{ r.vote.other }}",
+            "{% if r.vote %}{{ r.vote.agree }}{% else %}—{% endif %}",
+            "{% if r.vote %}{{ r.vote.disagree }}{% else %}—{% endif %}",
+            "{% if r.vote %}{{ r.vote.other }}{% else %}—{% endif %}",
             "<**{{ r.result_level }}**{% if r.result_level and not r.final %} (đề xuất){% endif %}",
         ],
         ["", "<Căn cứ: {{ r.reason }}"],
@@ -605,8 +608,10 @@ def build_report() -> DocumentObject:
     body(
         doc,
         "**2. Tự đánh giá, xếp loại chi bộ:** {% if branch_ballot.score %}chi bộ tự chấm {{ branch_ballot.score }}"
-        " điểm; {% endif %}hội nghị bỏ phiếu đề nghị xếp loại chi bộ ở mức “{{ branch_ballot.proposed_level }}” "
-        f"với {votes('branch_ballot.vote')}. {{{{ branch_ballot.result }}}}.",
+        " điểm; {% endif %}{% if branch_ballot.vote %}hội nghị bỏ phiếu đề nghị xếp loại chi bộ ở mức "
+        f"“{{{{ branch_ballot.proposed_level }}}}” với {votes('branch_ballot.vote')}.{{% else %}}hội nghị không biểu "
+        "quyết; chi bộ đề xuất xếp loại chi bộ ở mức “{{ branch_ballot.proposed_level }}” theo phiếu tự đánh giá, "
+        "xếp loại ({{ branch_ballot.basis }}).{% endif %} {{ branch_ballot.result }}.",
     )
     body(doc, "**3. Đánh giá, xếp loại đảng viên:**", keep_with_next=True)
     level_counts_table(doc, "level_counts")

@@ -18,7 +18,15 @@ from docx.text.paragraph import Paragraph
 
 from bot.domain.review.levels import MemberLevel
 from bot.domain.roster import Role, Status
-from bot.services import review, review_collect, review_documents, review_meeting, supervision, supervision_admin
+from bot.services import (
+    review,
+    review_assessment,
+    review_collect,
+    review_documents,
+    review_meeting,
+    supervision,
+    supervision_admin,
+)
 from bot.services.actor import load_actor
 from bot.services.demo_supervision import link
 from bot.services.errors import ServiceError
@@ -45,7 +53,7 @@ PEOPLE = [  # name, role, status, admitted
 ]
 
 
-async def branch_with_a_review(uow_factory) -> dict[str, int]:
+async def branch_with_a_review(uow_factory, rule_set: str = "kh146_2014") -> dict[str, int]:
     async with uow_factory() as uow:
         branch = Branch(name="Chi bộ Khu phố 7", superior_unit="Đảng bộ phường Bến Thành", created_at=PREPARED)
         uow.branches.add(branch)
@@ -59,7 +67,7 @@ async def branch_with_a_review(uow_factory) -> dict[str, int]:
     async with uow_factory() as uow:
         secretary = await load_actor(uow, SECRETARY_TG)
         await review.start_review(uow, secretary, 2026, PREPARED)
-        await review.set_rule_set(uow, secretary, "kh146_2014", PREPARED)
+        await review.set_rule_set(uow, secretary, rule_set, PREPARED)
         await review.set_meeting(uow, secretary, at=PLANNED, place=VENUE, now=PREPARED)
         for name, membership_id in ids.items():
             if name != "Dương Thị Thảo":
@@ -181,3 +189,41 @@ async def test_a_meeting_with_no_votes_gets_no_papers_but_a_list_of_what_is_miss
     report = "\n".join(read(produced.files[2][2])[0])
     assert "Ngày 21/12/2026, Chi bộ Khu phố 7" in report
     assert "(đã đánh giá, xếp loại: 1; chưa đánh giá, xếp loại: 6)" in report
+
+
+SHEET = {"common": 27, "results": 65, "tasks_total": 10, "tasks_done": 10, "tasks_on_time": 10, "tasks_exceeded": 4}
+
+
+async def test_under_qd366_a_proposal_recorded_without_a_vote_is_told_apart_from_a_vote(uow_factory):
+    """'Ghi đề xuất theo phiếu (không biểu quyết)' stores the counts 0/0/0 (handlers/review_assessment.py): the
+    papers say no vote was held and give the sheet's line, where a vote held beside a sheet keeps its counts."""
+    ids = await branch_with_a_review(uow_factory, "qd366_2025")
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY_TG)
+        for subject in ("branch", f"member:{ids['Trần Văn Minh']}", f"member:{ids['Phạm Văn Đức']}"):
+            await review_assessment.save_for(uow, secretary, subject, SHEET, None, PREPARED)
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY_TG)
+        await review_meeting.start_meeting(uow, secretary, STARTED)
+        await review_meeting.record_collective(uow, secretary, COMMITTEE_REPORT, Counts(7, 0, 0), STARTED)
+        branch_line = await review_meeting.branch_offer(uow, secretary)
+        await review_meeting.record_collective(uow, secretary, BRANCH, None, STARTED)  # the button: no vote
+        minh = await review_assessment.ballot_offer(uow, secretary, ids["Trần Văn Minh"])
+        await review_meeting.record_member(uow, secretary, minh.membership_id, minh.level, Counts(0, 0, 0), STARTED)
+        duc = await review_assessment.ballot_offer(uow, secretary, ids["Phạm Văn Đức"])
+        await review_meeting.record_member(uow, secretary, duc.membership_id, duc.level, Counts(6, 1, 0), STARTED)
+        await review_meeting.end_meeting(uow, secretary, STARTED + timedelta(hours=3))
+    produced = await the_papers(uow_factory, STARTED + timedelta(days=1))
+    minutes, minute_tables = read(produced.files[0][2])
+    text, report = "\n".join(minutes), "\n".join(read(produced.files[2][2])[0])
+    assert "0 tán thành" not in text and "0 tán thành" not in report
+    assert ("- Hội nghị không biểu quyết xếp loại chi bộ; chi bộ đề xuất mức “Hoàn thành xuất sắc nhiệm vụ” theo "
+            f"phiếu tự đánh giá, xếp loại: {branch_line}.") in text
+    assert f"theo phiếu tự đánh giá, xếp loại ({branch_line})." in report
+    rows = next(t for t in minute_tables if "Kết quả xếp loại" in t[0])
+    by_name = {rows[i][1]: (rows[i], rows[i + 1][1]) for i in range(1, len(rows), 2)}
+    row, basis = by_name["Trần Văn Minh"]
+    assert row[4:7] == ["—", "—", "—"] and row[-1] == "Hoàn thành xuất sắc nhiệm vụ (đề xuất)"
+    assert basis == f"Căn cứ: Không biểu quyết; đề xuất theo phiếu đánh giá: {minh.line}"
+    row, basis = by_name["Phạm Văn Đức"]
+    assert row[4:7] == ["6", "1", "0"] and "Không biểu quyết" not in basis

@@ -14,6 +14,7 @@ see it on a pass; a failure shows it) and CHIBO_PAPERS_SEED=<seed> replays a run
 """
 
 import io
+import json
 import os
 import random
 from dataclasses import dataclass, replace
@@ -30,6 +31,7 @@ from hypothesis import HealthCheck, event, given, note, seed, settings
 from hypothesis import strategies as st
 
 from bot.documents.model import BranchInfo
+from bot.domain.review.assessment import NO_GRAVE, Sheet, propose_branch, propose_member
 from bot.domain.review.decision import Decided
 from bot.domain.review.levels import MEMBER_LEVELS
 from bot.domain.review.record import (
@@ -45,8 +47,11 @@ from bot.domain.review.rules import load_rule_set
 from bot.domain.roster import ROLE_ORDER, Role, name_order
 from bot.services.errors import ServiceError
 from bot.services.review_documents import Papers, Setting, papers
-from bot.services.review_record import superior_decides
+from bot.services.review_meeting import reason_json
+from bot.services.review_reasons import explain
+from bot.services.review_record import superior_decides, vote_fact
 from bot.texts import render
+from storage.review_models import ReviewVote
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 12, 21, 2, 0, tzinfo=UTC)
@@ -283,6 +288,63 @@ def test_under_qd366_levels_are_proposals_until_the_superior_decides():
     stale = dict(decided) | {member_subject(7): Decided("htnv", "htnv")}  # taken on an earlier proposal
     again = produce(replace(facts, decisions=stale), "qd366_2025")
     assert "- Mức xếp loại chi bộ đề xuất đối với 1 đảng viên, chờ cấp ủy cấp trên" in "\n".join(lines(again.report))
+
+
+QD366 = load_rule_set("qd366_2025")
+
+
+def sheet_vote(subject: str, proposal, counts=(0, 0, 0), opinion: bool = False) -> VoteFact:
+    """A vote row as the meeting stores it under QĐ 366 (review_meeting.record_member / record_collective), read
+    back by the loader: the sheet's proposal is the outcome; a vote held adds the branch's opinion as a reason."""
+    reasons = [reason_json(r) for r in proposal.reasons]
+    if opinion:
+        reasons.append({"code": "votes_recorded", "params": {"approve": counts[0], "base": 8}})
+    row = ReviewVote(subject=subject, proposed=str(proposal.level), approve=counts[0], disapprove=counts[1],
+                     other=counts[2], outcome=str(proposal.level), reasons=json.dumps(reasons, ensure_ascii=False))
+    return vote_fact(row)
+
+
+def test_under_qd366_a_proposal_recorded_without_a_vote_says_so_with_its_sheet_line_never_0_0_0():
+    good = Sheet(27, 65, 10, 10, 10, 4, None)
+    fair = Sheet(22, 50, 10, 8, 6, 0, None)
+    minh, duc, branch = (propose_member(good, NO_GRAVE, QD366), propose_member(fair, NO_GRAVE, QD366),
+                         propose_branch(good, False, QD366))
+    unvoted = (sheet_vote(member_subject(2), minh), sheet_vote("branch", branch))
+    assert [v.held for v in unvoted] == [False, False]
+    votes = (VOTES[0], *unvoted, sheet_vote(member_subject(4), duc, (6, 1, 0), opinion=True))
+    facts = replace(FACTS, votes=votes, superior_decides=True)
+    produced = papers(derive(facts), setting("qd366_2025", branch_score=92), NOW, TZ)
+    read = Read.of(produced)
+    minutes, report = "\n".join(lines(read.minutes)), "\n".join(lines(read.report))
+    assert "0 tán thành" not in minutes and "0 tán thành" not in report
+    level = LEVEL_NAMES[str(branch.level)]
+    assert (f"- Hội nghị không biểu quyết xếp loại chi bộ; chi bộ đề xuất mức “{level}” theo phiếu tự đánh giá, "
+            f"xếp loại: {explain(branch)}.") in minutes
+    assert f"- Kết quả: Chi bộ đề nghị cấp trên công nhận mức «{level}»." in minutes
+    assert (f"hội nghị không biểu quyết; chi bộ đề xuất xếp loại chi bộ ở mức “{level}” theo phiếu tự đánh giá, "
+            f"xếp loại ({explain(branch)}).") in report
+    assert "Hội nghị bỏ phiếu kín đánh giá, xếp loại từng đảng viên (8 đảng viên chính thức có mặt)" in minutes
+    rows = table_with(read.minutes, "Kết quả xếp loại")
+    by_name = {rows[i][1]: (rows[i], rows[i + 1][1]) for i in range(1, len(rows), 2)}
+    row, basis = by_name["Trần Văn Minh"]
+    assert row[4:7] == ["—", "—", "—"] and row[-1] == f"{LEVEL_NAMES[str(minh.level)]} (đề xuất)"
+    assert basis == f"Căn cứ: Không biểu quyết; đề xuất theo phiếu đánh giá: {explain(minh)}"
+    row, basis = by_name["Phạm Văn Đức"]  # a vote held beside the sheet keeps its counts
+    assert row[4:7] == ["6", "1", "0"] and "Không biểu quyết" not in basis
+
+    # every member recorded without a vote: the minutes do not say a ballot was held
+    alone = replace(facts, votes=(VOTES[0], *unvoted))
+    minutes = "\n".join(lines(papers(derive(alone), setting("qd366_2025"), NOW, TZ).files[0][2]))
+    assert "bỏ phiếu kín" not in minutes
+    assert ("Hội nghị không biểu quyết; mức của từng đảng viên là mức đề xuất theo phiếu đánh giá, xếp loại (8 đảng "
+            "viên chính thức có mặt)") in minutes
+
+    # a branch vote that counted 0/0/0 is a vote held, and its counts are printed as recorded
+    counted = sheet_vote("branch", branch, opinion=True)
+    assert counted.held
+    minutes = "\n".join(lines(papers(derive(replace(facts, votes=(*votes[:2], counted, votes[3]))),
+                                     setting("qd366_2025"), NOW, TZ).files[0][2]))
+    assert f"ở mức “{level}”: 0 tán thành, 0 không tán thành, 0 ý kiến khác." in minutes
 
 
 # --- the property test ---------------------------------------------------------------------------------------

@@ -71,6 +71,21 @@ class VoteFact:
     other: int = 0
     outcome: str | None = None  # a level, "adopted", or None: not reached
     reasons: tuple[Mapping, ...] = ()  # the engine's reasons as stored ({"code", "params"})
+    held: bool = True  # False: a sheet's proposal recorded without a vote (không biểu quyết) — see `vote_held`
+
+
+# The reasons the engine gives a vote that was held: an adoption, a threshold met or missed, a count recorded, or
+# (under a score-based set) the branch's opinion beside the sheet's proposal. A proposal recorded without a vote
+# has none of them: its counts are stored as 0/0/0, and only the reasons tell it from a ballot that counted 0/0/0
+# (bot/services/review_meeting.py stores no count for it; classification._from_sheet: "no ballot: the proposal
+# recorded without a vote").
+VOTE_REASONS = frozenset({"adoption", "threshold_met", "threshold_missed", "votes_recorded", "vote_opinion"})
+
+
+def vote_held(reasons: tuple[Mapping, ...]) -> bool:
+    """A vote was held on the subject: its stored reasons count one (QĐ 366 lets a sheet's proposal stand
+    without one, Điều 12 §1 Bước 1)."""
+    return any(r.get("code") in VOTE_REASONS for r in reasons)
 
 
 @dataclass(frozen=True)
