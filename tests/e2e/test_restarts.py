@@ -24,8 +24,6 @@ import json
 import os
 import random
 import re
-import signal
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -53,7 +51,7 @@ from storage.models import Base, Membership, Person
 from storage.review_models import Review, ReviewMember, ReviewVote
 from storage.types import UtcDateTime
 from tests.databases import BACKENDS, create_postgres_database, drop_postgres_database, require_postgres
-from tests.e2e.chat import free_port
+from tests.e2e.chibo_process import ChiboProcess
 from tests.e2e.conftest import polling_bot
 from tests.e2e.test_onboarding import LINK, SECRETARY, create_branch
 
@@ -203,45 +201,10 @@ class Step:
 # --- the bot as a process that can be killed ---------------------------------------------------------------
 
 
-class BotProcess:
-    """`chibo run` against the sandbox (which it then handles one update at a time), with its log in a file."""
-
-    def __init__(self, sandbox_url: str, database_url: str, workdir: Path):
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("CHIBO_")} | {
-            "CHIBO_BOT_TOKEN": SANDBOX_TOKEN, "CHIBO_API_BASE_URL": sandbox_url,
-            "CHIBO_DATABASE_URL": database_url, "CHIBO_WEBHOOK_PORT": str(free_port())}
-        self.workdir = workdir
-        self.process: asyncio.subprocess.Process | None = None
-        self.starts = 0
-
-    @property
-    def log(self) -> Path:
-        return self.workdir / f"chibo-run-{self.starts}.log"
-
-    async def start(self) -> None:
-        self.starts += 1
-        with self.log.open("wb") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=self.workdir, env=self.env, stdout=log,
-                stderr=asyncio.subprocess.STDOUT)
-
-    async def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        await self.process.wait()
-        self.process = None
-
-    async def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            await asyncio.wait_for(self.process.wait(), 15)
-        except TimeoutError:
-            await self.kill()
-        self.process = None
-
-    def tail(self, lines: int = 30) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+def bot_process(sandbox_url: str, database_url: str, workdir: Path) -> ChiboProcess:
+    """`chibo run` against the sandbox (which it then handles one update at a time)."""
+    return ChiboProcess(workdir, {"CHIBO_BOT_TOKEN": SANDBOX_TOKEN, "CHIBO_API_BASE_URL": sandbox_url,
+                                  "CHIBO_DATABASE_URL": database_url})
 
 
 async def marked(database_url: str, update_id: int) -> bool:
@@ -263,7 +226,7 @@ async def marked(database_url: str, update_id: int) -> bool:
 class Walk:
     """Plays the users' side one update at a time and records what each update brought."""
 
-    def __init__(self, tg: SandboxClient, state: SandboxState, *, bot: BotProcess | None = None,
+    def __init__(self, tg: SandboxClient, state: SandboxState, *, bot: ChiboProcess | None = None,
                  database_url: str = "", kill_at: frozenset[int] = frozenset(), rng: random.Random | None = None):
         self.tg, self.state, self.bot, self.database_url = tg, state, bot, database_url
         self.kill_at, self.rng = kill_at, rng
@@ -573,7 +536,7 @@ async def test_kill_9_at_random_steps_loses_nothing(databases, tmp_path):
     print(f"\nrestarts: CHIBO_RESTART_SEED={SEED}; {len(reference)} steps; kill -9 at steps {sorted(kill_at)}: "
           + ", ".join(reference[i].action for i in sorted(kill_at)))
     sandbox = await start_sandbox("127.0.0.1", 0)
-    bot = BotProcess(sandbox.url, killed_url, tmp_path)
+    bot = bot_process(sandbox.url, killed_url, tmp_path)
     try:
         await bot.start()
         async with SandboxClient(sandbox.url) as tg:
@@ -641,7 +604,7 @@ async def chibo(database, tmp_path):
     """A running `chibo run` on a fresh database: (sandbox, client, process, database URL)."""
     database_url = database
     sandbox = await start_sandbox("127.0.0.1", 0)
-    bot = BotProcess(sandbox.url, database_url, tmp_path)
+    bot = bot_process(sandbox.url, database_url, tmp_path)
     try:
         await bot.start()
         async with SandboxClient(sandbox.url) as tg:
