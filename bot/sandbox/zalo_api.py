@@ -74,9 +74,15 @@ class ZaloState:
     def message_id(self) -> str:
         return f"zmsg-{self._run}-{next(self._message_ids):08d}"
 
-    def user_says(self, user_id: str, name: str | None, event: str, **fields: Any) -> int:
+    def user_says(self, user_id: str, name: str | None, event: str, *, photo: tuple[bytes, str] | None = None,
+                  **fields: Any) -> int:
+        """`photo`: the picture sent and the address prefix the bot fetches it under (plus its message id)."""
         self.users[user_id] = name or self.users.get(user_id) or PRESET_USERS.get(user_id) or f"Zalo {user_id}"
-        message = ZaloMessage(self.message_id(), False, text=fields.get("text"), caption=fields.get("caption"))
+        message = ZaloMessage(self.message_id(), False, text=fields.get("text"), caption=fields.get("caption"),
+                              photo=photo[0] if photo else None)
+        if photo is not None:
+            self.uploads[message.message_id] = message
+            fields["photo"] = f"{photo[1]}/{message.message_id}"
         self.chats.setdefault(user_id, []).append(message)
         payload = {"message_id": message.message_id, "date": message.date * 1000,
                    "from": {"id": user_id, "display_name": self.users[user_id], "is_bot": False},
@@ -239,11 +245,9 @@ async def send_photo(request: web.Request) -> web.Response:
         content = base64.b64decode(str(body.get("content_base64") or ""), validate=True)
     except binascii.Error:
         raise web.HTTPBadRequest(text="'content_base64' is not valid base64") from None
-    upload = ZaloMessage(state.message_id(), False, photo=content)
-    state.uploads[upload.message_id] = upload
-    url = f"{request.url.origin()}/sandbox/zalo/photo/{upload.message_id}"
-    fields = {"photo": url} | ({"caption": body["caption"]} if body.get("caption") else {})
-    seq = state.user_says(body["user_id"], body.get("display_name"), "message.image.received", **fields)
+    fields = {"caption": body["caption"]} if body.get("caption") else {}
+    seq = state.user_says(body["user_id"], body.get("display_name"), "message.image.received",
+                          photo=(content, f"{request.url.origin()}/sandbox/zalo/photo"), **fields)
     return web.json_response({"seq": seq})
 
 
