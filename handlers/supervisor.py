@@ -11,7 +11,7 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, InputMediaPhoto, Message
 
 from bot.config import Settings
 from bot.domain.review.rules import load_rule_set
@@ -174,10 +174,11 @@ def setup() -> Router:
     @router.callback_query(SupervisorCb.filter(F.act == SupervisorAction.CHART))
     async def chart(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings) -> None:
         o = await load(uow, actor, clock, settings)
-        pngs = await asyncio.to_thread(chart_pages, o.branches, o.totals)
-        for n, png in enumerate(pngs, start=1):  # one page after another, for a phone's screen
-            await query.message.answer_photo(BufferedInputFile(png, filename=f"tinh-hinh-{n}.png"),
-                                             caption=_text("chart_caption", t=o.totals, page=n, pages=len(pngs)))
+        pngs = await asyncio.to_thread(chart_pages, o.branches, o.totals)  # 2-10 pages: an album's size
+        await query.message.answer_media_group([  # one album, a phone's screen a page
+            InputMediaPhoto(media=BufferedInputFile(png, filename=f"tinh-hinh-{n}.png"),
+                            caption=_text("chart_caption", t=o.totals, page=n, pages=len(pngs)))
+            for n, png in enumerate(pngs, start=1)])
         await query.answer()
 
     @router.callback_query(SupervisorCb.filter(F.act == SupervisorAction.WORKBOOK))

@@ -43,6 +43,7 @@ from aiogram.methods import (
     GetMe,
     SendChatAction,
     SendDocument,
+    SendMediaGroup,
     SendMessage,
     SendPhoto,
     SetChatMenuButton,
@@ -117,6 +118,7 @@ class ZaloSession(BaseSession):
             AnswerCallbackQuery: self._answer_callback,
             SendDocument: self._send_document,
             SendPhoto: self._send_photo,
+            SendMediaGroup: self._send_album,
             SendChatAction: self._chat_action,
             SetMyCommands: self._set_commands,
             DeleteMyCommands: self._done,
@@ -252,6 +254,12 @@ class ZaloSession(BaseSession):
         text = "\n".join(part for part in (caption, plain("zalo", "file", name=name, url=url,
                                                              minutes=self.files.minutes)) if part)
         return await self._show(bot, method, method.chat_id, text, None, method.reply_markup)
+
+    async def _send_album(self, bot: Bot, method: SendMediaGroup) -> list[Message]:
+        """An album as its photos one after another, each with its caption: Zalo has no albums."""
+        return [await self._send_photo(bot, SendPhoto(chat_id=method.chat_id, photo=item.media, caption=item.caption,
+                                                      parse_mode=item.parse_mode))
+                for item in method.media]
 
     async def _send_photo(self, bot: Bot, method: SendPhoto) -> Message:
         photo = method.photo

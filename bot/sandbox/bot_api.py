@@ -16,7 +16,7 @@ from aiohttp import web
 from bot.sandbox import objects
 from bot.sandbox.formatting import EntityParseError, parse_html, utf16_len
 from bot.sandbox.params import ApiError, Params, Upload, bad_request, read_request
-from bot.sandbox.state import BOT_FIRST_NAME, Chat, ChatMessage, SandboxState, Webhook, now
+from bot.sandbox.state import BOT_FIRST_NAME, Chat, ChatMessage, SandboxState, StoredFile, Webhook, now
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ _METHODS: dict[str, Method] = {}
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+MIN_ALBUM, MAX_ALBUM = 2, 10  # photos in a sendMediaGroup
 MAX_LONG_POLL = 50  # seconds; Telegram caps long polling similarly
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
@@ -418,20 +419,25 @@ async def answer_callback_query(state: SandboxState, params: Params) -> Any:
 # -- files ----------------------------------------------------------------------------------
 
 
-async def _send_media(state: SandboxState, params: Params, kind: str) -> Any:
-    chat = _chat(state, params)
-    media = params.file(kind)
+def _stored_media(state: SandboxState, params: Params, kind: str, field: str) -> StoredFile:
+    """The file a send names in `field`: an upload (stored now) or the file_id of a file the sandbox holds."""
+    media = params.file(field)
     if media is None:
         raise bad_request(f"there is no {kind} in the request")
     if isinstance(media, Upload):
         if not media.content:
             raise bad_request("file must be non-empty")
         mime = mimetypes.guess_type(media.filename)[0] or "application/octet-stream"
-        stored = state.store_file(kind, media.filename, mime, media.content)
-    else:
-        stored = state.files.get(media)
-        if stored is None:  # no internet in the sandbox: HTTP URLs cannot be fetched either
-            raise bad_request("wrong file identifier/HTTP URL specified")
+        return state.store_file(kind, media.filename, mime, media.content)
+    stored = state.files.get(media)
+    if stored is None:  # no internet in the sandbox: HTTP URLs cannot be fetched either
+        raise bad_request("wrong file identifier/HTTP URL specified")
+    return stored
+
+
+async def _send_media(state: SandboxState, params: Params, kind: str) -> Any:
+    chat = _chat(state, params)
+    stored = _stored_media(state, params, kind, kind)
     caption, entities, _ = _caption_fields(params)
     message = chat.add(
         True,
@@ -453,6 +459,32 @@ async def send_document(state: SandboxState, params: Params) -> Any:
 @_outgoing
 async def send_photo(state: SandboxState, params: Params) -> Any:
     return await _send_media(state, params, "photo")
+
+
+@method("sendMediaGroup")
+@_outgoing
+async def send_media_group(state: SandboxState, params: Params) -> Any:
+    """An album, as Telegram sends one: 2-10 photos (InputMediaPhoto, each its own caption), one message each in
+    the chat, sharing a media_group_id; the array of the messages sent is returned. Every item is checked before
+    any is sent. Only photos: the bot sends no other album."""
+    chat = _chat(state, params)
+    items = params.json("media")
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise bad_request("can't parse media JSON object")
+    if len(items) > MAX_ALBUM:
+        raise bad_request("too many messages to send as an album")
+    if len(items) < MIN_ALBUM:
+        raise bad_request(f"wrong number of media items: an album has {MIN_ALBUM}-{MAX_ALBUM}")
+    photos = []
+    for item in items:
+        if item.get("type") != "photo":
+            raise bad_request(f"unsupported media type {item.get('type')!r}: the sandbox sends albums of photos")
+        fields = Params(item, params.files)  # "attach://<part>" names a part of this request
+        photos.append((_stored_media(state, fields, "photo", "media"), *_caption_fields(fields)[:2]))
+    group = state.next_media_group_id()
+    sent = [chat.add(True, photo=stored, caption=caption, caption_entities=entities, media_group_id=group)
+            for stored, caption, entities in photos]
+    return [objects.message_json(chat, message) for message in sent]
 
 
 @method("getFile")

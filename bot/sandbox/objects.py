@@ -144,6 +144,7 @@ def message_view(message: ChatMessage, *, pinned: bool = False, with_content: bo
         "document": document,
         "photo": message.photo is not None,
         "photo_url": file_url(message.photo) if message.photo is not None else None,
+        "media_group_id": message.media_group_id,  # an album's photos share it
         "edited": message.edit_date is not None,
         "pinned": pinned,
     }

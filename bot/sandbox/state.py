@@ -151,6 +151,7 @@ class SandboxState:
         self._update_ids = itertools.count(first_update_id)
         self._file_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
+        self._media_group_ids = itertools.count(1)
         self.confirmed_offset = 0
         self.poll_generation = 0
         self.last_bot_contact: int | None = None  # when the bot last called the Bot API
@@ -196,6 +197,10 @@ class SandboxState:
         return self.chats.get(chat_id)
 
     # -- files -----------------------------------------------------------------------------
+
+    def next_media_group_id(self) -> str:
+        """The id the photos of one album the bot sends share (Telegram's are numeric strings)."""
+        return f"{next(self._media_group_ids):018d}"
 
     def store_file(self, kind: str, file_name: str, mime_type: str, content: bytes) -> StoredFile:
         number = next(self._file_ids)

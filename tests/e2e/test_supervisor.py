@@ -94,13 +94,16 @@ async def test_the_supervisor_reads_three_branches_and_nudges_one(tg, sandbox, e
     assert "Hôm nay Chi bộ Cửu Long đã được nhắc rồi" in await last_answer(tg, SUPERVISOR)
     assert len([m for m in await tg.messages(NO_DATE.secretary[0]) if "Nhắc việc" in m["text"]]) == 1
 
-    # The chart: a phone screen a page, sent one after another (the overview, then the branches).
+    # The chart: a phone screen a page, sent as one album (the overview, then the branches).
     await tg.click_button(SUPERVISOR, "⬅️ Tình hình chung")
+    before = len(await tg.messages(SUPERVISOR))
     await tg.click_button(SUPERVISOR, "📈 Biểu đồ")
-    photos = (await tg.messages(SUPERVISOR))[-2:]
+    photos = (await tg.messages(SUPERVISOR))[before:]
     assert [p["caption"] for p in photos] == [
         "📈 Biểu đồ tiến độ và xếp loại năm 2026 — 3 chi bộ (trang 1/2).",
         "📈 Biểu đồ tiến độ và xếp loại năm 2026 — 3 chi bộ (trang 2/2)."]
+    assert all(p["photo"] for p in photos) and len({p["media_group_id"] for p in photos}) == 1
+    assert photos[0]["media_group_id"] is not None
     for photo in photos:
         async with aiohttp.ClientSession() as http, http.get(sandbox.url.rstrip("/") + photo["photo_url"]) as got:
             png = await got.read()

@@ -114,6 +114,13 @@ async def test_a_supervisor_on_zalo_reads_tinhhinh_as_a_numbered_list(channels):
     assert "🔔 Đã nhắc bí thư Nguyễn Thị Lan (Chi bộ Khu phố 7)" in await zl.answer_to(SUPERVISOR, "1")
     nudge = await zl.last_text(SECRETARY)
     assert nudge.startswith("🔔 Nhắc việc từ đảng ủy viên phụ trách\nĐồng chí Quang đề nghị Chi bộ Khu phố 7")
+    # The chart's album (Telegram) comes as its photos one after another, each with its caption.
+    await zl.answer_to(SUPERVISOR, "/tinhhinh")
+    before = len(await zl.chat(SUPERVISOR))
+    await zl.answer_to(SUPERVISOR, "3")
+    photos = [m for m in (await zl.chat(SUPERVISOR))[before:] if m["photo"]]
+    assert [m["text"] for m in photos] == [
+        f"📈 Biểu đồ tiến độ và xếp loại — 1 chi bộ (trang {n}/2)." for n in (1, 2)]
 
 
 async def test_an_unchanged_edit_sends_nothing_and_a_push_without_choices_keeps_them(channels, engine):

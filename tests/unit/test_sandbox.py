@@ -23,6 +23,7 @@ from aiogram.types import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     Message,
 )
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
@@ -279,6 +280,30 @@ async def test_photo_is_shown_and_downloadable(bot: Bot, client: SandboxClient, 
     assert reply["photo"] is True and reply["text"] == "Biểu đồ"
     async with aiohttp.ClientSession() as http, http.get(server.url + reply["photo_url"]) as resp:
         assert (resp.status, resp.content_type, await resp.read()) == (200, "image/png", PNG)
+
+
+async def test_an_album_is_one_message_a_photo_sharing_one_media_group(bot: Bot, client: SandboxClient,
+                                                                          server: SandboxServer) -> None:
+    await client.send(1016, "/start")
+    pages = [InputMediaPhoto(media=BufferedInputFile(PNG, f"trang-{n}.png"), caption=f"Trang <b>{n}</b>")
+             for n in (1, 2, 3)]
+    sent = await bot.send_media_group(1016, pages)
+    assert [m.caption for m in sent] == ["Trang 1", "Trang 2", "Trang 3"]
+    assert len({m.media_group_id for m in sent}) == 1 and sent[0].media_group_id
+    shown = (await client.messages(1016))[-3:]
+    assert [(m["photo"], m["text"], m["media_group_id"]) for m in shown] == [
+        (True, f"Trang {n}", sent[0].media_group_id) for n in (1, 2, 3)]
+    async with aiohttp.ClientSession() as http, http.get(server.url + shown[1]["photo_url"]) as resp:
+        assert await resp.read() == PNG
+    again = await bot.send_media_group(1016, [InputMediaPhoto(media=sent[0].photo[-1].file_id)] * 2)  # by file_id
+    assert again[0].media_group_id != sent[0].media_group_id
+    count = len(await client.messages(1016))
+    for media, error in ((pages[:1], "wrong number of media items"),
+                         ([pages[0]] * 11, "too many messages to send as an album"),
+                         ([pages[0], InputMediaPhoto(media="no-such-file-id")], "wrong file identifier")):
+        with pytest.raises(TelegramBadRequest, match=error):
+            await bot.send_media_group(1016, media)
+    assert len(await client.messages(1016)) == count  # a refused album sends none of its photos
 
 
 # -- Telegram's errors -----------------------------------------------------------------------
