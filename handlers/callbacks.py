@@ -153,6 +153,8 @@ class ReviewAction(StrEnum):
     MEETING_CONFIRMED = "meeting_ok"  # a meeting date the bot warned about, kept
     DISMISS = "dismiss"  # a risky move not made: the question's buttons go
     OUTSTANDING = "outstanding"  # the branch's outstanding results (the larger HTXSNV quota), toggled
+    LOCALITY = "locality"  # the locality on the papers' place line, asked (again)
+    LOCALITY_BLANK = "locality_blank"  # the papers' place left blank, kept: not asked again
 
 
 class ReviewCb(CallbackData, prefix="rv"):

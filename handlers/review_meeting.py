@@ -1,4 +1,5 @@
-"""The review meeting on the secretary's phone: the live order, the votes with the rules' outcome, the papers."""
+"""The review meeting on the secretary's phone: the live order, the votes with the rules' outcome (the papers:
+handlers/review_papers.py)."""
 
 import json
 import re
@@ -6,12 +7,12 @@ import re
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
 from bot.domain.review.levels import MemberLevel
 from bot.domain.review.meeting import ItemKind
-from bot.services import review_assessment, review_documents, review_meeting, review_progress
+from bot.services import review_assessment, review_meeting, review_progress
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review_meeting import BRANCH, COMMITTEE_REPORT, Counts, LiveMeeting
@@ -313,16 +314,5 @@ def setup() -> Router:
         rows = await review_meeting.results(uow, actor)
         await query.message.answer(render("review", "results", rows=rows))
         await query.answer()
-
-    # --- the papers ---------------------------------------------------------------------------------------
-    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.DOCUMENTS))
-    async def documents(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings) -> None:
-        papers = await review_documents.documents(uow, actor, clock(), settings.tz)  # a refusal answers the tap
-        await query.answer()
-        for kind, name, content in papers.files:
-            await query.message.answer_document(BufferedInputFile(content, filename=name),
-                                                caption=render("review", "docs_caption", kind=kind))
-        if papers.withheld:
-            await query.message.answer(render("review_papers", "withheld", sources=papers.withheld))
 
     return router

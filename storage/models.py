@@ -39,6 +39,8 @@ class Branch(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     superior_unit: Mapped[str | None] = mapped_column(String(200))
+    # The locality on the papers' place-and-date line ("Phường Bến Thành"): None never asked, "" left blank.
+    locality: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="branch")

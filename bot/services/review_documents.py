@@ -23,6 +23,7 @@ from bot.domain.review.levels import MEMBER_LEVELS
 from bot.domain.review.record import Missing, Record, Unclassified, VoteFact, percent
 from bot.domain.review.rules import RuleSet
 from bot.domain.roster import Role
+from bot.domain.text import squeeze
 from bot.services.actor import Actor
 from bot.services.errors import ServiceError
 from bot.services.review import open_review
@@ -86,23 +87,59 @@ class _Context:
 
 
 async def documents(uow: UnitOfWork, actor: Actor, now: datetime, tz: ZoneInfo) -> Papers:
-    """Every paper of the ended meeting; feedback notices one per source, once all its points are answered."""
+    """Every paper of the ended meeting; feedback notices one per source, once all its points are answered.
+    Papers that could be produced but whose branch was never asked its locality raise "locality_missing": the
+    secretary is asked once (set_locality), then gets them."""
     review = await open_review(uow, actor)
     record = await review_record(uow, review)
+    _producible(record)
     branch = await uow.branches.get(review.branch_id)
+    if branch.locality is None:
+        raise ServiceError("locality_missing")
     setting = Setting(review.year, await rules_for(uow, review),
-                      doc.BranchInfo(branch.name, branch.superior_unit or "", ""), review.meeting_place,
+                      doc.BranchInfo(branch.name, branch.superior_unit or "", branch.locality), review.meeting_place,
                       review.secret_ballot, review.branch_score)
     return papers(record, setting, now, tz)
 
 
-def papers(record: Record, setting: Setting, now: datetime, tz: ZoneInfo) -> Papers:
-    """The papers of a record, or a ServiceError saying what keeps them from stating a result."""
+MAX_LOCALITY = 100
+
+
+def clean_locality(text: str) -> str:
+    """The locality as typed, one line ("Phường Bến Thành", "TP. Hồ Chí Minh"); a command is not a place."""
+    place = squeeze(text)
+    if not place or len(place) > MAX_LOCALITY or place.startswith("/"):
+        raise ServiceError("bad_locality", limit=MAX_LOCALITY)
+    return place
+
+
+async def locality(uow: UnitOfWork, actor: Actor) -> str | None:
+    """The branch's locality: None never asked, "" left blank on the papers."""
+    return (await uow.branches.get(actor.secretary_branch().branch_id)).locality
+
+
+async def set_locality(uow: UnitOfWork, actor: Actor, text: str | None, now: datetime) -> str:
+    """The secretary's locality for the papers, kept on the branch; None leaves the place blank (and is not asked
+    again). Changeable any time: the papers already sent keep theirs."""
+    branch = await uow.branches.get(actor.secretary_branch().branch_id)
+    branch.locality = "" if text is None else clean_locality(text)
+    uow.audit(now, actor.person_id, branch.id, "branch.locality", locality=branch.locality)
+    await uow.commit()
+    return branch.locality
+
+
+def _producible(record: Record) -> None:
+    """A ServiceError saying what keeps the record's papers from stating a result, if anything does."""
     if Missing.MEETING_NOT_ENDED in record.missing:
         raise ServiceError("meeting_not_ended")
     if record.missing:
         raise ServiceError("papers_incomplete", missing=[str(m) for m in record.missing],
                            open_ballots=len(record.open_ballots))
+
+
+def papers(record: Record, setting: Setting, now: datetime, tz: ZoneInfo) -> Papers:
+    """The papers of a record, or a ServiceError saying what keeps them from stating a result."""
+    _producible(record)
     secretary = next((m for m in record.members if m.role == Role.SECRETARY), None)
     ctx = _Context(setting, record, doc.Signer(secretary.name if secretary else ""),
                    record.started_at.astimezone(tz).date(), now.astimezone(tz).date(), tz)

@@ -357,7 +357,8 @@ async def walkthrough(w: Walk, d: Dates) -> None:
     await w.click(SECRETARY, "Hội Cựu chiến binh khu phố 7")
     await w.send(SECRETARY, "Chi ủy tiếp thu, từ tháng sau sinh hoạt đúng 19 giờ.", expect="Đã ghi câu trả lời")
     await w.send(SECRETARY, "/buoc")
-    await w.click(SECRETARY, "Biên bản, danh sách, báo cáo", expect="Biên bản hội nghị kiểm điểm")
+    await w.click(SECRETARY, "Biên bản, danh sách, báo cáo", expect="Địa danh trên giấy tờ")  # asked once
+    await w.send(SECRETARY, "Phường Bến Thành", expect="Biên bản hội nghị kiểm điểm")
 
 
 # --- comparing the two runs ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import io
 import re
 
 import docx
+import sqlalchemy
 from sqlalchemy import text
 
 from tests.e2e.chat import buttons
@@ -61,7 +62,13 @@ async def vote_member(tg, name: str, level: str, counts: str) -> str:
     return (await tg.messages(SECRETARY))[-2]["text"]
 
 
-async def test_review_from_kiemdiem_to_the_minutes(tg):
+def place_line(document: dict) -> str:
+    """The place-and-date line at the top right of a paper."""
+    paper = docx.Document(io.BytesIO(base64.b64decode(document["content_base64"])))
+    return paper.tables[0].rows[0].cells[1].text.split("\n")[-1]
+
+
+async def test_review_from_kiemdiem_to_the_minutes(tg, engine):
     await create_branch(tg)
     await paste(tg, ROSTER)
     token = await member_link(tg, "Trần Văn Minh")
@@ -175,7 +182,34 @@ async def test_review_from_kiemdiem_to_the_minutes(tg):
 
     await tg.send(SECRETARY, "/buoc")
     await tg.click_button(SECRETARY, "Biên bản, danh sách, báo cáo")
+    # No locality stored yet: asked once, the papers wait for it.
+    asked = await tg.last_text(SECRETARY)
+    assert "Địa danh trên giấy tờ" in asked and "/huy" in asked and "Để trống" in "".join(buttons(await last(tg)))
+    assert not any(m["document"] for m in await tg.messages(SECRETARY))
+    await tg.send(SECRETARY, "/huy")  # leaves the question: nothing stored, asked again next time
+    await tg.click_button(SECRETARY, "Biên bản, danh sách, báo cáo")
+    assert "Địa danh trên giấy tờ" in await tg.last_text(SECRETARY)
+    await tg.send(SECRETARY, "  Phường   Bến Thành ")
+    assert "📍 Địa danh trên giấy tờ: «Phường Bến Thành»." in await tg.last_text(SECRETARY)
+    async with engine.connect() as connection:
+        stored = await connection.execute(sqlalchemy.text("SELECT locality FROM branch"))
+        assert stored.scalar_one() == "Phường Bến Thành"
     papers = {m["document"]["file_name"]: m["document"] for m in await tg.messages(SECRETARY) if m["document"]}
+    assert len(papers) == 4
+    for document in papers.values():
+        assert place_line(document).startswith("Phường Bến Thành, ngày ")
+    # Asked once: the next time the papers come straight away; the place can be changed from under them.
+    sent = len(await tg.messages(SECRETARY))
+    await tg.send(SECRETARY, "/buoc")
+    await tg.click_button(SECRETARY, "Biên bản, danh sách, báo cáo")
+    again = (await tg.messages(SECRETARY))[sent + 1:]
+    assert [m["document"]["file_name"] for m in again if m["document"]] == list(papers)
+    await tg.click_button(SECRETARY, "Đổi địa danh")
+    assert "(hiện là «Phường Bến Thành»)" in await tg.last_text(SECRETARY)
+    sent = len(await tg.messages(SECRETARY))
+    await tg.send(SECRETARY, "TP. Hồ Chí Minh")
+    changed = [m["document"] for m in (await tg.messages(SECRETARY))[sent:] if m["document"]]
+    assert len(changed) == 4 and all(place_line(d).startswith("TP. Hồ Chí Minh, ngày ") for d in changed)
     minutes = docx.Document(io.BytesIO(base64.b64decode(
         next(d for n, d in papers.items() if n.startswith("bien-ban"))["content_base64"])))
     text = "\n".join([p.text for p in minutes.paragraphs] +

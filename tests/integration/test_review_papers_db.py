@@ -8,6 +8,7 @@ day before) and its secretary is the committee member.
 """
 
 import io
+import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from docx.text.paragraph import Paragraph
 from bot.domain.review.levels import MemberLevel
 from bot.domain.roster import Role, Status
 from bot.services import (
+    privacy,
     review,
     review_assessment,
     review_collect,
@@ -111,7 +113,12 @@ def read(content: bytes) -> tuple[list[str], list[list[list[str]]]]:
     return paragraphs, [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
 
 
-async def the_papers(uow_factory, now: datetime) -> review_documents.Papers:
+async def the_papers(uow_factory, now: datetime, locality: str | None = "Phường Bến Thành") -> review_documents.Papers:
+    """The papers, the locality answered first when the bot asks for it (None: left blank)."""
+    async with uow_factory() as uow:
+        actor = await load_actor(uow, SECRETARY_TG)
+        if await review_documents.locality(uow, actor) is None:
+            await review_documents.set_locality(uow, actor, locality, now)
     async with uow_factory() as uow:
         return await review_documents.documents(uow, await load_actor(uow, SECRETARY_TG), now, TZ)
 
@@ -132,9 +139,8 @@ async def test_the_papers_state_what_was_recorded(uow_factory):
     assert "- Đồng chí Vũ Văn Hùng: Gương mẫu nơi cư trú." in text
     assert "+ Đồng chí Ngô Văn Phúc: ốm, có báo cáo." in text
     assert "+ Đồng chí Bùi Văn Tư (Chính thức): Đã kiểm điểm, hội nghị chưa bỏ phiếu đánh giá, xếp loại" in text
-    for paper in produced.files:
-        place_line = read(paper[2])[1][0][0][1].split("\n")[-1]
-        assert VENUE not in place_line
+    for paper in produced.files:  # the branch's locality, never the venue
+        assert read(paper[2])[1][0][0][1].split("\n")[-1].startswith("Phường Bến Thành, ngày ")
 
     report = "\n".join(read(files["report"])[0])
     assert "Ngày 21/12/2026, Chi bộ Khu phố 7 đã tổ chức hội nghị" in report  # not the planned 20/12
@@ -227,3 +233,36 @@ async def test_under_qd366_a_proposal_recorded_without_a_vote_is_told_apart_from
     assert basis == f"Căn cứ: Không biểu quyết; đề xuất theo phiếu đánh giá: {minh.line}"
     row, basis = by_name["Phạm Văn Đức"]
     assert row[4:7] == ["6", "1", "0"] and "Không biểu quyết" not in basis
+
+
+async def test_the_locality_is_asked_once_kept_on_the_branch_and_changeable(uow_factory):
+    ids = await branch_with_a_review(uow_factory)
+    await hold_meeting(uow_factory, ids)
+    now = STARTED + timedelta(days=2)
+    async with uow_factory() as uow:
+        actor = await load_actor(uow, SECRETARY_TG)
+        with pytest.raises(ServiceError) as asked:  # never asked: the papers wait for the locality
+            await review_documents.documents(uow, actor, now, TZ)
+        assert asked.value.code == "locality_missing"
+        for bad in ("/huy", "   ", "P" * 101):
+            with pytest.raises(ServiceError) as refused:
+                await review_documents.set_locality(uow, actor, bad, now)
+            assert refused.value.code == "bad_locality"
+    async with uow_factory() as uow:
+        assert await review_documents.locality(uow, await load_actor(uow, SECRETARY_TG)) is None  # nothing lost
+    produced = await the_papers(uow_factory, now, locality=None)  # left blank by choice: kept, not asked again
+    async with uow_factory() as uow:
+        branch = await uow.branches.get((await load_actor(uow, SECRETARY_TG)).home.branch_id)
+        assert branch.locality == ""
+    for paper in produced.files:
+        assert read(paper[2])[1][0][0][1].split("\n")[-1].startswith("……………, ngày ")
+    async with uow_factory() as uow:
+        actor = await load_actor(uow, SECRETARY_TG)
+        assert await review_documents.set_locality(uow, actor, "  TP.  Hồ Chí Minh ", now) == "TP. Hồ Chí Minh"
+    async with uow_factory() as uow:
+        changed = await review_documents.documents(uow, await load_actor(uow, SECRETARY_TG), now, TZ)
+        person = (await load_actor(uow, SECRETARY_TG)).person_id
+        export = json.loads((await privacy.export_data(uow, privacy.OPERATOR, now, person_id=person)).content)
+    for paper in changed.files:
+        assert read(paper[2])[1][0][0][1].split("\n")[-1].startswith("TP. Hồ Chí Minh, ngày ")
+    assert export["memberships"][0]["branch"]["locality"] == "TP. Hồ Chí Minh"
