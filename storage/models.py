@@ -185,3 +185,20 @@ class PlanImport(Base):
     header: Mapped[str] = mapped_column(Text)  # JSON of the plan header
     items: Mapped[str] = mapped_column(Text)  # JSON list of items, each with a "keep" flag
     state: Mapped[str] = mapped_column(String(12), default="draft")  # draft, saved, discarded
+    # A revision of a plan already in the calendar: saving it changes that plan's tasks instead of adding one.
+    revises_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
+
+
+class PlanPart(Base):
+    """A piece of a plan still arriving: a pasted message the messenger split, or a photo of one page.
+    The pieces are read together, in the order they were sent, when the secretary taps "Xong"."""
+
+    __tablename__ = "plan_part"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int] = mapped_column(BigInteger)  # the order the secretary sent them in
+    text: Mapped[str | None] = mapped_column(Text)  # a pasted piece…
+    file_id: Mapped[str | None] = mapped_column(String(300))  # …or a photo or image file, fetched when read
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())

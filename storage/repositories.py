@@ -8,7 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Branch, Invitation, Membership, Person, Plan, PlanImport, SupervisorLink, Task
+from storage.models import Branch, Invitation, Membership, Person, Plan, PlanImport, PlanPart, SupervisorLink, Task
 from storage.reminder_models import (
     CANCELLED,
     PENDING,
@@ -137,6 +137,35 @@ class CalendarRepo:
 
     async def draft(self, draft_id: int) -> PlanImport | None:
         return await self.session.get(PlanImport, draft_id)
+
+    async def plan(self, plan_id: int) -> Plan | None:
+        return await self.session.get(Plan, plan_id)
+
+    async def plans_numbered(self, branch_id: int) -> list[Plan]:
+        rows = await self.session.scalars(
+            select(Plan).where(Plan.branch_id == branch_id, Plan.number.is_not(None)).order_by(Plan.id)
+        )
+        return list(rows)
+
+    async def plan_tasks(self, plan_id: int) -> list[Task]:
+        rows = await self.session.scalars(select(Task).where(Task.plan_id == plan_id).order_by(Task.id))
+        return list(rows)
+
+    async def delete_task(self, task: Task) -> None:
+        await self.session.delete(task)
+
+    def add_part(self, part: PlanPart) -> None:
+        self.session.add(part)
+
+    async def parts(self, person_id: int) -> list[PlanPart]:
+        """The pieces of a plan a person is sending, in the order sent."""
+        rows = await self.session.scalars(
+            select(PlanPart).where(PlanPart.person_id == person_id).order_by(PlanPart.message_id, PlanPart.id)
+        )
+        return list(rows)
+
+    async def drop_parts(self, person_id: int) -> None:
+        await self.session.execute(delete(PlanPart).where(PlanPart.person_id == person_id))
 
 
 class ReminderRepo:

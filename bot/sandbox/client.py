@@ -81,14 +81,14 @@ class SandboxClient:
             "user_id": user_id,
             "file_name": file_name,
             "content_base64": base64.b64encode(content).decode(),
+            "photo": photo,
         }
         if caption is not None:
             body["caption"] = caption
-        return await self._post_update("/sandbox/upload", body, wait=wait)
         if media_group_id is not None:
             body["media_group_id"] = media_group_id
+        return await self._post_update("/sandbox/upload", body, wait=wait)
 
-    async def redeliver(self, update_id: int) -> None:
     async def album(self, user_id: int, photos: list[bytes], *, wait: bool = True) -> list[int]:
         """Photos sent together, as Telegram sends an album: one message each, one media_group_id."""
         group = f"album-{user_id}-{len(await self.chat(user_id))}"
@@ -99,6 +99,7 @@ class SandboxClient:
                 await self.wait(update_id)
         return ids
 
+    async def redeliver(self, update_id: int) -> None:
         """Delivers an update the bot has handled once more, and waits until it is handled again."""
         await self._post_update("/sandbox/redeliver", {"update_id": update_id})
 
