@@ -64,21 +64,30 @@ _UNIT_SEPARATOR = re.compile(r"[,;]|\s(?:va|hoac)\s")
 
 
 class _Tokens:
-    """Words of a text with their spans, folded (on demand: a unit is named in the first few
-    words) for vocabulary look-ups."""
+    """Words of a text with their spans, folded for vocabulary look-ups. Both are made on demand, as
+    far as they are asked for: a unit is named in the first few words, and most sentences name none."""
 
     def __init__(self, text: str) -> None:
-        self.spans = [m.span() for m in islice(_TOKEN.finditer(text), _OWNER_TOKENS)]
-        self.raw = [text[a:b] for a, b in self.spans]
-        self.words = [r.strip(_EDGE_PUNCTUATION) for r in self.raw]
+        self._found = islice(_TOKEN.finditer(text), _OWNER_TOKENS)
+        self.spans: list[tuple[int, int]] = []
+        self.raw: list[str] = []
+        self.words: list[str] = []
         self._folded: dict[int, str] = {}
 
-    def __len__(self) -> int:
-        return len(self.raw)
+    def has(self, i: int) -> bool:
+        """Whether the text has a token i (within the first `_OWNER_TOKENS`)."""
+        while len(self.raw) <= i:
+            m = next(self._found, None)
+            if m is None:
+                return False
+            self.spans.append(m.span())
+            self.raw.append(m.group())
+            self.words.append(m.group().strip(_EDGE_PUNCTUATION))
+        return True
 
     def folded(self, i: int) -> str:
         if i not in self._folded:
-            self._folded[i] = fold(self.words[i]) if i < len(self.words) else ""
+            self._folded[i] = fold(self.words[i]) if self.has(i) else ""
         return self._folded[i]
 
     def match(self, i: int, vocabulary: Vocabulary) -> int:
@@ -104,7 +113,7 @@ class _Tokens:
 
     def name_tail(self, i: int) -> bool:
         """Whether token i is the lower-case second syllable of a capitalised word (`Tổ chức`)."""
-        if i >= len(self) or self.opens_aside(i):
+        if not self.has(i) or self.opens_aside(i):
             return False
         word = self.words[i]
         return (
@@ -118,20 +127,19 @@ class _Tokens:
 
 def _unit_end(tokens: _Tokens, i: int) -> int | None:
     """Index after the unit starting at token i, or None if no unit starts there."""
-    n = len(tokens)
-    while i < n and (skip := tokens.match(i, _PREFIXES)):
+    while tokens.has(i) and (skip := tokens.match(i, _PREFIXES)):
         i += skip
-    if i >= n:
+    if not tokens.has(i):
         return None
     if head := tokens.match(i, _HEADS):
         j = i + head
     elif head := tokens.match(i, _NAMED_HEADS):
         j = i + head
-        if j >= n or tokens.ends_clause(j - 1) or not (tokens.capitalised(j) or tokens.match(j, _HEADS)):
+        if not tokens.has(j) or tokens.ends_clause(j - 1) or not (tokens.capitalised(j) or tokens.match(j, _HEADS)):
             return None
     else:
         return None
-    while j < n and not tokens.ends_clause(j - 1) and not tokens.opens_aside(j):
+    while tokens.has(j) and not tokens.ends_clause(j - 1) and not tokens.opens_aside(j):
         step = tokens.match(j, _HEADS) or tokens.match(j, _CONTINUATIONS)
         if not step and tokens.capitalised(j):
             step = 1 + (not tokens.ends_clause(j) and tokens.name_tail(j + 1))
@@ -144,14 +152,14 @@ def _unit_end(tokens: _Tokens, i: int) -> int | None:
 def _unit_span(text: str) -> tuple[int, int] | None:
     tokens = _Tokens(text[:_OWNER_REACH])
     start = 0
-    while start < len(tokens) and not tokens.words[start]:
+    while tokens.has(start) and not tokens.words[start]:
         start += 1  # bare markup such as "*"
     if tokens.folded(start) == "giao":  # "Giao (cho) <unit>…"
         start += 1 + (tokens.folded(start + 1) == "cho")
     end = _unit_end(tokens, start)
     if end is None:
         return None
-    while end < len(tokens):  # "A, B và C" — a list of units
+    while tokens.has(end):  # "A, B và C" — a list of units
         if tokens.raw[end - 1][-1:] in ",;":
             more = _unit_end(tokens, end)
         elif tokens.folded(end) in _JOINERS:

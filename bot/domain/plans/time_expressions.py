@@ -378,9 +378,20 @@ def _window(phrase: list[_Atom], trigger: str | None, context_year: int | None, 
 # Words without which a kind of phrase cannot occur: a line is searched for them first, which is far
 # cheaper than trying every alternative at every word.
 # The words are looked for in the folded line (`fold`), where a plain substring test does.
-_MAY_HAVE_WINDOW = re.compile(r"\d|qu[yi]|sau thang")
+# Each pattern starts with plain characters (no group, no class of letters), so that the engine skips to them.
+_MAY_HAVE_WINDOW = re.compile(r"[0-9qs](?:(?<=[0-9])|(?<=q)u[yi]|(?<=s)au thang)")  # a digit, quy/qui, sau thang
 _MAY_RECUR = re.compile(
-    r"hang (?:nam|quy|qui|thang|6|sau)|moi |(?:mot|1|hai|2) lan|thuong xuyen|dinh ky|(?:6|sau) thang|nua nam"
+    "|".join(
+        (
+            *(f"hang {period}" for period in ("nam", "quy", "qui", "thang", "6", "sau")),
+            "moi ",
+            *(f"{count} lan" for count in ("mot", "1", "hai", "2")),
+            "thuong xuyen",
+            "dinh ky",
+            *(f"{six} thang" for six in ("6", "sau")),
+            "nua nam",
+        )
+    )
 )
 _MAY_DEPEND = re.compile(r"khi|sau|lo trinh|thoi han|vong|tuy|nhiem ky|ket thuc")
 
@@ -391,9 +402,11 @@ def _skeleton(view: str) -> str:
     return unicodedata.normalize("NFD", view.lower().replace("đ", "d")).encode("ascii", "ignore").decode()
 
 
-def _windows(view: str, masked: list[tuple[int, int]], context_year: int | None) -> Iterator[tuple[int, int, When]]:
+def _windows(
+    view: str, matches: list[re.Match[str]], masked: list[tuple[int, int]], context_year: int | None
+) -> Iterator[tuple[int, int, When]]:
     # Terms are read only so that nothing else reads their years; they are never windows.
-    atoms = [atom for m in _ATOM.finditer(view) if not inside(masked, m.start()) and (atom := _atom(m)).kind != "term"]
+    atoms = [atom for m in matches if not inside(masked, m.start()) and (atom := _atom(m)).kind != "term"]
     for phrase in _phrases(view, atoms):
         lead = phrase[0].start
         trigger = _TRIGGER.search(view, max(0, lead - _TRIGGER_REACH), lead)
@@ -463,17 +476,16 @@ def find_time_expressions(line: str, context_year: int | None = None) -> list[Ti
     line = nfc(line)
     view = matching_view(line)
     folded = _skeleton(view)
+    atoms = list(_ATOM.finditer(view)) if _MAY_HAVE_WINDOW.search(folded) else []
+    others = [
+        *(_recurrences(view) if _MAY_RECUR.search(folded) else ()),
+        *(_conditions(line, view) if _MAY_DEPEND.search(folded) else ()),
+    ]
+    if not atoms and not others:
+        return []  # citations are looked for only in a line where they could hide something
     masked = citation_spans(view)
     candidates = sorted(
-        (
-            c
-            for c in (
-                *(_windows(view, masked, context_year) if _MAY_HAVE_WINDOW.search(folded) else ()),
-                *(_recurrences(view) if _MAY_RECUR.search(folded) else ()),
-                *(_conditions(line, view) if _MAY_DEPEND.search(folded) else ()),
-            )
-            if not inside(masked, c[0])
-        ),
+        (c for c in (*_windows(view, atoms, masked, context_year), *others) if not inside(masked, c[0])),
         key=lambda c: (c[0], -c[1]),
     )
     found: list[tuple[int, int, When]] = []

