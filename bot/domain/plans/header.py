@@ -40,11 +40,12 @@ _ISSUING = compile_loose(r"\s(?:ban\s+hành|đề\s+ra|triển\s+khai|xây\s+d�
 # The century first and the look-behind after it: a pattern that starts with its characters is scanned for them fast.
 _YEAR = re.compile(r"(?:19|20)(?<!\d\d\d)\d{2}(?!\d)")
 _MOTTO = "dang cong san viet nam"
+_DIGIT = re.compile(r"\d")  # no date without one: most lines are passed over at once
 
 
 def issue_date(line: str) -> date | None:
     """The date of a `<place>, ngày …` line or table cell — the plan's own date, never a task."""
-    if len(line) > _PLACE_DATE_CHARS and CELL_SEPARATOR not in line:
+    if (len(line) > _PLACE_DATE_CHARS and CELL_SEPARATOR not in line) or not _DIGIT.search(line):
         return None
     for cell in line.split(CELL_SEPARATOR):
         cell = cell.strip()
