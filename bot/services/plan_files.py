@@ -35,7 +35,7 @@ from bot.domain.plans.readers import (
     file_kind,
     read_plan_bytes,
 )
-from bot.domain.plans.structure import split_lines
+from bot.domain.plans.structure import has_plan_shape, split_lines
 from bot.domain.plans.vietnamese import nfc
 
 TESSERACT = "tesseract"
@@ -141,6 +141,8 @@ async def _read_pages(pages: Sequence[list[str] | bytes], progress: Progress) ->
                 uncertain.add(len(lines))
     if not any(line.strip() for line in lines):
         raise PlanReadError("ocr_nothing" if scans else "empty")
+    if scans == len(pages) and not has_plan_shape(lines):  # photos only, of text that is not a plan
+        raise PlanReadError("ocr_not_plan")
     if sum(map(len, lines)) > MAX_TEXT_BYTES:
         raise PlanReadError("too_big", mb=MAX_TEXT_BYTES // 2**20)
     return PlanText(lines, frozenset(uncertain), scans)

@@ -107,8 +107,8 @@ def test_one_very_long_line_is_read(unit: str, times: int) -> None:
 # Every refusal a plan reader (the domain's and the services' that run OCR and LibreOffice) can raise.
 CODES = {"empty", "too_big", "not_utf8", "binary", "wrong_type", "broken_docx", "docx_bomb", "docx_parts",
          "needs_tools", "missing", "unreadable", "broken_pdf", "pdf_password", "pdf_pages", "too_many_pages",
-         "pages_not_images", "ocr_missing", "ocr_language", "ocr_timeout", "ocr_nothing", "broken_image",
-         "image_too_big", "doc_missing", "broken_doc"}  # fmt: skip
+         "pages_not_images", "ocr_missing", "ocr_language", "ocr_timeout", "ocr_nothing", "ocr_not_plan",
+         "broken_image", "image_too_big", "doc_missing", "broken_doc"}  # fmt: skip
 READERS = [*Path(__file__).resolve().parents[2].glob("bot/domain/plans/*.py"),
            Path(__file__).resolve().parents[2] / "bot" / "services" / "plan_files.py"]
 NAMES = ["ke-hoach.txt", "ke-hoach.docx", "ke-hoach", "ke-hoach.doc", "ke-hoach.pdf", "anh.png", "virus.exe",

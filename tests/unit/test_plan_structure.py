@@ -9,6 +9,7 @@ one line per round, targets, slogans and tables.
 from datetime import date
 
 from bot.domain.plans import Item, extract_plan_text
+from bot.domain.plans.structure import has_plan_shape
 
 HEAD = "ĐẢNG ỦY PHƯỜNG AN HÒA\nSố: 21-KH/ĐU\nAn Hòa, ngày 02 tháng 12 năm 2025\nKẾ HOẠCH\nCông tác năm 2026\n"
 
@@ -179,3 +180,13 @@ def test_years_standing_alone_in_a_parenthesis_or_a_table_cell_are_the_tasks_tim
         (3, date(2026, 1, 1), date(2027, 12, 31)),
         (4, date(2025, 10, 1), date(2026, 3, 31)),
     ]
+
+
+def test_a_text_is_laid_out_as_a_plan_by_its_numbered_headings_or_list_items() -> None:
+    letter = ["KÍNH GỬI CÁC ĐỒNG CHÍ", "Buổi gặp mặt đầu xuân diễn ra vào ngày 15/02/2026.", "Rất mong đến dự."]
+    assert not has_plan_shape(letter)  # a date and a line in capitals, but nothing numbered or listed
+    assert not has_plan_shape([*letter, "1. Chuẩn bị hội trường"])  # one entry is not a layout
+    assert has_plan_shape([*letter, "1. Chuẩn bị hội trường", "2. Mời đại biểu trước ngày 10/02/2026"])
+    assert has_plan_shape(["- Bí thư chi bộ báo cáo.", "+ Đảng viên viết bản kiểm điểm."])
+    assert has_plan_shape(["a) Rà soát danh sách", "BƯỚC 2: Họp chi bộ"])
+    assert not has_plan_shape(["-", "+ "])  # bare marks hold nothing

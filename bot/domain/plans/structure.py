@@ -85,6 +85,23 @@ def shape(line: str) -> Shape:
     return Shape(marker[-1:], None, at, content)
 
 
+MIN_PLAN_ENTRIES = 2  # numbered headings or list items a text needs to be laid out as a plan
+
+
+def has_plan_shape(lines: Sequence[str]) -> bool:
+    """Whether a text is laid out as a plan: at least `MIN_PLAN_ENTRIES` numbered headings ("I.", "1.2.",
+    "a)") or list items ("- …", "+ …"). A photo of something else (a poster, a letter, a page of a book)
+    has none, whatever dates its text names; a line in capitals alone does not count."""
+    entries = 0
+    for line in lines:
+        s = shape(line)
+        if s.text and (s.marker or (s.is_heading and s.text_at > len(line) - len(line.lstrip()))):
+            entries += 1
+            if entries >= MIN_PLAN_ENTRIES:
+                return True
+    return False
+
+
 def is_time_only(line: str, expressions: Sequence[TimeExpression]) -> bool:
     """Whether the line says nothing but its time (and a lead such as `Thời gian thực hiện:`)."""
     if not expressions:
