@@ -75,8 +75,8 @@ def setup() -> Router:
                              state: FSMContext) -> None:
         await review_documents.set_locality(uow, actor, None, clock())
         await state.clear()
+        await send_papers(query.message, state, uow, actor, clock(), settings)  # a refusal answers the tap
         await query.answer()
-        await send_papers(query.message, state, uow, actor, clock(), settings)
 
     @router.message(PapersInput.locality, TYPED)
     async def got_locality(message: Message, uow, actor: Actor, clock, settings: Settings,

@@ -47,7 +47,8 @@ class ChiboProcess:
     async def stop(self, how: signal.Signals = signal.SIGTERM, *, within: float = 15.0) -> bool:
         """Sends `how` and waits `within` seconds for the process to end; one still running then is killed.
         True when it ended by itself (or was not running)."""
-        if self.process is None:
+        if self.process is None or self.process.returncode is not None:
+            self.process = None
             return True
         self.process.send_signal(how)
         try:

@@ -731,7 +731,10 @@ TABLE: tuple[Row, ...] = (
           (ReviewAction.RESULTS, read("Kết quả đánh giá, phân loại"), read("Kết quả đánh giá, phân loại"), "ended"),
           # The meeting ended with nothing voted: the papers are withheld and the answer lists what is missing
           # (review_documents: a paper never states an empty result) — the allowed answer to an allowed role.
-          (ReviewAction.DOCUMENTS, read(PAPERS_MISSING), read(PAPERS_MISSING), "ended"))),
+          (ReviewAction.DOCUMENTS, read(PAPERS_MISSING), read(PAPERS_MISSING), "ended"),
+          (ReviewAction.LOCALITY, read("Địa danh trên giấy tờ", "rv:locality_blank"), read("Địa danh trên giấy tờ"),
+           "ended"),
+          (ReviewAction.LOCALITY_BLANK, write(PAPERS_MISSING), write(PAPERS_MISSING), "ended"))),
     *(row(f"rv:{act.value}", packed(lambda i, act=act, n=n: ReviewCb(act=act, n=n(i))), *secretaries(mine, foreign))
       for act, n, mine, foreign in (
           (ReviewAction.TICK, lambda i: i.step_task, write(f"Kiểm điểm năm 2026 — {HOME_BRANCH}"), FOREIGN_TASK),
