@@ -33,6 +33,19 @@ async def start_review(tg) -> None:
     await tg.click_button(SECRETARY, "146")
 
 
+async def meeting_with_ha_capped(tg) -> None:
+    """The branch, its review, Hà absent from 3 meetings (the rules cap her at HTTNV), the meeting started."""
+    await create_branch(tg)
+    await paste(tg, ROSTER)
+    await start_review(tg)
+    await tg.send(SECRETARY, "/buoc")
+    await tg.click_button(SECRETARY, "Đảng viên (tự kiểm điểm")
+    await tg.click_button(SECRETARY, "Lê Thị Hà")
+    await tg.click_button(SECRETARY, "Vắng sinh hoạt trong năm")
+    await tg.send(SECRETARY, "3")
+    await start_meeting(tg, review=False)
+
+
 async def start_meeting(tg, *, review: bool = True) -> None:
     """/kiemdiem, the date, and the meeting opened (the early start confirmed)."""
     if review:
@@ -111,15 +124,7 @@ async def test_commands_and_questions_typed_while_a_count_is_expected_are_not_ea
 
 
 async def test_a_refused_level_offers_the_levels_again(tg, engine):
-    await create_branch(tg)
-    await paste(tg, ROSTER)
-    await start_review(tg)
-    await tg.send(SECRETARY, "/buoc")
-    await tg.click_button(SECRETARY, "Đảng viên (tự kiểm điểm")
-    await tg.click_button(SECRETARY, "Lê Thị Hà")
-    await tg.click_button(SECRETARY, "Vắng sinh hoạt trong năm")
-    await tg.send(SECRETARY, "3")
-    await start_meeting(tg, review=False)
+    await meeting_with_ha_capped(tg)
     await until_item(tg, "Bỏ phiếu đánh giá, phân loại đảng viên")
     await tg.click_button(SECRETARY, "Ghi kết quả biểu quyết")
     # The rules cap Hà at HTTNV (3 absences): HTXSNV is not even offered.
@@ -263,15 +268,7 @@ async def test_ending_the_meeting_asks_first_says_what_is_missing_and_can_be_und
 
 
 async def test_the_secret_ballot_covers_those_picked_offers_allowed_levels_and_never_silently_replaces(tg, engine):
-    await create_branch(tg)
-    await paste(tg, ROSTER)
-    await start_review(tg)
-    await tg.send(SECRETARY, "/buoc")
-    await tg.click_button(SECRETARY, "Đảng viên (tự kiểm điểm")
-    await tg.click_button(SECRETARY, "Lê Thị Hà")
-    await tg.click_button(SECRETARY, "Vắng sinh hoạt trong năm")
-    await tg.send(SECRETARY, "3")  # the rules cap Hà at HTTNV
-    await start_meeting(tg, review=False)
+    await meeting_with_ha_capped(tg)
     await until_item(tg, "Bỏ phiếu đánh giá, phân loại đảng viên")
     await tg.click_button(SECRETARY, "Ghi kết quả biểu quyết")
     await vote_member(tg, "Phạm Văn Đức", "Hoàn thành (HTNV)", "6 2 0")
