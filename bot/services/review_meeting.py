@@ -19,7 +19,7 @@ from bot.domain.review.classification import (
 from bot.domain.review.exemptions import EXEMPT, SUSPENDED
 from bot.domain.review.levels import MemberLevel
 from bot.domain.review.meeting import Attendee, ScheduledItem, meeting_order, precedence, schedule
-from bot.domain.review.record import Record, StoredReview, derive
+from bot.domain.review.record import BRANCH, COMMITTEE_REPORT, Record, StoredReview, derive, member_subject
 from bot.domain.roster import Role, Status
 from bot.domain.text import squeeze
 from bot.services.actor import Actor
@@ -34,12 +34,7 @@ from storage.decision_repositories import DecisionRepo
 from storage.review_models import Review, ReviewAssessment, ReviewVote
 from storage.uow import UnitOfWork
 
-COMMITTEE_REPORT, BRANCH = "committee_report", "branch"
 MAX_REASON_CHARS = 200
-
-
-def member_subject(membership_id: int) -> str:
-    return f"member:{membership_id}"
 
 
 @dataclass(frozen=True)
