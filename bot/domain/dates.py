@@ -1,7 +1,11 @@
-"""Dates as Vietnamese users type and read them: dd/mm/yyyy."""
+"""Dates as Vietnamese users type and read them: dd/mm/yyyy; the clock every entry point is given."""
 
 import re
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
+
+# What the dispatcher and the scheduler are given to tell the time (an aware UTC datetime); tests pass a fake.
+Clock = Callable[[], datetime]
 
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
