@@ -1,8 +1,10 @@
 """The annual review of a branch: starting it, its meeting date, and where it stands (the walkthrough)."""
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, tzinfo
 
+from bot.domain.dates import parse_date
 from bot.domain.review.procedure import dated_tasks, load_procedure
 from bot.domain.review.rules import default_rule_set, load_rule_set, rule_sets
 from bot.domain.review.timeline import Warning, meeting_warnings
@@ -81,6 +83,26 @@ async def sync_roster(uow: UnitOfWork, review: Review) -> list[ReviewMember]:
     # Callers sync before they change anything, so nothing half-done is committed with them.
     await uow.commit()
     return await repo.members(review.id)
+
+
+_MEETING = re.compile(r"^\s*(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})(?:\s+(\d{1,2})[:hg](\d{2})?)?\s*(?:,\s*(.+))?$")
+DEFAULT_MEETING_TIME = time(8, 0)  # a meeting day given without an hour
+
+
+def meeting_time(day: date, tz: tzinfo, at: time = DEFAULT_MEETING_TIME) -> datetime:
+    """The meeting's local time on that day, as an aware datetime."""
+    return datetime.combine(day, at, tzinfo=tz)
+
+
+def parse_meeting(text: str, tz: tzinfo) -> tuple[datetime, str | None]:
+    """'20/12/2026 08:00, Hội trường' (the hour and the place may be left out) → the time and the place;
+    ValueError for anything else."""
+    match = _MEETING.match(text)
+    if not match:
+        raise ValueError(text)
+    day, hour, minute, place = match.groups()
+    at = time(int(hour), int(minute or 0)) if hour else DEFAULT_MEETING_TIME
+    return meeting_time(parse_date(day), tz, at), place
 
 
 @dataclass(frozen=True)

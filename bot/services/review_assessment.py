@@ -105,6 +105,25 @@ class SheetView:
     def checked(self) -> bool:
         return self.checked_at is not None
 
+    @property
+    def correctable(self) -> bool:
+        """A filled sheet, before the meeting: the committee checks and corrects it."""
+        return self.editable and self.sheet is not None
+
+    @property
+    def takes_facts(self) -> bool:
+        """A member's filled sheet, before the meeting: discipline and suy thoái are recorded on it."""
+        return self.correctable and not self.is_branch
+
+    @property
+    def fillable(self) -> bool:
+        """Filled by the secretary: the branch's, and a member's who has no phone; before the meeting."""
+        return self.editable and not self.linked
+
+    def correction(self, field: str, text: str) -> int:
+        """A typed correction of one figure, checked against the sheet's other figures; ServiceError if wrong."""
+        return parse_figure(field, text, {f: getattr(self.sheet, f) for f in FIGURES if f != field})
+
 
 def sheet_of(row: ReviewAssessment) -> Sheet:
     return Sheet(common=row.common, results=row.results, tasks_total=row.tasks_total, tasks_done=row.tasks_done,

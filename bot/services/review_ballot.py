@@ -33,6 +33,7 @@ from bot.services.review_meeting import (
     standing,
     voters,
 )
+from bot.services.review_progress import progress
 from bot.services.rule_options import rules_for
 from storage.review_models import Ballot, BallotKey, BallotTally, BallotVoter, Review
 from storage.uow import UnitOfWork
@@ -275,3 +276,11 @@ async def close_ballots(uow: UnitOfWork, actor: Actor, now: datetime) -> Closed:
                                           change.reasons)
     kept = tuple(c for c in changes.values() if c.before is not None and c.before != c.after)
     return Closed(results, len(voted), len(voters(members)), kept)
+
+
+async def announced_to(uow: UnitOfWork, actor: Actor) -> tuple[str, list[int]]:
+    """Where the closed ballot's results are announced: the branch's name, and the chat of every member the bot
+    reaches but the secretary's own (she has them already)."""
+    p = await progress(uow, actor, manage=True)
+    return p.branch_name, [m.telegram_user_id for m in p.members
+                           if m.telegram_user_id is not None and m.telegram_user_id != actor.telegram_user_id]

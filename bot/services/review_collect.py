@@ -100,6 +100,15 @@ async def member_states(uow: UnitOfWork, review: Review) -> list[MemberState]:
     return [member_state(review, m, checked.get(f"member:{m.membership_id}")) for m in await sync_roster(uow, review)]
 
 
+async def member_of(uow: UnitOfWork, actor: Actor, membership_id: int) -> MemberState:
+    """One member of the secretary's own review; another branch's id is refused."""
+    members = await member_states(uow, await open_review(uow, actor))
+    found = next((m for m in members if m.membership_id == membership_id), None)
+    if found is None:
+        raise AccessDenied("foreign_member", membership_id=membership_id)
+    return found
+
+
 async def _entry(uow: UnitOfWork, review: Review, membership_id: int) -> ReviewMember:
     await sync_roster(uow, review)
     entry = await reviews(uow).member(review.id, membership_id)
@@ -247,9 +256,24 @@ async def set_facts(uow: UnitOfWork, actor: Actor, membership_id: int, now: date
     return entry
 
 
+async def toggle_discipline(uow: UnitOfWork, actor: Actor, membership_id: int, now: datetime) -> MemberState:
+    """The member card's switch: a member marked disciplined this year is unmarked, and the other way round."""
+    m = await member_of(uow, actor, membership_id)
+    await set_facts(uow, actor, m.membership_id, now, disciplined=not m.disciplined)
+    return await member_of(uow, actor, m.membership_id)
+
+
 async def feedback_list(uow: UnitOfWork, actor: Actor) -> list[ReviewFeedback]:
     review = await open_review(uow, actor)
     return await reviews(uow).feedback(review.id)
+
+
+async def feedback_item(uow: UnitOfWork, actor: Actor, feedback_id: int) -> ReviewFeedback:
+    """One named feedback of the secretary's own review, to answer; another's id is refused."""
+    found = next((f for f in await feedback_list(uow, actor) if f.id == feedback_id), None)
+    if found is None:
+        raise AccessDenied("foreign_feedback", feedback_id=feedback_id)
+    return found
 
 
 @dataclass(frozen=True)

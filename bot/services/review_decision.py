@@ -55,6 +55,12 @@ class Proposal:
     def membership_id(self) -> int:
         return membership_of(self.standing.subject)
 
+    def needs_reason(self, level: str) -> bool:
+        """Deciding another level than the proposed one takes a reason; a level not open to it is refused."""
+        if level not in self.choices:
+            raise ServiceError("bad_subject")
+        return level != self.standing.proposed
+
 
 @dataclass(frozen=True)
 class Board:
@@ -103,6 +109,14 @@ async def board(uow: UnitOfWork, actor: Actor, branch_id: int) -> Board:
     return await _board(uow, await _review(uow, actor, branch_id))
 
 
+async def awaiting_board(uow: UnitOfWork, actor: Actor, branch_id: int) -> Board:
+    """The board, to confirm every proposal still awaiting at once; refused when none awaits."""
+    b = await board(uow, actor, branch_id)
+    if not b.awaiting:
+        raise ServiceError("nothing_awaits")
+    return b
+
+
 @dataclass(frozen=True)
 class Decision:
     branch_name: str
@@ -116,12 +130,11 @@ async def decide(uow: UnitOfWork, actor: Actor, branch_id: int, membership_id: i
     """The superior's level for one proposal: the proposed one (confirmed) or another, with a reason."""
     review = await _review(uow, actor, branch_id)
     found = (await _board(uow, review)).get(membership_id)
-    if level not in found.choices:
-        raise ServiceError("bad_subject")
+    needs_reason = found.needs_reason(level)
     reason = squeeze(reason) if reason and squeeze(reason) else None
     if reason is not None and len(reason) > MAX_REASON_CHARS:
         raise ServiceError("decision_reason_too_long", limit=MAX_REASON_CHARS, length=len(reason))
-    if level != found.standing.proposed and reason is None:
+    if needs_reason and reason is None:
         raise ServiceError("decision_reason_needed")
     decision = await _store(uow, actor, review, found.standing, level, reason, now)
     told = await _tell(uow, review, [decision], now, settings)

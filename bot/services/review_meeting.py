@@ -35,6 +35,7 @@ from storage.review_models import Review, ReviewAssessment, ReviewVote
 from storage.uow import UnitOfWork
 
 MAX_REASON_CHARS = 200
+MAX_SCORE = 100  # the branch's self-score under the 2014 plan
 
 
 @dataclass(frozen=True)
@@ -323,7 +324,7 @@ async def record_collective(uow: UnitOfWork, actor: Actor, subject: str, counts:
         proposed = None
         outcome = "adopted" if adopted else None
         if subject == BRANCH:
-            if score is None or not 0 <= score <= 100:
+            if score is None or not 0 <= score <= MAX_SCORE:
                 raise ServiceError("bad_score")
             result = classify_branch(score, (), True, rules)
             proposed = str(result.level)
