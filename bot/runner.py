@@ -94,7 +94,8 @@ async def first_sandbox_update_id(sessionmaker: async_sessionmaker[AsyncSession]
         return await uow.runtime.last_handled(extract_bot_id(SANDBOX_TOKEN)) + 1
 
 
-async def run(settings: Settings) -> None:
+async def run(settings: Settings, *, plan_gate: reminders.Gate | None = None) -> None:
+    """`plan_gate` holds back the background planning pass (see scheduling.runtime.Planning)."""
     started = time.perf_counter()
     sandbox = None
     token = settings.bot_token.get_secret_value() if settings.bot_token else None
@@ -122,7 +123,9 @@ async def run(settings: Settings) -> None:
         dp = create_dispatcher(settings, sessionmaker, bot_username=me.username or "chibo")
         for each in bots:
             await set_menu(each)
-        scheduler = await reminders.start(settings, sessionmaker, bots[0], utc_now)
+        # Returns at once: delivery starts now and every branch is planned in the background, so polling
+        # below answers updates from the first second, however many branches there are.
+        scheduler = await reminders.start(settings, sessionmaker, bots[0], utc_now, plan_gate=plan_gate)
         # The ~260,000 objects of aiogram's models and the libraries never die; moving them out of the
         # collector's sight keeps full collections from pausing answers (bench_supervisor: p95 -60%).
         gc.freeze()

@@ -23,7 +23,8 @@ async def replan_requested() -> None:
 
 async def plan_all() -> None:
     runtime = current()
-    await reminders.plan_all(runtime.uows, runtime.clock(), runtime.settings)
+    if await runtime.planning.run() is None:  # failed (logged) or stopped
+        return
     await weekly.plan_weekly(runtime.uows, runtime.clock(), runtime.settings)
 
 

@@ -200,8 +200,11 @@ def _refresh(row: Reminder, p: Planned, text: str, subject: str) -> bool:
     return True
 
 
-async def plan_all(uows: UowFactory, now: datetime, settings: Settings) -> int:
-    """The hourly pass: rolls the horizon forward for every branch that may have something to plan."""
+async def plan_all(uows: UowFactory, now: datetime, settings: Settings, *,
+                   between: Callable[[], Awaitable[None]] | None = None) -> int:
+    """The hourly pass: rolls the horizon forward for every branch that may have something to plan.
+    `between` is awaited before each branch, with no transaction open: the caller's turn to let other work
+    run, or to end the pass by raising."""
     today = now.date()
     async with uows() as uow:
         branch_ids = await uow.reminders.branches_to_plan(
@@ -209,6 +212,8 @@ async def plan_all(uows: UowFactory, now: datetime, settings: Settings) -> int:
             with_any_task=(today + timedelta(days=2)).day <= 3,  # the last days of a month and the 1st: digests
         )
     for branch_id in branch_ids:
+        if between is not None:
+            await between()
         async with uows() as uow:
             await plan_branch(uow, branch_id, now, settings)
     return len(branch_ids)
