@@ -12,12 +12,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
+from bot.domain.dates import Clock
 from bot.services import review_decision
 from bot.services.actor import Actor
-from bot.services.errors import ServiceError
 from bot.services.review_decision import Board, Proposal
 from bot.texts import plain, render
 from handlers import keyboards
+from storage.uow import UnitOfWork
 
 
 class DecisionAction(StrEnum):
@@ -80,85 +81,93 @@ def pick_keyboard(b: Board, p: Proposal) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+async def show_board(target: Message, uow: UnitOfWork, actor: Actor, branch_id: int) -> None:
+    b = await review_decision.board(uow, actor, branch_id)
+    await target.answer(_text("board", b=b), reply_markup=board_keyboard(b))
+
+
+async def open_board(query: CallbackQuery, callback_data: DecisionCb, uow: UnitOfWork, actor: Actor,
+                     state: FSMContext) -> None:
+    await state.clear()
+    await show_board(query.message, uow, actor, callback_data.b)
+    await query.answer()
+
+
+async def pick(query: CallbackQuery, callback_data: DecisionCb, uow: UnitOfWork, actor: Actor,
+               state: FSMContext) -> None:
+    await state.clear()  # a reason asked for another proposal is not this one's
+    b = await review_decision.board(uow, actor, callback_data.b)
+    p = b.get(callback_data.m)
+    await query.message.answer(_text("pick", p=p), reply_markup=pick_keyboard(b, p))
+    await query.answer()
+
+
+async def set_level(query: CallbackQuery, callback_data: DecisionCb, uow: UnitOfWork, actor: Actor, clock: Clock,
+                    settings: Settings, state: FSMContext) -> None:
+    await state.clear()
+    b = await review_decision.board(uow, actor, callback_data.b)
+    p = b.get(callback_data.m)
+    if p.needs_reason(callback_data.lv):
+        await state.set_state(DecisionInput.reason)
+        await state.update_data(b=b.branch_id, m=p.membership_id, lv=callback_data.lv)
+        await query.message.answer(_text("ask_reason", p=p, value=callback_data.lv))
+    else:
+        decided = await review_decision.decide(uow, actor, b.branch_id, p.membership_id, callback_data.lv, None,
+                                               clock(), settings)
+        await query.message.answer(_text("decided", d=decided))
+        await show_board(query.message, uow, actor, b.branch_id)
+    await query.answer()
+
+
+async def ask_note(query: CallbackQuery, callback_data: DecisionCb, uow: UnitOfWork, actor: Actor,
+                   state: FSMContext) -> None:
+    await state.clear()
+    b = await review_decision.board(uow, actor, callback_data.b)
+    p = b.get(callback_data.m)
+    await state.set_state(DecisionInput.reason)
+    await state.update_data(b=b.branch_id, m=p.membership_id, lv=p.standing.proposed)
+    await query.message.answer(_text("ask_note", p=p))
+    await query.answer()
+
+
+async def got_reason(message: Message, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings,
+                     state: FSMContext) -> None:
+    """The reason for a changed level, or a confirmation's; a refusal (too long, say) keeps the dialog so she can
+    type again."""
+    data = await state.get_data()
+    decided = await review_decision.decide(uow, actor, data["b"], data["m"], data["lv"], message.text, clock(),
+                                           settings)
+    await state.clear()
+    await message.answer(_text("decided", d=decided))
+    await show_board(message, uow, actor, data["b"])
+
+
+async def ask_all(query: CallbackQuery, callback_data: DecisionCb, uow: UnitOfWork, actor: Actor) -> None:
+    b = await review_decision.awaiting_board(uow, actor, callback_data.b)
+    kb = keyboards.Keyboard()
+    kb.button(text=_label("btn_all_ok"), callback_data=DecisionCb(act=DecisionAction.ALL_OK, b=b.branch_id))
+    kb.button(text=_label("btn_keep"), callback_data=DecisionCb(act=DecisionAction.OPEN, b=b.branch_id))
+    kb.adjust(2)
+    await query.message.answer(_text("ask_confirm_rest", b=b), reply_markup=kb.as_markup())
+    await query.answer()
+
+
+async def confirm_all(query: CallbackQuery, callback_data: DecisionCb, uow: UnitOfWork, actor: Actor, clock: Clock,
+                      settings: Settings) -> None:
+    confirmed = await review_decision.confirm_rest(uow, actor, callback_data.b, clock(), settings)
+    await query.message.answer(_text("confirmed_rest", items=confirmed))
+    await show_board(query.message, uow, actor, callback_data.b)
+    await query.answer()
+
+
 def setup() -> Router:
     router = Router(name="review_decision")
-
-    async def show_board(target: Message, uow, actor: Actor, branch_id: int) -> None:
-        b = await review_decision.board(uow, actor, branch_id)
-        await target.answer(_text("board", b=b), reply_markup=board_keyboard(b))
-
-    @router.callback_query(DecisionCb.filter(F.act == DecisionAction.OPEN))
-    async def open_board(query: CallbackQuery, callback_data: DecisionCb, uow, actor: Actor, state: FSMContext) -> None:
-        await state.clear()
-        await show_board(query.message, uow, actor, callback_data.b)
-        await query.answer()
-
-    @router.callback_query(DecisionCb.filter(F.act == DecisionAction.PICK))
-    async def pick(query: CallbackQuery, callback_data: DecisionCb, uow, actor: Actor, state: FSMContext) -> None:
-        await state.clear()  # a reason asked for another proposal is not this one's
-        b = await review_decision.board(uow, actor, callback_data.b)
-        p = b.get(callback_data.m)
-        await query.message.answer(_text("pick", p=p), reply_markup=pick_keyboard(b, p))
-        await query.answer()
-
-    @router.callback_query(DecisionCb.filter(F.act == DecisionAction.SET))
-    async def set_level(query: CallbackQuery, callback_data: DecisionCb, uow, actor: Actor, clock,
-                        settings: Settings, state: FSMContext) -> None:
-        await state.clear()
-        b = await review_decision.board(uow, actor, callback_data.b)
-        p = b.get(callback_data.m)
-        if callback_data.lv not in p.choices:
-            raise ServiceError("bad_subject")
-        if callback_data.lv == p.standing.proposed:
-            decided = await review_decision.decide(uow, actor, b.branch_id, p.membership_id, callback_data.lv, None,
-                                                   clock(), settings)
-            await query.message.answer(_text("decided", d=decided))
-            await show_board(query.message, uow, actor, b.branch_id)
-        else:
-            await state.set_state(DecisionInput.reason)
-            await state.update_data(b=b.branch_id, m=p.membership_id, lv=callback_data.lv)
-            await query.message.answer(_text("ask_reason", p=p, value=callback_data.lv))
-        await query.answer()
-
-    @router.callback_query(DecisionCb.filter(F.act == DecisionAction.NOTE))
-    async def ask_note(query: CallbackQuery, callback_data: DecisionCb, uow, actor: Actor, state: FSMContext) -> None:
-        await state.clear()
-        b = await review_decision.board(uow, actor, callback_data.b)
-        p = b.get(callback_data.m)
-        await state.set_state(DecisionInput.reason)
-        await state.update_data(b=b.branch_id, m=p.membership_id, lv=p.standing.proposed)
-        await query.message.answer(_text("ask_note", p=p))
-        await query.answer()
-
-    @router.message(DecisionInput.reason, F.text, ~F.text.startswith("/"))
-    async def got_reason(message: Message, uow, actor: Actor, clock, settings: Settings, state: FSMContext) -> None:
-        """The reason for a changed level, or a confirmation's; a refusal (too long, say) keeps the dialog so she
-        can type again."""
-        data = await state.get_data()
-        decided = await review_decision.decide(uow, actor, data["b"], data["m"], data["lv"], message.text, clock(),
-                                               settings)
-        await state.clear()
-        await message.answer(_text("decided", d=decided))
-        await show_board(message, uow, actor, data["b"])
-
-    @router.callback_query(DecisionCb.filter(F.act == DecisionAction.ALL))
-    async def ask_all(query: CallbackQuery, callback_data: DecisionCb, uow, actor: Actor) -> None:
-        b = await review_decision.board(uow, actor, callback_data.b)
-        if not b.awaiting:
-            raise ServiceError("nothing_awaits")
-        kb = keyboards.Keyboard()
-        kb.button(text=_label("btn_all_ok"), callback_data=DecisionCb(act=DecisionAction.ALL_OK, b=b.branch_id))
-        kb.button(text=_label("btn_keep"), callback_data=DecisionCb(act=DecisionAction.OPEN, b=b.branch_id))
-        kb.adjust(2)
-        await query.message.answer(_text("ask_confirm_rest", b=b), reply_markup=kb.as_markup())
-        await query.answer()
-
-    @router.callback_query(DecisionCb.filter(F.act == DecisionAction.ALL_OK))
-    async def confirm_all(query: CallbackQuery, callback_data: DecisionCb, uow, actor: Actor, clock,
-                          settings: Settings) -> None:
-        confirmed = await review_decision.confirm_rest(uow, actor, callback_data.b, clock(), settings)
-        await query.message.answer(_text("confirmed_rest", items=confirmed))
-        await show_board(query.message, uow, actor, callback_data.b)
-        await query.answer()
-
+    on_button = router.callback_query.register
+    on_button(open_board, DecisionCb.filter(F.act == DecisionAction.OPEN))
+    on_button(pick, DecisionCb.filter(F.act == DecisionAction.PICK))
+    on_button(set_level, DecisionCb.filter(F.act == DecisionAction.SET))
+    on_button(ask_note, DecisionCb.filter(F.act == DecisionAction.NOTE))
+    router.message.register(got_reason, DecisionInput.reason, F.text, ~F.text.startswith("/"))
+    on_button(ask_all, DecisionCb.filter(F.act == DecisionAction.ALL))
+    on_button(confirm_all, DecisionCb.filter(F.act == DecisionAction.ALL_OK))
     return router

@@ -2,7 +2,6 @@
 handlers/review_papers.py)."""
 
 import json
-import re
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
@@ -10,22 +9,22 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
+from bot.domain.dates import Clock
 from bot.domain.review.levels import MemberLevel
-from bot.domain.review.meeting import ItemKind
-from bot.services import review_assessment, review_meeting, review_progress
+from bot.services import review_live, review_meeting
 from bot.services.actor import Actor
-from bot.services.errors import AccessDenied, ServiceError
-from bot.services.review_meeting import BRANCH, COMMITTEE_REPORT, Counts, LiveMeeting
+from bot.services.errors import ServiceError
+from bot.services.review_live import Ask
+from bot.services.review_meeting import BRANCH, LiveMeeting
 from bot.texts import label, plain, render
 from handlers import keyboards
 from handlers.callbacks import AssessAction, AssessCb, BallotAction, BallotAdmin, LevelCb, ReviewAction, ReviewCb
 from handlers.common import refuse_stale
+from storage.uow import UnitOfWork
 
 # What a dialog step takes as typed input: any text but a command, which runs (and leaves the dialog, see
 # handlers/review.py `leave_dialog`).
 TYPED = F.text & ~F.text.startswith("/")
-_COUNTS = re.compile(r"^\s*(\d{1,3})[\s,;/-]+(\d{1,3})[\s,;/-]+(\d{1,3})\s*$")
-VOTE_ITEMS = {ItemKind.COMMITTEE_REPORT_VOTE, ItemKind.BRANCH_BALLOT, ItemKind.MEMBER_BALLOT}
 
 
 class VoteInput(StatesGroup):
@@ -33,39 +32,31 @@ class VoteInput(StatesGroup):
     counts = State()
 
 
-def parse_counts(text: str) -> Counts:
-    match = _COUNTS.match(text)
-    if not match:
-        raise ValueError(text)
-    return Counts(*(int(n) for n in match.groups()))
-
-
 def live_keyboard(m: LiveMeeting) -> InlineKeyboardMarkup:
     """The vote buttons of the item, then back / next, then the results; ending sits alone on the last row of the
     last item, under another callback than "next", and asks first."""
+    c = review_live.controls(m)
     kb = keyboards.Keyboard()
-    kind = m.items[m.current].item.kind
     sizes = []
-    if kind in VOTE_ITEMS:
+    if c.vote:
         kb.button(text=label("review_vote"), callback_data=ReviewCb(act=ReviewAction.VOTE))
         sizes.append(1)
-    if kind == ItemKind.MEMBER_BALLOT:
+    if c.secret_ballot:
         kb.button(text=label("secret_ballot"), callback_data=BallotAdmin(act=BallotAction.SECRET))
         sizes.append(1)
-        if m.pending_quota:
-            kb.button(text=label("close_votes", pending=m.pending_quota),
-                      callback_data=ReviewCb(act=ReviewAction.CLOSE_VOTES))
-            sizes.append(1)
-    last = m.current + 1 == len(m.items)
-    moves = [(label("review_prev"), ReviewAction.BACK)] if m.current > 0 else []
-    moves += [] if last else [(label("review_next"), ReviewAction.NEXT)]
+    if c.close_votes:
+        kb.button(text=label("close_votes", pending=c.close_votes),
+                  callback_data=ReviewCb(act=ReviewAction.CLOSE_VOTES))
+        sizes.append(1)
+    moves = [(label("review_prev"), ReviewAction.BACK)] if c.back else []
+    moves += [(label("review_next"), ReviewAction.NEXT)] if c.next else []
     for text, act in moves:
         kb.button(text=text, callback_data=ReviewCb(act=act))
     sizes.append(len(moves))
     kb.button(text=label("review_results"), callback_data=ReviewCb(act=ReviewAction.RESULTS))
     kb.button(text=label("meeting_secretary", name=m.secretary), callback_data=ReviewCb(act=ReviewAction.SECRETARY))
     sizes.append(2)
-    if last:
+    if c.end:
         kb.button(text=label("review_end"), callback_data=ReviewCb(act=ReviewAction.END))
         sizes.append(1)
     kb.adjust(*[n for n in sizes if n])
@@ -77,242 +68,244 @@ def changes_text(changes) -> str:
     return render("review", "changes", changes=changes) if changes else ""
 
 
+def confirm_keyboard(yes: str, act: ReviewAction, no: str) -> InlineKeyboardMarkup:
+    kb = keyboards.Keyboard()
+    kb.button(text=label(yes), callback_data=ReviewCb(act=act))
+    kb.button(text=label(no), callback_data=ReviewCb(act=ReviewAction.DISMISS))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def levels_keyboard(membership_id: int, levels: list[MemberLevel], *, sheet: bool = False) -> InlineKeyboardMarkup:
+    """The levels to vote on; with a sheet (QĐ 366), its proposal, and recording it without a vote."""
+    kb = keyboards.Keyboard()
+    for level in levels:
+        kb.button(text=label("level", value=level.value),
+                  callback_data=LevelCb(membership_id=membership_id, level=level.value))
+    if sheet:
+        kb.button(text=label("sheet_propose"), callback_data=AssessCb(act=AssessAction.PROPOSE, n=membership_id))
+    kb.adjust(2 if not sheet else 1)
+    return kb.as_markup()
+
+
+async def show_live(target: Message, m: LiveMeeting, settings: Settings, *, edit: bool) -> None:
+    await keyboards.show(target, render("review", "live", m=m, tz=settings.tz), live_keyboard(m), edit=edit)
+
+
+async def after_end(target: Message, changes=()) -> None:
+    kb = keyboards.Keyboard()
+    kb.button(text=label("review_documents"), callback_data=ReviewCb(act=ReviewAction.DOCUMENTS))
+    kb.button(text=label("review_progress"), callback_data=ReviewCb(act=ReviewAction.PROGRESS))
+    kb.button(text=label("review_reopen"), callback_data=ReviewCb(act=ReviewAction.REOPEN))
+    kb.adjust(1)
+    await target.answer(render("review", "meeting_ended", changes=changes_text(changes)), reply_markup=kb.as_markup())
+
+
+# --- the live order ----------------------------------------------------------------------------------------------
+async def start(query: CallbackQuery, callback_data: ReviewCb, uow: UnitOfWork, actor: Actor, clock: Clock,
+                settings: Settings) -> None:
+    check = await review_meeting.start_check(uow, actor, clock())
+    if check is not None and check.risky and callback_data.act == ReviewAction.START_MEETING:
+        await query.message.answer(render("review", "start_warning", c=check, tz=settings.tz),
+                                   reply_markup=confirm_keyboard("start_anyway", ReviewAction.START_CONFIRMED,
+                                                                 "not_yet"))
+        await query.answer()
+        return
+    m = await review_meeting.start_meeting(uow, actor, clock())
+    if check is not None and callback_data.act == ReviewAction.START_CONFIRMED:
+        await query.message.edit_reply_markup(reply_markup=None)
+    if m.ended:
+        await after_end(query.message)
+    else:
+        await show_live(query.message, m, settings, edit=False)
+    await query.answer()
+
+
+async def dismiss(query: CallbackQuery, actor: Actor) -> None:
+    actor.secretary_branch()  # the questions it answers are the secretary's
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.answer(render("review", "dismissed"))
+
+
+async def move(query: CallbackQuery, callback_data: ReviewCb, uow: UnitOfWork, actor: Actor, clock: Clock,
+               settings: Settings) -> None:
+    m = await review_meeting.step(uow, actor, 1 if callback_data.act == ReviewAction.NEXT else -1, clock())
+    await show_live(query.message, m, settings, edit=True)
+    await query.answer()
+
+
+# --- the meeting's secretary, its end and its reopening ----------------------------------------------------------
+async def secretary(query: CallbackQuery, callback_data: ReviewCb, uow: UnitOfWork, actor: Actor, clock: Clock,
+                    settings: Settings) -> None:
+    if callback_data.n:
+        m = await review_meeting.set_secretary(uow, actor, callback_data.n, clock())
+        await query.message.edit_text(render("review", "secretary_set", name=m.secretary))
+        await show_live(query.message, m, settings, edit=False)
+    else:
+        kb = keyboards.Keyboard()
+        for a in await review_meeting.attendees(uow, actor):
+            kb.button(text=a.full_name, callback_data=ReviewCb(act=ReviewAction.SECRETARY, n=a.membership_id))
+        kb.adjust(2)
+        await query.message.answer(render("review", "ask_secretary"), reply_markup=kb.as_markup())
+    await query.answer()
+
+
+async def ask_end(query: CallbackQuery, uow: UnitOfWork, actor: Actor) -> None:
+    missing = await review_meeting.still_missing(uow, actor)
+    await query.message.answer(render("review", "confirm_end", s=missing),
+                               reply_markup=confirm_keyboard("review_end_confirmed", ReviewAction.END_CONFIRMED,
+                                                             "review_end_not_yet"))
+    await query.answer()
+
+
+async def end(query: CallbackQuery, uow: UnitOfWork, actor: Actor, clock: Clock) -> None:
+    ended = await review_meeting.end_meeting(uow, actor, clock())
+    await query.message.edit_reply_markup(reply_markup=None)
+    await after_end(query.message, ended.changes)
+    await query.answer()
+
+
+async def reopen(query: CallbackQuery, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings) -> None:
+    m = await review_meeting.reopen_meeting(uow, actor, clock())
+    await query.message.answer(render("review", "meeting_reopened"))
+    await show_live(query.message, m, settings, edit=False)
+    await query.answer()
+
+
+async def close_votes(query: CallbackQuery, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings) -> None:
+    changes = await review_meeting.close_votes(uow, actor, clock())
+    await query.message.answer(render("review", "votes_closed", changes=changes_text(changes)))
+    await show_live(query.message, await review_meeting.live(uow, actor, manage=True), settings, edit=False)
+    await query.answer()
+
+
+# --- votes -------------------------------------------------------------------------------------------------------
+async def ask_counts(target: Message, state: FSMContext, uow: UnitOfWork, actor: Actor, title: str, **data) -> None:
+    """Every vote starts from a clean dialog: nothing of an earlier (or refused) vote is carried over."""
+    voters = await review_live.present_voters(uow, actor)
+    await state.set_state(VoteInput.counts)
+    await state.set_data({**data, "title": title})
+    text = render("review", "ask_counts", title=title, voters=voters, name=data.get("name"), level=data.get("level"))
+    if offer := data.get("offer"):  # the branch's sheet proposes its level; a vote is only its opinion
+        kb = keyboards.Keyboard()
+        kb.button(text=label("sheet_propose"), callback_data=AssessCb(act=AssessAction.PROPOSE, n=0))
+        await target.answer(f"{render('assessment', 'branch_offer', line=offer)}\n{text}", reply_markup=kb.as_markup())
+        return
+    await target.answer(text)
+
+
+async def choose_member(target: Message, uow: UnitOfWork, actor: Actor) -> None:
+    kb = keyboards.Keyboard()
+    for m, done in await review_live.member_choices(uow, actor):
+        kb.button(text=label("voted_member", name=m.full_name, done=done),
+                  callback_data=LevelCb(membership_id=m.membership_id, level=""))
+    kb.adjust(2)
+    await target.answer(render("review", "choose_member"), reply_markup=kb.as_markup())
+
+
+async def vote(query: CallbackQuery, uow: UnitOfWork, actor: Actor, state: FSMContext) -> None:
+    await state.clear()
+    step = await review_live.vote_step(uow, actor)
+    if step.ask == Ask.COUNTS:
+        await ask_counts(query.message, state, uow, actor, plain("review", "item_title", i=step.item, names=step.names),
+                         subject=step.subject, offer=step.offer)
+    elif step.ask == Ask.SCORE:
+        await state.set_state(VoteInput.score)
+        await query.message.answer(render("review", "ask_score"))
+    else:
+        await choose_member(query.message, uow, actor)
+    await query.answer()
+
+
+async def got_score(message: Message, uow: UnitOfWork, actor: Actor, state: FSMContext) -> None:
+    try:
+        score = review_live.parse_score(message.text)
+    except ValueError:
+        await message.answer(render("errors", "error", code="bad_score", params={}))
+        return
+    m = await review_meeting.live(uow, actor, manage=True)
+    title = plain("review", "item_title", i=m.items[m.current].item, names=m.names)
+    await ask_counts(message, state, uow, actor, title, subject=BRANCH, score=score)
+
+
+async def choose_level(query: CallbackQuery, callback_data: LevelCb, uow: UnitOfWork, actor: Actor,
+                       state: FSMContext) -> None:
+    await state.clear()
+    choice = await review_live.level_choice(uow, actor, callback_data.membership_id)
+    text = render("review", "choose_level", name=choice.name)
+    if choice.offer:  # the sheet's proposal is the level; a vote on it is the branch's opinion
+        text = f"{text}\n{render('assessment', 'offer', o=choice.offer)}"
+    await query.message.answer(text, reply_markup=levels_keyboard(callback_data.membership_id, choice.levels,
+                                                                  sheet=choice.offer is not None))
+    await query.answer()
+
+
+async def level_chosen(query: CallbackQuery, callback_data: LevelCb, uow: UnitOfWork, actor: Actor,
+                       state: FSMContext) -> None:
+    if callback_data.level not in set(MemberLevel):
+        await refuse_stale(query, "no such level")
+        return
+    name = await review_live.member_name(uow, actor, callback_data.membership_id)
+    await ask_counts(query.message, state, uow, actor, name,
+                     subject=review_meeting.member_subject(callback_data.membership_id),
+                     membership_id=callback_data.membership_id, level=callback_data.level, name=name)
+    await query.answer()
+
+
+async def got_counts(message: Message, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings,
+                     state: FSMContext) -> None:
+    data = await state.get_data()
+    try:
+        counts = review_live.parse_counts(message.text)
+    except ValueError:
+        await message.answer(render("review", "bad_counts", text=message.text[:50], title=data.get("title", "")))
+        return
+    if "membership_id" in data:
+        level = MemberLevel(data["level"])
+        try:
+            outcome = await review_meeting.record_member(uow, actor, data["membership_id"], level, counts, clock())
+        except ServiceError as refused:
+            if refused.code != "vote_refused":
+                raise
+            # The level is what the rules refuse: the dialog ends, and the levels open to the member are offered.
+            await state.clear()
+            _, levels = await review_meeting.open_levels(uow, actor, data["membership_id"])
+            await message.answer(render("errors", "error", code=refused.code, params=refused.params),
+                                 reply_markup=levels_keyboard(data["membership_id"], levels))
+            return
+        await state.clear()
+        await message.answer(render("review", "member_recorded", name=data["name"], level=level, counts=counts,
+                                    outcome=outcome, changes=changes_text(outcome.changes)))
+        await choose_member(message, uow, actor)
+        return
+    vote = await review_meeting.record_collective(uow, actor, data["subject"], counts, clock(), score=data.get("score"))
+    await state.clear()
+    await message.answer(render("review", "collective_recorded", vote=vote, reasons=json.loads(vote.reasons),
+                                title=data["title"], offer=data.get("offer")))
+    await show_live(message, await review_meeting.live(uow, actor, manage=True), settings, edit=False)
+
+
+async def results(query: CallbackQuery, uow: UnitOfWork, actor: Actor) -> None:
+    rows = await review_meeting.results(uow, actor)
+    await query.message.answer(render("review", "results", rows=rows))
+    await query.answer()
+
+
 def setup() -> Router:
     router = Router(name="review_meeting")
-
-    async def show_live(target: Message, m: LiveMeeting, settings: Settings, *, edit: bool) -> None:
-        text, markup = render("review", "live", m=m, tz=settings.tz), live_keyboard(m)
-        await keyboards.show(target, text, markup, edit=edit)
-
-    async def after_end(target: Message, changes=()) -> None:
-        kb = keyboards.Keyboard()
-        kb.button(text=label("review_documents"), callback_data=ReviewCb(act=ReviewAction.DOCUMENTS))
-        kb.button(text=label("review_progress"), callback_data=ReviewCb(act=ReviewAction.PROGRESS))
-        kb.button(text=label("review_reopen"), callback_data=ReviewCb(act=ReviewAction.REOPEN))
-        kb.adjust(1)
-        await target.answer(render("review", "meeting_ended", changes=changes_text(changes)),
-                            reply_markup=kb.as_markup())
-
-    def confirm_keyboard(yes: str, act: ReviewAction, no: str) -> InlineKeyboardMarkup:
-        kb = keyboards.Keyboard()
-        kb.button(text=label(yes), callback_data=ReviewCb(act=act))
-        kb.button(text=label(no), callback_data=ReviewCb(act=ReviewAction.DISMISS))
-        kb.adjust(1)
-        return kb.as_markup()
-
-    @router.callback_query(ReviewCb.filter(F.act.in_({ReviewAction.START_MEETING, ReviewAction.START_CONFIRMED})))
-    async def start(query: CallbackQuery, callback_data: ReviewCb, uow, actor: Actor, clock,
-                    settings: Settings) -> None:
-        check = await review_meeting.start_check(uow, actor, clock())
-        if check is not None and check.risky and callback_data.act == ReviewAction.START_MEETING:
-            await query.message.answer(render("review", "start_warning", c=check, tz=settings.tz),
-                                       reply_markup=confirm_keyboard("start_anyway", ReviewAction.START_CONFIRMED,
-                                                                     "not_yet"))
-            await query.answer()
-            return
-        m = await review_meeting.start_meeting(uow, actor, clock())
-        if check is not None and callback_data.act == ReviewAction.START_CONFIRMED:
-            await query.message.edit_reply_markup(reply_markup=None)
-        if m.ended:
-            await after_end(query.message)
-        else:
-            await show_live(query.message, m, settings, edit=False)
-        await query.answer()
-
-    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.DISMISS))
-    async def dismiss(query: CallbackQuery, actor: Actor) -> None:
-        actor.secretary_branch()  # the questions it answers are the secretary's
-        await query.message.edit_reply_markup(reply_markup=None)
-        await query.answer(render("review", "dismissed"))
-
-    @router.callback_query(ReviewCb.filter(F.act.in_({ReviewAction.NEXT, ReviewAction.BACK})))
-    async def move(query: CallbackQuery, callback_data: ReviewCb, uow, actor: Actor, clock,
-                   settings: Settings) -> None:
-        m = await review_meeting.step(uow, actor, 1 if callback_data.act == ReviewAction.NEXT else -1, clock())
-        await show_live(query.message, m, settings, edit=True)
-        await query.answer()
-
-    # --- the meeting's secretary, its end and its reopening ------------------------------------------------------
-    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.SECRETARY))
-    async def secretary(query: CallbackQuery, callback_data: ReviewCb, uow, actor: Actor, clock,
-                        settings: Settings) -> None:
-        if callback_data.n:
-            m = await review_meeting.set_secretary(uow, actor, callback_data.n, clock())
-            await query.message.edit_text(render("review", "secretary_set", name=m.secretary))
-            await show_live(query.message, m, settings, edit=False)
-        else:
-            kb = keyboards.Keyboard()
-            for a in await review_meeting.attendees(uow, actor):
-                kb.button(text=a.full_name, callback_data=ReviewCb(act=ReviewAction.SECRETARY, n=a.membership_id))
-            kb.adjust(2)
-            await query.message.answer(render("review", "ask_secretary"), reply_markup=kb.as_markup())
-        await query.answer()
-
-    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.END))
-    async def ask_end(query: CallbackQuery, uow, actor: Actor) -> None:
-        missing = await review_meeting.still_missing(uow, actor)
-        await query.message.answer(render("review", "confirm_end", s=missing),
-                                   reply_markup=confirm_keyboard("review_end_confirmed", ReviewAction.END_CONFIRMED,
-                                                                 "review_end_not_yet"))
-        await query.answer()
-
-    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.END_CONFIRMED))
-    async def end(query: CallbackQuery, uow, actor: Actor, clock) -> None:
-        ended = await review_meeting.end_meeting(uow, actor, clock())
-        await query.message.edit_reply_markup(reply_markup=None)
-        await after_end(query.message, ended.changes)
-        await query.answer()
-
-    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.REOPEN))
-    async def reopen(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings) -> None:
-        m = await review_meeting.reopen_meeting(uow, actor, clock())
-        await query.message.answer(render("review", "meeting_reopened"))
-        await show_live(query.message, m, settings, edit=False)
-        await query.answer()
-
-    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.CLOSE_VOTES))
-    async def close_votes(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings) -> None:
-        changes = await review_meeting.close_votes(uow, actor, clock())
-        await query.message.answer(render("review", "votes_closed", changes=changes_text(changes)))
-        await show_live(query.message, await review_meeting.live(uow, actor, manage=True), settings, edit=False)
-        await query.answer()
-
-    # --- votes ------------------------------------------------------------------------------------------
-    async def ask_counts(target: Message, state: FSMContext, uow, actor: Actor, title: str, **data) -> None:
-        """Every vote starts from a clean dialog: nothing of an earlier (or refused) vote is carried over."""
-        p = await review_progress.progress(uow, actor, manage=True)
-        voters = review_meeting.facts(list(p.members)).present_voters
-        await state.set_state(VoteInput.counts)
-        await state.set_data({**data, "title": title})
-        text = render("review", "ask_counts", title=title, voters=voters, name=data.get("name"),
-                      level=data.get("level"))
-        if offer := data.get("offer"):  # the branch's sheet proposes its level; a vote is only its opinion
-            kb = keyboards.Keyboard()
-            kb.button(text=label("sheet_propose"), callback_data=AssessCb(act=AssessAction.PROPOSE, n=0))
-            await target.answer(f"{render('assessment', 'branch_offer', line=offer)}\n{text}",
-                                reply_markup=kb.as_markup())
-            return
-        await target.answer(text)
-
-    def levels_keyboard(membership_id: int, levels: list[MemberLevel], *, sheet: bool = False) -> InlineKeyboardMarkup:
-        """The levels to vote on; with a sheet (QĐ 366), its proposal, and recording it without a vote."""
-        kb = keyboards.Keyboard()
-        for level in levels:
-            kb.button(text=label("level", value=level.value),
-                      callback_data=LevelCb(membership_id=membership_id, level=level.value))
-        if sheet:
-            kb.button(text=label("sheet_propose"), callback_data=AssessCb(act=AssessAction.PROPOSE, n=membership_id))
-        kb.adjust(2 if not sheet else 1)
-        return kb.as_markup()
-
-    async def choose_member(target: Message, uow, actor: Actor) -> None:
-        p = await review_progress.progress(uow, actor, manage=True)
-        voted = await review_meeting.voted_subjects(uow, actor)
-        kb = keyboards.Keyboard()
-        for m in review_meeting.reviewed_here(list(p.members)):
-            kb.button(text=label("voted_member", name=m.full_name,
-                                 done=review_meeting.member_subject(m.membership_id) in voted),
-                      callback_data=LevelCb(membership_id=m.membership_id, level=""))
-        kb.adjust(2)
-        await target.answer(render("review", "choose_member"), reply_markup=kb.as_markup())
-
-    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.VOTE))
-    async def vote(query: CallbackQuery, uow, actor: Actor, state: FSMContext) -> None:
-        await state.clear()
-        m = await review_meeting.live(uow, actor, manage=True)
-        item = m.items[m.current].item
-        if item.kind == ItemKind.COMMITTEE_REPORT_VOTE:
-            await ask_counts(query.message, state, uow, actor, plain("review", "item_title", i=item, names=m.names),
-                             subject=COMMITTEE_REPORT)
-        elif item.kind == ItemKind.BRANCH_BALLOT:
-            if offer := await review_meeting.branch_offer(uow, actor):
-                await ask_counts(query.message, state, uow, actor,
-                                 plain("review", "item_title", i=item, names=m.names), subject=BRANCH, offer=offer)
-            else:
-                await state.set_state(VoteInput.score)
-                await query.message.answer(render("review", "ask_score"))
-        else:
-            await choose_member(query.message, uow, actor)
-        await query.answer()
-
-    @router.message(VoteInput.score, TYPED)
-    async def got_score(message: Message, uow, actor: Actor, state: FSMContext) -> None:
-        text = message.text.strip()
-        if not text.isdigit() or int(text) > 100:
-            await message.answer(render("errors", "error", code="bad_score", params={}))
-            return
-        m = await review_meeting.live(uow, actor, manage=True)
-        item = m.items[m.current].item
-        await ask_counts(message, state, uow, actor, plain("review", "item_title", i=item, names=m.names),
-                         subject=BRANCH, score=int(text))
-
-    @router.callback_query(LevelCb.filter(F.level == ""))
-    async def choose_level(query: CallbackQuery, callback_data: LevelCb, uow, actor: Actor,
-                           state: FSMContext) -> None:
-        await state.clear()
-        name, levels = await review_meeting.open_levels(uow, actor, callback_data.membership_id)
-        offer = await review_assessment.ballot_offer(uow, actor, callback_data.membership_id)
-        text = render("review", "choose_level", name=name)
-        if offer:  # the sheet's proposal is the level; a vote on it is the branch's opinion
-            text, levels = f"{text}\n{render('assessment', 'offer', o=offer)}", [offer.level]
-        await query.message.answer(text, reply_markup=levels_keyboard(callback_data.membership_id, levels,
-                                                                      sheet=offer is not None))
-        await query.answer()
-
-    @router.callback_query(LevelCb.filter(F.level != ""))
-    async def level_chosen(query: CallbackQuery, callback_data: LevelCb, uow, actor: Actor,
-                           state: FSMContext) -> None:
-        if callback_data.level not in set(MemberLevel):
-            await refuse_stale(query, "no such level")
-            return
-        m = await review_meeting.live(uow, actor, manage=True)
-        name = m.names.get(callback_data.membership_id)
-        if name is None:
-            raise AccessDenied("foreign_member", membership_id=callback_data.membership_id)
-        await ask_counts(query.message, state, uow, actor, name,
-                         subject=review_meeting.member_subject(callback_data.membership_id),
-                         membership_id=callback_data.membership_id, level=callback_data.level, name=name)
-        await query.answer()
-
-    @router.message(VoteInput.counts, TYPED)
-    async def got_counts(message: Message, uow, actor: Actor, clock, settings: Settings,
-                         state: FSMContext) -> None:
-        data = await state.get_data()
-        try:
-            counts = parse_counts(message.text)
-        except ValueError:
-            await message.answer(render("review", "bad_counts", text=message.text[:50], title=data.get("title", "")))
-            return
-        if "membership_id" in data:
-            level = MemberLevel(data["level"])
-            try:
-                outcome = await review_meeting.record_member(uow, actor, data["membership_id"], level, counts,
-                                                             clock())
-            except ServiceError as refused:
-                if refused.code != "vote_refused":
-                    raise
-                # The level is what the rules refuse: the dialog ends, and the levels open to the member are offered.
-                await state.clear()
-                _, levels = await review_meeting.open_levels(uow, actor, data["membership_id"])
-                await message.answer(render("errors", "error", code=refused.code, params=refused.params),
-                                     reply_markup=levels_keyboard(data["membership_id"], levels))
-                return
-            await state.clear()
-            await message.answer(render("review", "member_recorded", name=data["name"], level=level, counts=counts,
-                                        outcome=outcome, changes=changes_text(outcome.changes)))
-            await choose_member(message, uow, actor)
-            return
-        vote = await review_meeting.record_collective(uow, actor, data["subject"], counts, clock(),
-                                                      score=data.get("score"))
-        await state.clear()
-        await message.answer(render("review", "collective_recorded", vote=vote, reasons=json.loads(vote.reasons),
-                                    title=data["title"], offer=data.get("offer")))
-        await show_live(message, await review_meeting.live(uow, actor, manage=True), settings, edit=False)
-
-    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.RESULTS))
-    async def results(query: CallbackQuery, uow, actor: Actor) -> None:
-        rows = await review_meeting.results(uow, actor)
-        await query.message.answer(render("review", "results", rows=rows))
-        await query.answer()
-
+    on_message, on_button = router.message.register, router.callback_query.register
+    on_button(start, ReviewCb.filter(F.act.in_({ReviewAction.START_MEETING, ReviewAction.START_CONFIRMED})))
+    on_button(dismiss, ReviewCb.filter(F.act == ReviewAction.DISMISS))
+    on_button(move, ReviewCb.filter(F.act.in_({ReviewAction.NEXT, ReviewAction.BACK})))
+    on_button(secretary, ReviewCb.filter(F.act == ReviewAction.SECRETARY))
+    on_button(ask_end, ReviewCb.filter(F.act == ReviewAction.END))
+    on_button(end, ReviewCb.filter(F.act == ReviewAction.END_CONFIRMED))
+    on_button(reopen, ReviewCb.filter(F.act == ReviewAction.REOPEN))
+    on_button(close_votes, ReviewCb.filter(F.act == ReviewAction.CLOSE_VOTES))
+    on_button(vote, ReviewCb.filter(F.act == ReviewAction.VOTE))
+    on_message(got_score, VoteInput.score, TYPED)
+    on_button(choose_level, LevelCb.filter(F.level == ""))
+    on_button(level_chosen, LevelCb.filter(F.level != ""))
+    on_message(got_counts, VoteInput.counts, TYPED)
+    on_button(results, ReviewCb.filter(F.act == ReviewAction.RESULTS))
     return router

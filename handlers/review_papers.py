@@ -8,12 +8,14 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
+from bot.domain.dates import Clock
 from bot.services import review_documents
 from bot.services.actor import Actor
 from bot.services.errors import ServiceError
 from bot.texts import label, render
 from handlers import keyboards
 from handlers.callbacks import ReviewAction, ReviewCb
+from storage.uow import UnitOfWork
 
 TYPED = F.text & ~F.text.startswith("/")  # a command runs (/huy leaves the question: asked again next time)
 
@@ -37,7 +39,7 @@ async def ask_locality(message: Message, state: FSMContext, *, stored: str | Non
                          reply_markup=locality_keyboard(change=False))
 
 
-async def send_papers(message: Message, state: FSMContext, uow, actor: Actor, now: datetime,
+async def send_papers(message: Message, state: FSMContext, uow: UnitOfWork, actor: Actor, now: datetime,
                       settings: Settings) -> None:
     """The papers; a branch never asked its locality is asked first (once: a blank chosen is kept too)."""
     try:
@@ -56,33 +58,36 @@ async def send_papers(message: Message, state: FSMContext, uow, actor: Actor, no
                          reply_markup=locality_keyboard(change=True))
 
 
+async def documents(query: CallbackQuery, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings,
+                    state: FSMContext) -> None:
+    await send_papers(query.message, state, uow, actor, clock(), settings)  # a refusal answers the tap
+    await query.answer()
+
+
+async def change_locality(query: CallbackQuery, uow: UnitOfWork, actor: Actor, state: FSMContext) -> None:
+    await ask_locality(query.message, state, stored=await review_documents.locality(uow, actor))
+    await query.answer()
+
+
+async def blank_locality(query: CallbackQuery, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings,
+                         state: FSMContext) -> None:
+    await review_documents.set_locality(uow, actor, None, clock())
+    await state.clear()
+    await send_papers(query.message, state, uow, actor, clock(), settings)  # a refusal answers the tap
+    await query.answer()
+
+
+async def got_locality(message: Message, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings,
+                       state: FSMContext) -> None:
+    await review_documents.set_locality(uow, actor, message.text, clock())  # bad text: said, still asked
+    await state.clear()
+    await send_papers(message, state, uow, actor, clock(), settings)
+
+
 def setup() -> Router:
     router = Router(name="review_papers")
-
-    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.DOCUMENTS))
-    async def documents(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings,
-                        state: FSMContext) -> None:
-        await send_papers(query.message, state, uow, actor, clock(), settings)  # a refusal answers the tap
-        await query.answer()
-
-    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.LOCALITY))
-    async def change_locality(query: CallbackQuery, uow, actor: Actor, state: FSMContext) -> None:
-        await ask_locality(query.message, state, stored=await review_documents.locality(uow, actor))
-        await query.answer()
-
-    @router.callback_query(ReviewCb.filter(F.act == ReviewAction.LOCALITY_BLANK))
-    async def blank_locality(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings,
-                             state: FSMContext) -> None:
-        await review_documents.set_locality(uow, actor, None, clock())
-        await state.clear()
-        await send_papers(query.message, state, uow, actor, clock(), settings)  # a refusal answers the tap
-        await query.answer()
-
-    @router.message(PapersInput.locality, TYPED)
-    async def got_locality(message: Message, uow, actor: Actor, clock, settings: Settings,
-                           state: FSMContext) -> None:
-        await review_documents.set_locality(uow, actor, message.text, clock())  # bad text: said, still asked
-        await state.clear()
-        await send_papers(message, state, uow, actor, clock(), settings)
-
+    router.callback_query.register(documents, ReviewCb.filter(F.act == ReviewAction.DOCUMENTS))
+    router.callback_query.register(change_locality, ReviewCb.filter(F.act == ReviewAction.LOCALITY))
+    router.callback_query.register(blank_locality, ReviewCb.filter(F.act == ReviewAction.LOCALITY_BLANK))
+    router.message.register(got_locality, PapersInput.locality, TYPED)
     return router
