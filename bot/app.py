@@ -2,7 +2,6 @@
 
 import logging
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,17 +30,14 @@ from bot.channels.zalo_chats import ZaloChats
 from bot.channels.zalo_session import AIOGRAM_TOKEN as ZALO_AIOGRAM_TOKEN
 from bot.channels.zalo_session import ZaloSession
 from bot.config import Settings
+from bot.domain.dates import Clock
 from bot.texts import plain
-from handlers import setup_routers
+from handlers import commands, setup_routers
 from handlers.middlewares import UnitOfWorkMiddleware
 from storage.dialogs import DialogStorage
 
 log = logging.getLogger(__name__)
 
-# The command menu, in the order Telegram shows it; descriptions come from templates/messages/menu.j2.
-MENU = ("start", "buoc", "thangnay", "thangsau", "lich", "kiemdiem", "tukiemdiem", "tudanhgia", "nhapkehoach",
-        "themviec", "xuatlich", "nhacviec", "doanvien", "themdv", "nhapds", "moigiamsat", "tinhhinh", "donvi", "toi",
-        "huy", "help")
 SANDBOX_TOKEN = "100000001:sandbox-token-not-a-secret"
 
 
@@ -106,7 +102,7 @@ def create_dispatcher(
     sessionmaker: async_sessionmaker[AsyncSession],
     *,
     bot_username: str,
-    clock: Callable[[], datetime] = utc_now,
+    clock: Clock = utc_now,
 ) -> Dispatcher:
     storage, isolation = create_storage(settings, sessionmaker)
     # Isolation serialises one user's updates, so ten taps at once leave a consistent state.
@@ -120,7 +116,9 @@ def create_dispatcher(
 
 
 async def set_menu(bot: Bot) -> None:
-    await bot.set_my_commands([BotCommand(command=name, description=plain("menu", name)) for name in MENU])
+    """The command menu: handlers/commands.py's table, in its order, described by templates/messages/commands.j2."""
+    await bot.set_my_commands([BotCommand(command=name, description=plain("commands", name))
+                               for name in commands.MENU])
 
 
 def log_ready(started: float, what: str) -> None:

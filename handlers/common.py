@@ -11,15 +11,16 @@ import re
 from functools import cache
 
 from aiogram import F, Router
-from aiogram.filters import Command, ExceptionTypeFilter, StateFilter
+from aiogram.filters import ExceptionTypeFilter, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message, Update
 
-from bot.domain.roster import Role
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
 from bot.texts import render
+from handlers import commands
+from handlers.commands import Who
 
 log = logging.getLogger(__name__)
 
@@ -103,58 +104,62 @@ async def refuse_stale(query: CallbackQuery, why: str) -> None:
 
 
 def help_text(actor: Actor) -> str:
-    return render(
-        "common", "help",
-        is_secretary=actor.home is not None and actor.home.role == Role.SECRETARY,
-        is_member=bool(actor.roles),
-        is_supervisor=bool(actor.supervised),
-    )
+    return render("common", "help", sections=commands.help_sections(actor), stranger=not Who.KNOWN.runs(actor))
+
+
+def out_of_range(query: CallbackQuery) -> bool:
+    """Filter: button data no id could have (number_out_of_range)."""
+    return number_out_of_range(query.data)
+
+
+async def refuse_out_of_range(query: CallbackQuery) -> None:
+    await refuse_stale(query, "bad value: a number out of range")
+
+
+async def cancel(message: Message, state: FSMContext) -> None:
+    had_state = await state.get_state() is not None
+    await state.clear()
+    await message.answer(render("common", "cancelled", had_state=had_state))
+
+
+async def show_help(message: Message, actor: Actor) -> None:
+    await message.answer(help_text(actor))
+
+
+async def service_error(event: ErrorEvent) -> None:
+    error: ServiceError = event.exception  # type: ignore[assignment]
+    if isinstance(error, AccessDenied):
+        user, what = attempt(event.update)
+        log.warning("refused %s to user %s: %s %s", what, user, error.code, error.params)
+    text = render("errors", "error", code=error.code, params=error.params)
+    if query := event.update.callback_query:
+        await query.answer(text, show_alert=True)
+    elif event.update.message:
+        await event.update.message.answer(text)
+
+
+async def stale_button(query: CallbackQuery) -> None:
+    await refuse_stale(query, why_unhandled(query.data))
+
+
+async def unknown(message: Message, raw_state: str | None) -> None:
+    # Inside a dialog, the step wants something else (usually a button): say so, not "not understood".
+    await message.answer(render("common", "unknown_input", in_dialog=raw_state is not None))
 
 
 def setup_first() -> Router:
     """Included before every feature router, so /huy and /help win over any state."""
     router = Router(name="common")
-
-    @router.callback_query(lambda query: number_out_of_range(query.data))
-    async def out_of_range(query: CallbackQuery) -> None:
-        await refuse_stale(query, "bad value: a number out of range")
-
-    @router.message(Command("huy", "cancel"), StateFilter("*"))
-    async def cancel(message: Message, state: FSMContext) -> None:
-        had_state = await state.get_state() is not None
-        await state.clear()
-        await message.answer(render("common", "cancelled", had_state=had_state))
-
-    @router.message(Command("help"), StateFilter("*"))
-    async def show_help(message: Message, actor: Actor) -> None:
-        await message.answer(help_text(actor))
-
-    @router.error(ExceptionTypeFilter(ServiceError))
-    async def service_error(event: ErrorEvent) -> None:
-        error: ServiceError = event.exception  # type: ignore[assignment]
-        if isinstance(error, AccessDenied):
-            user, what = attempt(event.update)
-            log.warning("refused %s to user %s: %s %s", what, user, error.code, error.params)
-        text = render("errors", "error", code=error.code, params=error.params)
-        if query := event.update.callback_query:
-            await query.answer(text, show_alert=True)
-        elif event.update.message:
-            await event.update.message.answer(text)
-
+    router.callback_query.register(refuse_out_of_range, out_of_range)
+    router.message.register(cancel, commands.filter("huy"), StateFilter("*"))
+    router.message.register(show_help, commands.filter("help"), StateFilter("*"))
+    router.errors.register(service_error, ExceptionTypeFilter(ServiceError))
     return router
 
 
 def setup_last() -> Router:
     """Included after every feature router: whatever nobody handled gets a helpful answer."""
     router = Router(name="fallback")
-
-    @router.callback_query()
-    async def stale_button(query: CallbackQuery) -> None:
-        await refuse_stale(query, why_unhandled(query.data))
-
-    @router.message(F.text | F.document | F.photo)
-    async def unknown(message: Message, raw_state: str | None) -> None:
-        # Inside a dialog, the step wants something else (usually a button): say so, not "not understood".
-        await message.answer(render("common", "unknown_input", in_dialog=raw_state is not None))
-
+    router.callback_query.register(stale_button)
+    router.message.register(unknown, F.text | F.document | F.photo)
     return router

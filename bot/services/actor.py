@@ -37,15 +37,20 @@ class Actor:
         leading = [r for r in self.roles if r.role == Role.SECRETARY]
         return (leading or list(self.roles) or [None])[0]
 
+    @property
+    def is_secretary(self) -> bool:
+        """The actor runs a branch (its secretary): the one answer to "is this a secretary?"."""
+        home = self.home
+        return home is not None and home.role == Role.SECRETARY
+
     def role_in(self, branch_id: int) -> Role | None:
         return next((r.role for r in self.roles if r.branch_id == branch_id), None)
 
     def secretary_branch(self) -> BranchRole:
         """The branch this actor runs; AccessDenied for anyone who is not a secretary."""
-        home = self.home
-        if home is None or home.role != Role.SECRETARY:
+        if not self.is_secretary:
             raise AccessDenied("not_secretary")
-        return home
+        return self.home
 
     def can_read(self, branch_id: int) -> bool:
         return self.role_in(branch_id) in (Role.SECRETARY, Role.DEPUTY) or any(

@@ -45,7 +45,7 @@ from sqlalchemy import Table, select, text
 import storage.reminder_models
 import storage.review_models
 import storage.supervision_models
-from bot.app import MENU, SANDBOX_TOKEN, create_bot, create_dispatcher, set_menu
+from bot.app import SANDBOX_TOKEN, create_bot, create_dispatcher, set_menu
 from bot.config import Settings
 from bot.domain.plans.structure import split_lines
 from bot.domain.review.levels import MemberLevel
@@ -99,6 +99,7 @@ from handlers.callbacks import (
     RuleSetCb,
     TaskDone,
 )
+from handlers.commands import COMMANDS, Who
 from handlers.reminders import KindToggle, QuietChoice, ReminderGo, ReminderNav
 from handlers.review_decision import DecisionAction, DecisionCb
 from handlers.supervisor import SupervisorAction, SupervisorCb, UnitAction, UnitCb
@@ -1026,9 +1027,35 @@ def button_types() -> dict[str, type[CallbackData]]:
     return found
 
 
-async def test_every_command_and_every_button_has_a_row():
+COMMAND_NAMES = {f"/{name}" for c in COMMANDS for name in c.names}
+# The roles whose cells are not ⛔️ for a command the table (handlers/commands.py) gives to `who`.
+MAY_USE = {
+    Who.ANYONE: set(ROLES),
+    Who.KNOWN: set(ROLES) - {Role.STRANGER},
+    Who.MEMBER: {Role.MEMBER, Role.DEPUTY, Role.SECRETARY, Role.OTHER_SECRETARY},
+    Who.LEADERS: {Role.DEPUTY, Role.SECRETARY, Role.OTHER_SECRETARY},
+    Who.SECRETARY: {Role.SECRETARY, Role.OTHER_SECRETARY},
+    Who.SUPERVISOR: {Role.SUPERVISOR},
+    Who.UNIT_ADMIN: set(),
+}
+
+
+async def test_the_handlers_take_exactly_the_table_of_commands():
+    assert {f"/{c}" for c in commands_handled()} == COMMAND_NAMES
+
+
+async def test_the_matrix_gives_each_command_to_whom_the_table_says():
+    rows = {r.key: r for r in TABLE}
+    assert {k for k in rows if k.startswith("/")} == COMMAND_NAMES | {"/start <invitation>"}
+    for c in COMMANDS:
+        for name in c.names:
+            allowed = {role for role, e in rows[f"/{name}"].cells.items() if e.kind != "no"}
+            assert allowed == MAY_USE[c.who], name
+
+
+async def test_every_button_has_a_row():
+    """Every command has one too: test_the_matrix_gives_each_command_to_whom_the_table_says."""
     keys = {r.key for r in TABLE}
-    assert {f"/{c}" for c in (*MENU, *commands_handled())} <= keys
     for prefix, kind in button_types().items():
         actions = [f for name, f in kind.model_fields.items() if name in ("act", "to")]
         if actions:
