@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Row, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import Row, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -20,6 +20,11 @@ from storage.reminder_models import (
     ReminderPrefs,
     ReplanRequest,
 )
+from storage.supervision_models import UnitBranch
+
+
+async def _insert_returning_ids(session: AsyncSession, model: type[Branch | Person], rows: list[dict]) -> list[int]:
+    return list((await session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows)).all())
 
 
 class PersonRepo:
@@ -37,6 +42,10 @@ class PersonRepo:
 
     def add(self, person: Person) -> None:
         self.session.add(person)
+
+    async def insert_many(self, rows: list[dict]) -> list[int]:
+        """Many people in one statement (a trial's thousands); their ids in the rows' order."""
+        return await _insert_returning_ids(self.session, Person, rows)
 
     async def memberships(self, person_id: int) -> list[Membership]:
         rows = await self.session.scalars(
@@ -97,6 +106,18 @@ class BranchRepo:
 
     async def count(self) -> int:
         return await self.session.scalar(select(func.count(Branch.id))) or 0
+
+    async def count_named(self, pattern: str) -> int:
+        """How many branches have a name like `pattern` (SQL LIKE)."""
+        return await self.session.scalar(select(func.count(Branch.id)).where(Branch.name.like(pattern))) or 0
+
+    async def insert_many(self, rows: list[dict]) -> list[int]:
+        """Many branches in one statement (a trial's thousands); their ids in the rows' order."""
+        return await _insert_returning_ids(self.session, Branch, rows)
+
+    async def insert_rows(self, model: type[Membership | SupervisorLink | UnitBranch], rows: list[dict]) -> None:
+        """Many of a branch's memberships or links in one statement."""
+        await self.session.execute(insert(model), rows)
 
 
 class InvitationRepo:
@@ -230,6 +251,10 @@ class ReminderRepo:
             .values(status=CANCELLED, last_error=reason)
             .execution_options(synchronize_session=False)
         )
+
+    def request_replan(self, branch_id: int, now: datetime) -> None:
+        """Asks for the branch's reminders to be planned again, in the caller's transaction."""
+        self.session.add(ReplanRequest(branch_id=branch_id, requested_at=now))
 
     async def replan_requests(self, limit: int) -> list[Row]:
         return list(await self.session.execute(

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.review_models import (
     Ballot,
+    BallotKey,
     BallotTally,
     BallotVoter,
     Review,
@@ -51,6 +52,9 @@ class ReviewRepo:
         )
         return list(rows)
 
+    async def feedback_item(self, feedback_id: int) -> ReviewFeedback | None:
+        return await self.session.get(ReviewFeedback, feedback_id)
+
     async def votes(self, review_id: int) -> dict[str, ReviewVote]:
         rows = await self.session.scalars(select(ReviewVote).where(ReviewVote.review_id == review_id))
         return {v.subject: v for v in rows}
@@ -62,6 +66,10 @@ class ReviewRepo:
     async def ballot(self, ballot_id: int, *, for_update: bool = False) -> Ballot | None:
         query = select(Ballot).where(Ballot.id == ballot_id)
         return await self.session.scalar(query.with_for_update() if for_update else query)
+
+    async def ballot_key(self) -> BallotKey | None:
+        """The one key that seals the ballots (row 1), or None before the first ballot."""
+        return await self.session.get(BallotKey, 1)
 
     async def ballots(self, review_id: int) -> list[Ballot]:
         rows = await self.session.scalars(select(Ballot).where(Ballot.review_id == review_id).order_by(Ballot.id))

@@ -16,12 +16,20 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
+from storage.channel_repositories import ZaloChatRepo
+from storage.decision_repositories import DecisionRepo
 from storage.models import AuditEntry
+from storage.privacy_repositories import PrivacyRepo
 from storage.repositories import BranchRepo, CalendarRepo, InvitationRepo, PersonRepo, ReminderRepo
+from storage.review_repositories import ReviewRepo
 from storage.runtime_repositories import RuntimeRepo
+from storage.supervision_repositories import SupervisionRepo
 
 
 class UnitOfWork:
+    """The only way into storage: every repository is an attribute, all on the one session (none of the code
+    outside storage/ touches the session itself; tests/unit/test_storage_access.py checks it)."""
+
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]):
         self._sessionmaker = sessionmaker
 
@@ -33,6 +41,11 @@ class UnitOfWork:
         self.calendar = CalendarRepo(self.session)
         self.reminders = ReminderRepo(self.session)
         self.runtime = RuntimeRepo(self.session)
+        self.reviews = ReviewRepo(self.session)
+        self.decisions = DecisionRepo(self.session)
+        self.supervision = SupervisionRepo(self.session)
+        self.privacy = PrivacyRepo(self.session)
+        self.zalo_chats = ZaloChatRepo(self.session)
         self.dialogs: dict[str, tuple[str | None, dict[str, Any]]] = {}
         self._handling: tuple[int, int, datetime] | None = None  # (bot id, update id, when)
         self._held: AsyncSessionTransaction | None = None  # the savepoint after the last held commit

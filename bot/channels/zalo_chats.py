@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.ids import zalo_key, zalo_row
 from bot.channels.render import Choice
 from storage.channel_models import ZaloChat
-from storage.channel_repositories import ZaloChatRepo
 from storage.uow import UnitOfWork, current_uow
 
 
@@ -36,18 +35,16 @@ class ZaloChats:
     async def key_for(self, zalo_user_id: str, zalo_chat_id: str, display_name: str, now: datetime) -> int:
         """The chat number of a Zalo user, numbered on first contact."""
         for _ in range(2):  # a second process may number the same user at the same moment
-            async with self.sessionmaker() as session:
-                repo = ZaloChatRepo(session)
-                chat = await repo.by_user(zalo_user_id)
+            async with UnitOfWork(self.sessionmaker) as uow:
+                chat = await uow.zalo_chats.by_user(zalo_user_id)
                 if chat is None:
                     chat = ZaloChat(zalo_user_id=zalo_user_id, zalo_chat_id=zalo_chat_id,
                                     display_name=display_name[:120] or zalo_user_id, created_at=now)
-                    repo.add(chat)
+                    uow.zalo_chats.add(chat)
                     try:
-                        await session.commit()
+                        await uow.commit()
                     except IntegrityError:
-                        await session.rollback()
-                        continue
+                        continue  # the unit of work rolls back on leaving
                 key = zalo_key(chat.id)
                 self._targets[key] = chat.zalo_chat_id
                 return key
@@ -56,11 +53,12 @@ class ZaloChats:
     async def target(self, key: int) -> str | None:
         """The Zalo chat id to send to, or None for a chat number nobody has."""
         if key not in self._targets:
-            async with self.sessionmaker() as session:
-                chat = await ZaloChatRepo(session).get(zalo_row(key))
-            if chat is None or not chat.zalo_chat_id:  # no such chat, or its person erased their data
+            async with UnitOfWork(self.sessionmaker) as uow:
+                chat = await uow.zalo_chats.get(zalo_row(key))
+                target = chat.zalo_chat_id if chat is not None else None
+            if not target:  # no such chat, or its person erased their data
                 return None
-            self._targets[key] = chat.zalo_chat_id
+            self._targets[key] = target
         return self._targets[key]
 
     async def shown(self, key: int) -> Shown | None:

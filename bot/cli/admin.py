@@ -126,7 +126,7 @@ def link_supervisor(telegram_id: int, branch_ids: tuple[int, ...], unit: str | N
         ids = list(branch_ids)
         if unit is not None:
             found = await supervision_admin.find_unit(uow, unit)
-            ids += [b.id for b in await supervision_admin.repo(uow).unit_branches(found.id) if b.id not in ids]
+            ids += [b.id for b in await uow.supervision.unit_branches(found.id) if b.id not in ids]
         person = await supervision_admin.person_by_telegram(uow, telegram_id, name, now)
         return person.full_name, await supervision_admin.link_supervisor(uow, person, ids, now)
 
@@ -145,7 +145,7 @@ def list_units(as_json: bool) -> None:
 
     async def action(uow, now, settings):
         units = await supervision_admin.listing(uow)
-        options = {u.id: await rule_options.unit_options(uow, u) for u in await supervision_admin.repo(uow).units()}
+        options = {u.id: await rule_options.unit_options(uow, u) for u in await uow.supervision.units()}
         return units, options
 
     units, options = _run(action)

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from bot.domain.roster import Role
 from bot.services.errors import AccessDenied
 from bot.services.identity import person_at
-from storage.supervision_repositories import SupervisionRepo
 from storage.uow import UnitOfWork
 
 
@@ -77,7 +76,7 @@ async def load_actor(uow: UnitOfWork, telegram_user_id: int) -> Actor:
 async def superior_scope(uow: UnitOfWork, person_id: int) -> set[int]:
     """The branches a person stands over: those they supervise (đảng ủy viên phụ trách) and every branch of a
     superior unit they administer. They read these branches (/tinhhinh) and decide their review levels."""
-    supervision = SupervisionRepo(uow.session)
+    supervision = uow.supervision
     units = await supervision.admin_units(person_id)
     return await supervision.supervised_ids(person_id) | await supervision.unit_branch_ids(u.id for u in units)
 

@@ -73,7 +73,7 @@ async def add_branch(uow: UnitOfWork, spec: BranchSpec, unit: SuperiorUnit | Non
             status=Status.FULL, admitted_on=_admitted(now.date()), created_at=now))
     await uow.flush()
     if unit is not None:
-        supervision_admin.repo(uow).add(UnitBranch(branch_id=branch.id, unit_id=unit.id, created_at=now))
+        uow.supervision.add(UnitBranch(branch_id=branch.id, unit_id=unit.id, created_at=now))
     await uow.commit()
     return branch.id
 
@@ -241,7 +241,7 @@ async def load(uow: UnitOfWork, home_branch_id: int, supervisor_user_id: int, un
     supervised by the demo supervisor."""
     unit, _ = await supervision_admin.add_unit(uow, unit_name, now)
     await supervision_admin.add_admin(uow, unit, *DEMO_UNIT_ADMIN, now)
-    supervision_admin.repo(uow).add(UnitBranch(branch_id=home_branch_id, unit_id=unit.id, created_at=now))
+    uow.supervision.add(UnitBranch(branch_id=home_branch_id, unit_id=unit.id, created_at=now))
     await uow.commit()
     ids = [home_branch_id]
     for spec in DEMO_BRANCHES:

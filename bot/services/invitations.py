@@ -13,7 +13,6 @@ from bot.services.errors import AccessDenied, ServiceError
 from bot.services.identity import identity, is_linked, link, linked_at, person_at
 from bot.services.roster import own_membership
 from storage.models import Invitation, Membership, Person, SupervisorLink
-from storage.reminder_models import request_replan
 from storage.uow import UnitOfWork
 
 
@@ -148,7 +147,7 @@ async def accept(
         link(membership.person, telegram_user_id)
         person, full_name = membership.person, membership.person.full_name
         for branch_id in {m.branch_id for m in await uow.people.memberships(person.id)}:
-            request_replan(uow.session, branch_id, now)  # their reminders now go to this chat
+            uow.reminders.request_replan(branch_id, now)  # their reminders now go to this chat
     elif invitation.kind == InvitationKind.SECRETARY:
         person = await _opener(uow, person, telegram_user_id, display_name, now)
         await _become_secretary(uow, branch.id, person, now)

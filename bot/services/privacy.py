@@ -28,12 +28,9 @@ from bot.domain.roster import Role
 from bot.domain.text import fold
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, NotFound, ServiceError
-from bot.services.review import reviews
 from bot.services.roster import own_membership
 from bot.texts import plain
 from storage.models import Membership, Person
-from storage.privacy_repositories import PrivacyRepo
-from storage.reminder_models import request_replan
 from storage.uow import UnitOfWork
 
 EXPORT_FORMAT = "chibo-person-export/1"
@@ -49,10 +46,6 @@ class Operator:
 
 OPERATOR = Operator()
 Who = Actor | Operator
-
-
-def repo(uow: UnitOfWork) -> PrivacyRepo:
-    return PrivacyRepo(uow.session)
 
 
 def placeholder_name(person_id: int) -> str:
@@ -93,7 +86,7 @@ async def _target(uow: UnitOfWork, who: Who, *, person_id: int | None, membershi
         if person.id == who.person_id:
             return Target(person, memberships, "self")
         elsewhere = (any(m.branch_id != membership.branch_id for m in memberships)
-                     or await repo(uow).supervised(person.id) or await repo(uow).administered(person.id))
+                     or await uow.privacy.supervised(person.id) or await uow.privacy.administered(person.id))
         if elsewhere:
             raise AccessDenied("privacy_person_elsewhere", membership_id=membership_id)
         return Target(person, memberships, "secretary")
@@ -142,7 +135,7 @@ async def export_data(uow: UnitOfWork, who: Who, now: datetime, *, person_id: in
 
 
 async def _collect(uow: UnitOfWork, target: Target, now: datetime) -> dict[str, Any]:
-    r = repo(uow)
+    r = uow.privacy
     person, ids = target.person, target.membership_ids
     entries = await r.review_entries(ids)
     votes = {v.subject: v for v in await r.votes({rv.id for _, rv in entries}, [MEMBER_SUBJECT.format(i)
@@ -235,7 +228,7 @@ async def _sheets(uow: UnitOfWork, entries) -> list:
     """The person's assessment sheets (QĐ 366), one per review they are in and filled a sheet for."""
     found = []
     for entry, review in entries:
-        row = await reviews(uow).assessment(review.id, MEMBER_SUBJECT.format(entry.membership_id))
+        row = await uow.reviews.assessment(review.id, MEMBER_SUBJECT.format(entry.membership_id))
         if row is not None:
             found.append((row, review))
     return found
@@ -266,7 +259,7 @@ def _feedback(f, review) -> dict[str, Any]:
 async def _feedback_written(uow: UnitOfWork, target: Target, names: set[str]) -> list:
     """Named feedback from individuals whose name is one of the person's, in their branches' reviews."""
     folded = {fold(n) for n in names}
-    return [(f, rv) for f, rv in await repo(uow).person_feedback(target.branch_ids) if fold(f.source) in folded]
+    return [(f, rv) for f, rv in await uow.privacy.person_feedback(target.branch_ids) if fold(f.source) in folded]
 
 
 NAME_KEYS = ("full_name",)
@@ -292,7 +285,7 @@ async def _names(uow: UnitOfWork, target: Target) -> set[str]:
     entries (added as, renamed from)."""
     names = {target.person.full_name}
     ids = set(target.membership_ids)
-    for entry in await repo(uow).audit_of_members(target.branch_ids):
+    for entry in await uow.privacy.audit_of_members(target.branch_ids):
         details = _details(entry.details)
         if isinstance(details, dict) and details.get("membership_id") in ids:
             names |= _names_in(details)
@@ -336,7 +329,7 @@ def _actor_id(who: Who) -> int | None:
 async def _check_erasable(uow: UnitOfWork, target: Target) -> None:
     """A branch is never left without its secretary."""
     for m in target.memberships:
-        if m.role == Role.SECRETARY and await repo(uow).holders(m.branch_id, Role.SECRETARY) <= 1:
+        if m.role == Role.SECRETARY and await uow.privacy.holders(m.branch_id, Role.SECRETARY) <= 1:
             raise ServiceError("privacy_only_secretary", branch=m.branch.name)
 
 
@@ -372,7 +365,7 @@ async def erase(uow: UnitOfWork, who: Who, now: datetime, *, person_id: int | No
     """Erases the person's personal data, keeping what the branch's records count (module docstring)."""
     target = await _target(uow, who, person_id=person_id, membership_id=membership_id)
     await _check_erasable(uow, target)
-    r = repo(uow)
+    r = uow.privacy
     person, ids = target.person, target.membership_ids
     names, placeholder, blank = await _names(uow, target), placeholder_name(person.id), erased_text()
     done = Erased(person.id, placeholder, target.by, memberships_kept=len(ids))
@@ -425,7 +418,7 @@ async def erase(uow: UnitOfWork, who: Who, now: datetime, *, person_id: int | No
 
     person.full_name, person.telegram_user_id, person.zalo_chat_id, person.channel = placeholder, None, None, None
     for branch_id in target.branch_ids:
-        request_replan(uow.session, branch_id, now)  # pending reminders to others re-render with the placeholder
+        uow.reminders.request_replan(branch_id, now)  # pending reminders to others re-render with the placeholder
     summary = {k: v for k, v in vars(done).items() if k not in ("placeholder",)}
     for branch_id in target.branch_ids or [None]:
         uow.audit(now, _actor_id(who), branch_id, "person.erase", **summary)

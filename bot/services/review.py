@@ -14,16 +14,11 @@ from bot.services.errors import AccessDenied, ServiceError
 from bot.texts import plain
 from storage.models import Task
 from storage.review_models import Review, ReviewMember, ReviewTask
-from storage.review_repositories import ReviewRepo
 from storage.uow import UnitOfWork
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 # Procedure tasks about the assessment sheet: only a rule set that reads scores asks for them.
 SCORE_TASKS = frozenset({"assessment_sheets", "assessment_checked"})
-
-
-def reviews(uow: UnitOfWork) -> ReviewRepo:
-    return ReviewRepo(uow.session)
 
 
 async def open_review(uow: UnitOfWork, actor: Actor, *, manage: bool = True) -> Review:
@@ -34,7 +29,7 @@ async def open_review(uow: UnitOfWork, actor: Actor, *, manage: bool = True) -> 
         branch_id = actor.home.branch_id
     else:
         raise AccessDenied("not_secretary")
-    review = await reviews(uow).latest(branch_id)
+    review = await uow.reviews.latest(branch_id)
     if review is None:
         raise ServiceError("no_review")
     return review
@@ -53,7 +48,7 @@ async def start_review(uow: UnitOfWork, actor: Actor, year: int, now: datetime) 
     home = actor.secretary_branch()
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ServiceError("bad_year", year=year)
-    repo = reviews(uow)
+    repo = uow.reviews
     review = await repo.for_year(home.branch_id, year)
     created = review is None
     if created:
@@ -71,7 +66,7 @@ async def start_review(uow: UnitOfWork, actor: Actor, year: int, now: datetime) 
 
 async def sync_roster(uow: UnitOfWork, review: Review) -> list[ReviewMember]:
     """Members added to the roster after the review started join it; removed ones left by cascade."""
-    repo = reviews(uow)
+    repo = uow.reviews
     entries = await repo.members(review.id)
     known = {e.membership_id for e in entries}
     missing = [m for m in await uow.branches.roster(review.branch_id) if m.id not in known]
@@ -125,7 +120,7 @@ async def set_meeting(uow: UnitOfWork, actor: Actor, *, at: datetime, place: str
     review.meeting_at, review.meeting_on = at, at.date()
     review.meeting_place = squeeze(place)[:200] if place else review.meeting_place
     home = actor.secretary_branch()
-    existing = {rt.procedure_key: rt.task for rt in await reviews(uow).tasks(review.id)}
+    existing = {rt.procedure_key: rt.task for rt in await uow.reviews.tasks(review.id)}
     scored = load_rule_set(review.rule_set).uses_scores
     dated_list = [d for d in dated_tasks(load_procedure(), {"meeting": review.meeting_on})
                   if scored or d.key not in SCORE_TASKS]
@@ -135,7 +130,7 @@ async def set_meeting(uow: UnitOfWork, actor: Actor, *, at: datetime, place: str
             task = Task(branch_id=home.branch_id, text=dated.title, owner=plain("labels", "who", value=dated.who),
                         is_branch_task=True, time_text="", created_at=now)
             uow.calendar.add(task)
-            reviews(uow).add(ReviewTask(review_id=review.id, task=task, procedure_key=dated.key))
+            uow.reviews.add(ReviewTask(review_id=review.id, task=task, procedure_key=dated.key))
         task.start, task.due = dated.start, dated.due
     uow.audit(now, actor.person_id, review.branch_id, "review.meeting", review_id=review.id, at=at.isoformat())
     # Imported here: the ticks read the progress, which is built on this module.
@@ -191,7 +186,7 @@ async def planned_meeting_day(uow: UnitOfWork, actor: Actor) -> date | None:
     """The first day of the meeting window an imported plan gives the branch for this review, if any
     ("Bí thư chi bộ tổ chức họp chi bộ tiến hành kiểm điểm…, từ ngày 20/11 đến 28/11")."""
     review = await open_review(uow, actor)
-    linked = {rt.task_id for rt in await reviews(uow).tasks(review.id)}
+    linked = {rt.task_id for rt in await uow.reviews.tasks(review.id)}
     for task in await uow.calendar.tasks(review.branch_id):
         day = task.start or task.due
         if (task.id not in linked and task.is_branch_task and day and day.year == review.year

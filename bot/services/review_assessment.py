@@ -22,7 +22,7 @@ from bot.domain.review.rules import DISCIPLINES, RuleSet, load_rule_set
 from bot.domain.text import squeeze
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
-from bot.services.review import open_review, reviews, sync_roster
+from bot.services.review import open_review, sync_roster
 from bot.services.review_collect import member_state, records_changed
 from bot.services.review_reasons import explain
 from bot.services.rule_options import rules_for
@@ -150,7 +150,7 @@ def proposal_of(row: ReviewAssessment, rules: RuleSet, absences: int = 0) -> Pro
 
 async def _absences(uow: UnitOfWork, review: Review, subject: str) -> int:
     membership_id = membership_of(subject)
-    entry = await reviews(uow).member(review.id, membership_id) if membership_id is not None else None
+    entry = await uow.reviews.member(review.id, membership_id) if membership_id is not None else None
     return entry.meetings_missed if entry else 0
 
 
@@ -163,12 +163,12 @@ async def _store_proposal(uow: UnitOfWork, review: Review, row: ReviewAssessment
 
 async def refresh_proposals(uow: UnitOfWork, review: Review) -> None:
     """Every stored proposal again, after the rule set changed; the caller commits."""
-    for row in (await reviews(uow).assessments(review.id)).values():
+    for row in (await uow.reviews.assessments(review.id)).values():
         await _store_proposal(uow, review, row)
 
 
 async def _view(uow: UnitOfWork, review: Review, subject: str, name: str, linked: bool) -> SheetView:
-    row = await reviews(uow).assessment(review.id, subject)
+    row = await uow.reviews.assessment(review.id, subject)
     rules = await rules_for(uow, review)
     absences = await _absences(uow, review, subject)
     proposal = proposal_of(row, rules, absences) if row else None
@@ -188,7 +188,7 @@ async def _view(uow: UnitOfWork, review: Review, subject: str, name: str, linked
 
 async def _member(uow: UnitOfWork, review: Review, membership_id: int) -> ReviewMember:
     await sync_roster(uow, review)
-    entry = await reviews(uow).member(review.id, membership_id)
+    entry = await uow.reviews.member(review.id, membership_id)
     if entry is None:
         raise AccessDenied("foreign_member", membership_id=membership_id)
     state = member_state(review, entry)
@@ -218,7 +218,7 @@ async def own_review(uow: UnitOfWork, actor: Actor) -> Review:
     """The review a member fills their own sheet for: before the meeting, and only if they review this year."""
     if actor.home is None:
         raise AccessDenied("no_branch")
-    review = await reviews(uow).latest(actor.home.branch_id)
+    review = await uow.reviews.latest(actor.home.branch_id)
     if review is None:
         raise ServiceError("no_review")
     if review.meeting_started_at is not None:
@@ -229,7 +229,7 @@ async def own_review(uow: UnitOfWork, actor: Actor) -> Review:
 
 async def asks_sheet(uow: UnitOfWork, actor: Actor) -> bool:
     """Whether the actor's branch review reads a score, so the member has a sheet to fill."""
-    review = await reviews(uow).latest(actor.home.branch_id) if actor.home else None
+    review = await uow.reviews.latest(actor.home.branch_id) if actor.home else None
     return review is not None and load_rule_set(review.rule_set).uses_scores
 
 
@@ -252,7 +252,7 @@ async def _save(uow: UnitOfWork, actor: Actor, review: Review, subject: str, fig
         if field not in figures:
             raise ServiceError("sheet_incomplete")
         check_figures({f: figures[f] for f in FIGURES[:FIGURES.index(field) + 1]}, field)
-    repo = reviews(uow)
+    repo = uow.reviews
     row = await repo.assessment(review.id, subject)
     if row is None:
         row = ReviewAssessment(review_id=review.id, subject=subject, degradation=False, self_admitted=False,
@@ -311,7 +311,7 @@ async def _filled(uow: UnitOfWork, actor: Actor, subject: str) -> tuple[Review, 
     review = await open_review(uow, actor)
     _before_meeting(review)
     name, linked = await _subject(uow, review, subject)
-    row = await reviews(uow).assessment(review.id, subject)
+    row = await uow.reviews.assessment(review.id, subject)
     if row is None:
         raise ServiceError("sheet_missing", name=name, linked=linked, branch=subject == BRANCH)
     return review, row, name, linked
@@ -399,7 +399,7 @@ class SheetRow:
 async def sheet_list(uow: UnitOfWork, actor: Actor) -> list[SheetRow]:
     """The branch's sheet first, then every member who reviews this year, in roster order."""
     review = await open_review(uow, actor)
-    rows = await reviews(uow).assessments(review.id)
+    rows = await uow.reviews.assessments(review.id)
     branch = await uow.branches.get(review.branch_id)
     found = [_row(BRANCH, branch.name, False, rows.get(BRANCH))]
     for entry in await sync_roster(uow, review):
@@ -417,7 +417,7 @@ def _row(subject: str, name: str, linked: bool, row: ReviewAssessment | None) ->
 
 async def member_sheets(uow: UnitOfWork, review: Review) -> dict[int, ReviewAssessment]:
     """The members' sheets by membership id, for the meeting's classification."""
-    return {membership_of(s): row for s, row in (await reviews(uow).assessments(review.id)).items()
+    return {membership_of(s): row for s, row in (await uow.reviews.assessments(review.id)).items()
             if membership_of(s) is not None}
 
 

@@ -18,7 +18,7 @@ from bot.domain.review.classification import allowed_levels, validate_counts
 from bot.domain.review.levels import MemberLevel
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
-from bot.services.review import open_review, reviews
+from bot.services.review import open_review
 from bot.services.review_assessment import member_sheets, require_sheet
 from bot.services.review_collect import member_states
 from bot.services.review_meeting import (
@@ -62,10 +62,10 @@ class Ticket:
 
 
 async def _key(uow: UnitOfWork, now: datetime) -> bytes:
-    row = await uow.session.get(BallotKey, 1)
+    row = await uow.reviews.ballot_key()
     if row is None:
         row = BallotKey(id=1, key=secrets.token_hex(32), created_at=now)
-        uow.session.add(row)
+        uow.reviews.add(row)
         await uow.flush()
     return bytes.fromhex(row.key)
 
@@ -100,9 +100,9 @@ async def candidates(uow: UnitOfWork, actor: Actor) -> list[Candidate]:
     review = await open_review(uow, actor)
     members = await member_states(uow, review)
     rules = await rules_for(uow, review)
-    entries = {e.membership_id: e for e in await reviews(uow).members(review.id)}
+    entries = {e.membership_id: e for e in await uow.reviews.members(review.id)}
     sheets = await member_sheets(uow, review)
-    votes = await reviews(uow).votes(review.id)
+    votes = await uow.reviews.votes(review.id)
     found = []
     for m in reviewed_here(members):
         case = member_case(m, entries[m.membership_id], MemberLevel.HTNV, Counts(0, 0, 0), sheets.get(m.membership_id))
@@ -134,7 +134,7 @@ async def open_ballots(uow: UnitOfWork, actor: Actor, proposals: dict[int, Membe
     if replaced and not replace:
         raise ServiceError("ballot_replaces", names=replaced)
     await _check_levels(uow, review, members, proposals)
-    repo = reviews(uow)
+    repo = uow.reviews
     if await repo.ballots(review.id):
         raise ServiceError("ballot_already_open")
     ballots = []
@@ -165,7 +165,7 @@ async def open_ballots(uow: UnitOfWork, actor: Actor, proposals: dict[int, Membe
 async def _check_levels(uow: UnitOfWork, review: Review, members, proposals: dict[int, MemberLevel]) -> None:
     """A level the rule set forbids for a member (e.g. after 3 absences) cannot be put to the vote."""
     rules = await rules_for(uow, review)
-    entries = {e.membership_id: e for e in await reviews(uow).members(review.id)}
+    entries = {e.membership_id: e for e in await uow.reviews.members(review.id)}
     states = {m.membership_id: m for m in members}
     branch_facts = facts(members)
     sheets = await member_sheets(uow, review)
@@ -178,10 +178,10 @@ async def _check_levels(uow: UnitOfWork, review: Review, members, proposals: dic
 
 
 async def _ballot_for_voter(uow: UnitOfWork, actor: Actor, ballot_id: int) -> Ballot:
-    ballot = await reviews(uow).ballot(ballot_id, for_update=True)
+    ballot = await uow.reviews.ballot(ballot_id, for_update=True)
     if ballot is None or actor.home is None:
         raise AccessDenied("ballot_not_yours")
-    review = await reviews(uow).latest(actor.home.branch_id)
+    review = await uow.reviews.latest(actor.home.branch_id)
     if review is None or ballot.review_id != review.id:
         raise AccessDenied("ballot_not_yours")
     members = await member_states(uow, review)
@@ -200,7 +200,7 @@ async def cast(uow: UnitOfWork, actor: Actor, ballot_id: int, choice: Choice, pr
     if not hmac.compare_digest(seal, _seal(key, ballot_id, actor.person_id, version, previous)):
         # No button of this voter's ever carried it: forged, or another voter's. Refused, logged (not the choice).
         raise AccessDenied("ballot_stale", ballot_id=ballot_id)
-    repo = reviews(uow)
+    repo = uow.reviews
     voter = await repo.voter(ballot_id, actor.person_id)
     if (voter.version if voter else 0) != version:
         raise ServiceError("ballot_stale")
@@ -229,7 +229,7 @@ class Turnout:
 async def turnout(uow: UnitOfWork, actor: Actor) -> Turnout:
     """How far the open ballots have got, said before they are closed."""
     review = await open_review(uow, actor)
-    repo = reviews(uow)
+    repo = uow.reviews
     voted: set[int] = set()
     open_ballots = [b for b in await repo.ballots(review.id) if b.closed_at is None]
     for ballot in open_ballots:
@@ -248,7 +248,7 @@ class Closed:
 async def close_ballots(uow: UnitOfWork, actor: Actor, now: datetime) -> Closed:
     """Closes every open ballot and hands the counts to the rules, exactly as typed counts would be."""
     review = await open_review(uow, actor)
-    repo = reviews(uow)
+    repo = uow.reviews
     members = await member_states(uow, review)
     names = {m.membership_id: m.full_name for m in members}
     tallies = []

@@ -9,9 +9,8 @@ from bot.domain.review.rules import load_rule_set
 from bot.domain.text import squeeze
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
-from bot.services.review import open_review, reviews, sync_roster
+from bot.services.review import open_review, sync_roster
 from storage.models import Membership
-from storage.reminder_models import request_replan
 from storage.review_models import Review, ReviewFeedback, ReviewMember
 from storage.uow import UnitOfWork
 
@@ -96,7 +95,7 @@ def member_state(review: Review, entry: ReviewMember, sheet_checked: bool | None
 
 
 async def member_states(uow: UnitOfWork, review: Review) -> list[MemberState]:
-    checked = {subject: reviewed for _, subject, reviewed in await reviews(uow).assessment_checks([review.id])}
+    checked = {subject: reviewed for _, subject, reviewed in await uow.reviews.assessment_checks([review.id])}
     return [member_state(review, m, checked.get(f"member:{m.membership_id}")) for m in await sync_roster(uow, review)]
 
 
@@ -111,7 +110,7 @@ async def member_of(uow: UnitOfWork, actor: Actor, membership_id: int) -> Member
 
 async def _entry(uow: UnitOfWork, review: Review, membership_id: int) -> ReviewMember:
     await sync_roster(uow, review)
-    entry = await reviews(uow).member(review.id, membership_id)
+    entry = await uow.reviews.member(review.id, membership_id)
     if entry is None:
         raise AccessDenied("foreign_member", membership_id=membership_id)
     return entry
@@ -135,7 +134,7 @@ async def submit_self_review(uow: UnitOfWork, actor: Actor, *, text: str | None,
     """A member hands in their own self-review, as text or as a file; a new one replaces the old."""
     if actor.home is None:
         raise AccessDenied("no_branch")
-    review = await reviews(uow).latest(actor.home.branch_id)
+    review = await uow.reviews.latest(actor.home.branch_id)
     if review is None:
         raise ServiceError("no_review")
     _before_meeting(review)
@@ -152,7 +151,7 @@ async def submit_self_review(uow: UnitOfWork, actor: Actor, *, text: str | None,
     entry.self_review_at = now
     uow.audit(now, actor.person_id, review.branch_id, "review.self_review", review_id=review.id,
               membership_id=entry.membership_id, file_name=file_name)
-    request_replan(uow.session, review.branch_id, now)  # the "closing soon" nudge is no longer due to this member
+    uow.reminders.request_replan(review.branch_id, now)  # the "closing soon" nudge is no longer due to this member
     await records_changed(uow, review, now)
     await uow.commit()
     return member_state(review, entry)
@@ -184,7 +183,7 @@ async def mark(uow: UnitOfWork, actor: Actor, membership_id: int, what: Mark, no
             entry.residence_comment = squeeze(comment)[:MAX_FEEDBACK_CHARS]
     uow.audit(now, actor.person_id, review.branch_id, f"review.mark.{what}", review_id=review.id,
               membership_id=membership_id)
-    request_replan(uow.session, review.branch_id, now)
+    uow.reminders.request_replan(review.branch_id, now)
     await records_changed(uow, review, now)
     await uow.commit()
     return member_state(review, entry)
@@ -203,7 +202,7 @@ async def add_feedback(uow: UnitOfWork, actor: Actor, *, source: str, kind: Feed
         await _entry(uow, review, about_membership_id)
     feedback = ReviewFeedback(review_id=review.id, source=source, kind=kind, about_membership_id=about_membership_id,
                               content=content, received_at=now, recorded_by=actor.person_id)
-    reviews(uow).add(feedback)
+    uow.reviews.add(feedback)
     uow.audit(now, actor.person_id, review.branch_id, "review.feedback", review_id=review.id, kind=kind)
     await records_changed(uow, review, now)
     await uow.commit()
@@ -214,7 +213,7 @@ async def answer_feedback(uow: UnitOfWork, actor: Actor, feedback_id: int, answe
                           now: datetime) -> ReviewFeedback:
     """How the branch took a piece of feedback in (tiếp thu): what the notice to its source says."""
     review = await open_review(uow, actor)
-    feedback = await uow.session.get(ReviewFeedback, feedback_id)
+    feedback = await uow.reviews.feedback_item(feedback_id)
     if feedback is None or feedback.review_id != review.id:
         raise AccessDenied("foreign_feedback", feedback_id=feedback_id)
     answer = answer.strip()
@@ -265,7 +264,7 @@ async def toggle_discipline(uow: UnitOfWork, actor: Actor, membership_id: int, n
 
 async def feedback_list(uow: UnitOfWork, actor: Actor) -> list[ReviewFeedback]:
     review = await open_review(uow, actor)
-    return await reviews(uow).feedback(review.id)
+    return await uow.reviews.feedback(review.id)
 
 
 async def feedback_item(uow: UnitOfWork, actor: Actor, feedback_id: int) -> ReviewFeedback:

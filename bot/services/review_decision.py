@@ -20,13 +20,11 @@ from bot.domain.text import squeeze
 from bot.services.actor import Actor, require_superior
 from bot.services.errors import ServiceError
 from bot.services.reminders import NOTICE_SOURCE, outbox_row, recipient
-from bot.services.review import reviews
 from bot.services.review_progress import Progress, progress_of
 from bot.services.review_record import superior_decides
 from bot.services.rule_options import rules_for
 from bot.texts import plain, render
 from storage.decision_models import ReviewDecision
-from storage.decision_repositories import DecisionRepo
 from storage.models import Person
 from storage.review_models import Review
 from storage.uow import UnitOfWork
@@ -82,7 +80,7 @@ class Board:
 
 async def _review(uow: UnitOfWork, actor: Actor, branch_id: int) -> Review:
     await require_superior(uow, actor, branch_id)
-    review = await reviews(uow).latest(branch_id)
+    review = await uow.reviews.latest(branch_id)
     if review is None:
         raise ServiceError("no_review")
     if review.meeting_ended_at is None:
@@ -95,7 +93,7 @@ async def _review(uow: UnitOfWork, actor: Actor, branch_id: int) -> Review:
 
 async def _board(uow: UnitOfWork, review: Review) -> Board:
     p: Progress = await progress_of(uow, review)
-    votes = await reviews(uow).votes(review.id)
+    votes = await uow.reviews.votes(review.id)
     member_choices = tuple(str(level) for level in MEMBER_LEVELS)
     branch_choices = tuple(str(band.level) for band in (await rules_for(uow, review)).branch_bands)
     return Board(review.branch_id, p.branch_name, review.year, tuple(
@@ -158,7 +156,7 @@ async def confirm_rest(uow: UnitOfWork, actor: Actor, branch_id: int, now: datet
 
 async def _store(uow: UnitOfWork, actor: Actor, review: Review, standing: Standing, level: str, reason: str | None,
                  now: datetime) -> Standing:
-    repo = DecisionRepo(uow.session)
+    repo = uow.decisions
     row = (await repo.decisions(review.id)).get(standing.subject)
     if row is None:
         row = ReviewDecision(review_id=review.id, subject=standing.subject)

@@ -24,13 +24,12 @@ from bot.domain.roster import Role, Status
 from bot.domain.text import squeeze
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
-from bot.services.review import open_review, reviews
+from bot.services.review import open_review
 from bot.services.review_assessment import grave_of, member_sheets, proposal_of, require_sheet, sheet_of
 from bot.services.review_collect import MemberState, member_states, records_changed
 from bot.services.review_reasons import explain
 from bot.services.review_record import member_fact
 from bot.services.rule_options import rules_for
-from storage.decision_repositories import DecisionRepo
 from storage.review_models import Review, ReviewAssessment, ReviewVote
 from storage.uow import UnitOfWork
 
@@ -78,7 +77,7 @@ async def set_attendance(uow: UnitOfWork, actor: Actor, membership_id: int, *, p
     review = await open_review(uow, actor)
     if review.meeting_ended_at is not None:
         raise ServiceError("review_meeting_ended")
-    entry = await reviews(uow).member(review.id, membership_id)
+    entry = await uow.reviews.member(review.id, membership_id)
     if entry is None:
         raise AccessDenied("foreign_member", membership_id=membership_id)
     entry.present = present
@@ -127,7 +126,7 @@ async def _live(uow: UnitOfWork, review: Review) -> LiveMeeting:
     keys = [i.key for i in items]
     current = keys.index(review.current_item) if review.current_item in keys else 0
     names = {m.membership_id: m.full_name for m in members}
-    pending = sum(1 for v in (await reviews(uow).votes(review.id)).values() if standing(v) == PENDING)
+    pending = sum(1 for v in (await uow.reviews.votes(review.id)).values() if standing(v) == PENDING)
     return LiveMeeting(review.id, tuple(schedule(items, start)), current, names, review.meeting_ended_at is not None,
                        names.get(review.meeting_secretary_id), pending)
 
@@ -139,7 +138,7 @@ async def start_meeting(uow: UnitOfWork, actor: Actor, now: datetime) -> LiveMee
     if review.meeting_started_at is None:
         review.meeting_started_at = now
         states = {m.membership_id: m for m in await member_states(uow, review)}
-        for entry in await reviews(uow).members(review.id):
+        for entry in await uow.reviews.members(review.id):
             if states[entry.membership_id].exemption in (EXEMPT, SUSPENDED):  # they do not attend (record.py)
                 entry.present = False
             elif entry.present is None:
@@ -228,7 +227,7 @@ class StillMissing:
 async def still_missing(uow: UnitOfWork, actor: Actor) -> StillMissing:
     review = await _running(uow, actor)
     members = await member_states(uow, review)
-    repo = reviews(uow)
+    repo = uow.reviews
     votes = await repo.votes(review.id)
     standings = {m.full_name: standing(votes.get(member_subject(m.membership_id))) for m in reviewed_here(members)}
     return StillMissing(
@@ -269,7 +268,7 @@ async def close_votes(uow: UnitOfWork, actor: Actor, now: datetime) -> tuple["Ch
 async def _close_round(uow: UnitOfWork, review: Review, now: datetime) -> tuple["Change", ...]:
     review.votes_closed_at = review.votes_closed_at or now
     members = await member_states(uow, review)
-    entries = {e.membership_id: e for e in await reviews(uow).members(review.id)}
+    entries = {e.membership_id: e for e in await uow.reviews.members(review.id)}
     _, changes = await _reclassify(uow, review, members, entries, facts(members, outstanding=review.outstanding))
     return changes
 
@@ -280,7 +279,7 @@ async def reopen_meeting(uow: UnitOfWork, actor: Actor, now: datetime) -> LiveMe
     review = await open_review(uow, actor)
     if review.meeting_ended_at is None:
         raise ServiceError("meeting_not_ended")
-    if review.reported_at is not None or await DecisionRepo(uow.session).decisions(review.id):
+    if review.reported_at is not None or await uow.decisions.decisions(review.id):
         raise ServiceError("meeting_filed")
     review.meeting_ended_at = None
     review.meeting_reopened += 1
@@ -344,7 +343,7 @@ async def _branch_proposal(uow: UnitOfWork, review: Review, rules, counts: Count
                            base: int) -> tuple[str, list[dict]]:
     """The level the branch's own sheet proposes, its reasons, and the vote as the branch's opinion (if held).
     No sheet: the secretary is told to fill it (the meeting cannot make the branch's level up)."""
-    row = await reviews(uow).assessment(review.id, BRANCH)
+    row = await uow.reviews.assessment(review.id, BRANCH)
     if row is None:
         raise ServiceError("sheet_missing", name=(await uow.branches.get(review.branch_id)).name, linked=False,
                            branch=True)
@@ -363,7 +362,7 @@ async def branch_offer(uow: UnitOfWork, actor: Actor) -> str | None:
     rules = await rules_for(uow, review)
     if not rules.uses_scores:
         return None
-    row = await reviews(uow).assessment(review.id, BRANCH)
+    row = await uow.reviews.assessment(review.id, BRANCH)
     if row is None:
         raise ServiceError("sheet_missing", name=(await uow.branches.get(review.branch_id)).name, linked=False,
                            branch=True)
@@ -414,7 +413,7 @@ async def record_member(uow: UnitOfWork, actor: Actor, membership_id: int, propo
     branch_facts = facts(members, outstanding=review.outstanding)
     _check_counts(counts, branch_facts.present_voters)
     rules = await rules_for(uow, review)
-    entries = {e.membership_id: e for e in await reviews(uow).members(review.id)}
+    entries = {e.membership_id: e for e in await uow.reviews.members(review.id)}
     sheets = await member_sheets(uow, review)
     require_sheet(state.full_name, state.telegram_user_id is not None, sheets.get(membership_id), rules)
     case = member_case(state, entries[membership_id], proposed, counts, sheets.get(membership_id))
@@ -426,7 +425,7 @@ async def record_member(uow: UnitOfWork, actor: Actor, membership_id: int, propo
               proposed=str(proposed), approve=counts.approve, disapprove=counts.disapprove, other=counts.other)
     subject = member_subject(membership_id)
     _, changes = await _reclassify(uow, review, members, entries, branch_facts, recorded=subject)
-    vote = (await reviews(uow).votes(review.id))[subject]
+    vote = (await uow.reviews.votes(review.id))[subject]
     await records_changed(uow, review, now)
     await uow.commit()
     return Recorded(vote.outcome, standing(vote) == PENDING, json.loads(vote.reasons), changes)
@@ -437,7 +436,7 @@ async def _reclassify(uow: UnitOfWork, review: Review, members: list[MemberState
     """Every member's outcome again. The quota is judged only once the votes it depends on are in: every member
     classified here has a vote, or the secretary closed the round. Until then a member who reaches HTXSNV stands
     "đạt, chờ xét tỷ lệ". Any announced result this changes (other than the one just `recorded`) is returned."""
-    votes = await reviews(uow).votes(review.id)
+    votes = await uow.reviews.votes(review.id)
     sheets = await member_sheets(uow, review)
     here = reviewed_here(members)
     waiting = sum(1 for m in here if member_subject(m.membership_id) not in votes)
@@ -477,7 +476,7 @@ async def open_levels(uow: UnitOfWork, actor: Actor, membership_id: int) -> tupl
         raise AccessDenied("foreign_member", membership_id=membership_id)
     if state not in reviewed_here(members):
         raise ServiceError("not_classified_here", reason=state.exemption or "absent")
-    entry = await reviews(uow).member(review.id, membership_id)
+    entry = await uow.reviews.member(review.id, membership_id)
     case = member_case(state, entry, MemberLevel.HTNV, Counts(0, 0, 0), (await member_sheets(uow, review)).get(
         membership_id))
     return state.full_name, allowed_levels(case, await rules_for(uow, review))
@@ -514,11 +513,11 @@ async def _meeting_review(uow: UnitOfWork, actor: Actor) -> Review:
 
 async def _upsert_vote(uow: UnitOfWork, review: Review, subject: str, proposed: str | None, counts: Counts,
                        now: datetime) -> ReviewVote:
-    votes = await reviews(uow).votes(review.id)
+    votes = await uow.reviews.votes(review.id)
     vote = votes.get(subject)
     if vote is None:
         vote = ReviewVote(review_id=review.id, subject=subject, reasons="[]")
-        reviews(uow).add(vote)
+        uow.reviews.add(vote)
     vote.proposed, vote.approve, vote.disapprove, vote.other, vote.recorded_at = (
         proposed, counts.approve, counts.disapprove, counts.other, now)
     await uow.flush()
@@ -527,7 +526,7 @@ async def _upsert_vote(uow: UnitOfWork, review: Review, subject: str, proposed: 
 
 async def voted_subjects(uow: UnitOfWork, actor: Actor) -> set[str]:
     review = await open_review(uow, actor)
-    return set(await reviews(uow).votes(review.id))
+    return set(await uow.reviews.votes(review.id))
 
 
 @dataclass(frozen=True)
@@ -557,7 +556,7 @@ async def results(uow: UnitOfWork, actor: Actor, *, manage: bool = True) -> list
     """Each member's vote and outcome, in the meeting's order (leaders first)."""
     review = await open_review(uow, actor, manage=manage)
     members = await member_states(uow, review)
-    votes = await reviews(uow).votes(review.id)
+    votes = await uow.reviews.votes(review.id)
     base = facts(members).full_members
     order = {a.membership_id: n for n, a in enumerate(sorted(_attendees(members), key=precedence))}
     rows = []

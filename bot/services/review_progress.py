@@ -15,10 +15,9 @@ from bot.domain.review.procedure import DatedTask, Procedure, dated_tasks, load_
 from bot.domain.review.record import FeedbackFact, Record, StoredReview, VoteFact, derive
 from bot.domain.review.rules import load_rule_set
 from bot.services.actor import Actor
-from bot.services.review import SCORE_TASKS, open_review, reviews
+from bot.services.review import SCORE_TASKS, open_review
 from bot.services.review_collect import MemberState, member_states
 from bot.services.review_record import member_fact, stored, superior_decides
-from storage.decision_repositories import DecisionRepo
 from storage.review_models import Review
 from storage.uow import UnitOfWork
 
@@ -189,7 +188,7 @@ def assemble(facts: ReviewFacts) -> Progress:
 async def decisions_by_review(uow: UnitOfWork, review_ids: Iterable[int]) -> dict[int, dict[str, Decided]]:
     """The superior's decisions of these reviews (review id → subject → decision), loaded at once."""
     found: dict[int, dict[str, Decided]] = defaultdict(dict)
-    for review_id, subject, proposed, level, reason in await DecisionRepo(uow.session).decided(review_ids):
+    for review_id, subject, proposed, level, reason in await uow.decisions.decided(review_ids):
         found[review_id][subject] = Decided(proposed, level, reason)
     return found
 
@@ -201,7 +200,7 @@ async def progress(uow: UnitOfWork, actor: Actor, *, manage: bool = False) -> Pr
 async def progress_of(uow: UnitOfWork, review: Review) -> Progress:
     """One review's walkthrough, whoever reads it (access is the caller's)."""
     members = await member_states(uow, review)
-    repo = reviews(uow)
+    repo = uow.reviews
     branch = await uow.branches.get(review.branch_id)
     votes = await repo.votes(review.id)
     return assemble(ReviewFacts(

@@ -15,10 +15,9 @@ from bot.domain.review.record import (
     vote_held,
 )
 from bot.domain.review.rules import RuleSet
-from bot.services.review import reviews, sync_roster
+from bot.services.review import sync_roster
 from bot.services.review_collect import MemberState, member_state
 from bot.services.rule_options import rules_for
-from storage.decision_repositories import DecisionRepo
 from storage.review_models import Review, ReviewFeedback, ReviewVote
 from storage.uow import UnitOfWork
 
@@ -51,10 +50,10 @@ def feedback_fact(f: ReviewFeedback) -> FeedbackFact:
 
 async def stored(uow: UnitOfWork, review: Review) -> StoredReview:
     """Everything a figure of this review is derived from."""
-    repo = reviews(uow)
+    repo = uow.reviews
     entries = await sync_roster(uow, review)
     decisions = {subject: Decided(proposed, level, reason)
-                 for _, subject, proposed, level, reason in await DecisionRepo(uow.session).decided([review.id])}
+                 for _, subject, proposed, level, reason in await uow.decisions.decided([review.id])}
     return StoredReview(
         members=tuple(member_fact(member_state(review, e), e.residence_comment) for e in entries),
         votes=tuple(vote_fact(v) for v in (await repo.votes(review.id)).values()),

@@ -4,7 +4,6 @@ deadline (under a rule set that reads scores, QĐ 366), full members who have no
 closes at a set time."""
 
 from bot.domain.reminders.planning import ReminderSource
-from bot.services.review import reviews
 from bot.services.review_collect import member_states
 from bot.services.review_meeting import voters
 from bot.texts import plain
@@ -16,7 +15,7 @@ SELF_REVIEW_TASK = "self_reviews"
 
 
 async def _open_review(uow: UnitOfWork, branch_id: int) -> Review | None:
-    review = await reviews(uow).latest(branch_id)
+    review = await uow.reviews.latest(branch_id)
     return None if review is None or review.meeting_ended_at is not None else review
 
 
@@ -41,7 +40,7 @@ async def _owed(uow: UnitOfWork, branch_id: int, roster: tuple[Membership, ...],
     review = await _open_review(uow, branch_id)
     if review is None or review.meeting_started_at is not None:
         return []
-    deadline = next((rt.task for rt in await reviews(uow).tasks(review.id) if rt.procedure_key == task_key), None)
+    deadline = next((rt.task for rt in await uow.reviews.tasks(review.id) if rt.procedure_key == task_key), None)
     person_of = {m.id: m.person_id for m in roster}
     missing = tuple(person_of[m.membership_id] for m in await member_states(uow, review)
                     if m.reviews and owes(m) and m.membership_id in person_of)
@@ -58,10 +57,10 @@ async def ballot_sources(uow: UnitOfWork, branch_id: int, roster: tuple[Membersh
     eligible = [person_of[m.membership_id] for m in voters(await member_states(uow, review))
                 if m.membership_id in person_of]
     sources = []
-    for ballot in await reviews(uow).ballots(review.id):
+    for ballot in await uow.reviews.ballots(review.id):
         if ballot.closed_at is not None or ballot.closes_at is None:
             continue
-        voted = await reviews(uow).voters(ballot.id)
+        voted = await uow.reviews.voters(ballot.id)
         if waiting := tuple(p for p in eligible if p not in voted):
             sources.append(ReminderSource("ballot", ballot.id, branch_id, plain("review", "closing_ballot"),
                                           ballot.closes_at.date(), waiting, "closing"))

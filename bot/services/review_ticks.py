@@ -8,14 +8,13 @@ transaction, by every use case that changes those records.
 
 from datetime import datetime
 
-from bot.services.review import reviews
 from bot.services.review_progress import COUNTED, progress_of
 from storage.review_models import Review
 from storage.uow import UnitOfWork
 
 
 async def sync_ticks(uow: UnitOfWork, review: Review, now: datetime) -> None:
-    tasks = {rt.procedure_key: rt.task for rt in await reviews(uow).tasks(review.id)}
+    tasks = {rt.procedure_key: rt.task for rt in await uow.reviews.tasks(review.id)}
     if not tasks:
         return  # no meeting date yet: the procedure is not in the calendar
     await uow.flush()  # the records just changed are what the counts read

@@ -14,7 +14,6 @@ from bot.services.actor import Actor
 from bot.services.errors import ServiceError
 from bot.services.supervision_admin import own_unit
 from storage.decision_models import UnitOption
-from storage.decision_repositories import DecisionRepo
 from storage.review_models import Review
 from storage.supervision_models import SuperiorUnit
 from storage.uow import UnitOfWork
@@ -29,7 +28,7 @@ def _known(rules: RuleSet, values: dict[str, str]) -> dict[str, str]:
 async def rules_for(uow: UnitOfWork, review: Review) -> RuleSet:
     """The review's rule set with the options its branch's superior unit set."""
     rules = load_rule_set(review.rule_set)
-    stored = await DecisionRepo(uow.session).branch_options(review.branch_id, review.rule_set)
+    stored = await uow.decisions.branch_options(review.branch_id, review.rule_set)
     return rules.with_options(_known(rules, stored))
 
 
@@ -45,7 +44,7 @@ class RuleSetOptions:
 
 async def unit_options(uow: UnitOfWork, unit: SuperiorUnit) -> list[RuleSetOptions]:
     """Every rule set that has options, with the unit's values."""
-    repo = DecisionRepo(uow.session)
+    repo = uow.decisions
     found = []
     for rules in rule_sets():
         if not rules.options:
@@ -66,7 +65,7 @@ async def set_option(uow: UnitOfWork, unit: SuperiorUnit, rule_set: str, key: st
         raise ServiceError("unknown_option", rule_set=rule_set, key=key)
     if value not in option.choices:
         raise ServiceError("bad_option_value", key=key, value=value, choices=option.choices)
-    repo = DecisionRepo(uow.session)
+    repo = uow.decisions
     row = (await repo.options(unit.id, rule_set)).get(key)
     if row is None:
         row = UnitOption(unit_id=unit.id, rule_set=rule_set, key=key)

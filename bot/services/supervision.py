@@ -26,16 +26,11 @@ from bot.services.review_progress import Progress, ReviewFacts, Tick, assemble, 
 from bot.texts import render
 from storage.models import Branch
 from storage.review_models import Review
-from storage.review_repositories import ReviewRepo
 from storage.supervision_models import SupervisorSnapshot
-from storage.supervision_repositories import EntryRow, SupervisionRepo
+from storage.supervision_repositories import EntryRow
 from storage.uow import UnitOfWork
 
 WORST_IN_WEEKLY = 5
-
-
-def repo(uow: UnitOfWork) -> SupervisionRepo:
-    return SupervisionRepo(uow.session)
 
 
 async def _scope(uow: UnitOfWork, actor: Actor) -> set[int]:
@@ -60,7 +55,7 @@ Outcomes = dict[str, str | None]  # a review's votes: subject → outcome
 async def _progress(uow: UnitOfWork, reviews: list[Review],
                     names: dict[int, str]) -> dict[int, Progress]:
     """Each review's walkthrough, with its record (bot/domain/review/record.py)."""
-    supervision = repo(uow)
+    supervision = uow.supervision
     ids = [r.id for r in reviews]
     decisions = await decisions_by_review(uow, ids)
     entries: dict[int, list[EntryRow]] = defaultdict(list)
@@ -73,7 +68,7 @@ async def _progress(uow: UnitOfWork, reviews: list[Review],
     for review_id, answer in await supervision.feedback(ids):
         answered[review_id].append(bool(answer))
     sheets = {(review_id, subject): checked
-              for review_id, subject, checked in await ReviewRepo(uow.session).assessment_checks(ids)}
+              for review_id, subject, checked in await uow.reviews.assessment_checks(ids)}
     ticks: dict[int, dict[str, Tick]] = defaultdict(dict)
     for review_id, key, task_id, done_at in await supervision.ticks(ids):
         ticks[review_id][key] = Tick(task_id, done_at is not None)
@@ -131,7 +126,7 @@ def _status(branch: Branch, review: Review | None, p: Progress | None, overdue: 
 async def _load(uow: UnitOfWork, branch_ids: Iterable[int], today: date) -> list[tuple[BranchStatus, Progress | None]]:
     """Each branch's status and review walkthrough, from a fixed number of queries whatever their number."""
     ids = sorted(set(branch_ids))
-    supervision = repo(uow)
+    supervision = uow.supervision
     branches = await supervision.branches(ids)
     names = {b.id: b.name for b in branches}
     reviews = {r.branch_id: r for r in await supervision.latest_reviews(ids)}
@@ -181,7 +176,7 @@ async def branch_view(uow: UnitOfWork, actor: Actor, branch_id: int, today: date
     [(status, progress)] = await _load(uow, [branch_id], today)
     tasks = [calendar_task(t) for t in await uow.calendar.tasks(branch_id)]
     agenda = build_agenda(tasks, this_month(today), today, only_branch=True)
-    supervisors = (await repo(uow).supervisors_of([branch_id])).get(branch_id, [])
+    supervisors = (await uow.supervision.supervisors_of([branch_id])).get(branch_id, [])
     return BranchView(status, progress, agenda, tuple(supervisors))
 
 
@@ -203,10 +198,10 @@ async def nudge(uow: UnitOfWork, actor: Actor, branch_id: int, now: datetime, tz
     await _readable(uow, actor, branch_id)
     today = now.astimezone(tz).date()
     [status] = await statuses(uow, [branch_id], today)
-    secretary = (await repo(uow).secretaries([branch_id])).get(branch_id)
+    secretary = (await uow.supervision.secretaries([branch_id])).get(branch_id)
     if secretary is None or secretary.chat_id() is None:
         raise ServiceError("secretary_unreachable", name=status.name)
-    if not await repo(uow).add_nudge(branch_id, actor.person_id, today, now):
+    if not await uow.supervision.add_nudge(branch_id, actor.person_id, today, now):
         raise ServiceError("already_nudged", name=status.name)
     uow.audit(now, actor.person_id, branch_id, "supervision.nudge")
     await uow.commit()
@@ -215,7 +210,7 @@ async def nudge(uow: UnitOfWork, actor: Actor, branch_id: int, now: datetime, tz
 
 async def nudge_undelivered(uow: UnitOfWork, actor: Actor, sent: Nudge, now: datetime) -> None:
     """A nudge that did not reach the secretary is not the day's nudge: its record goes, so it can be sent again."""
-    await repo(uow).drop_nudge(sent.status.branch_id, sent.day)
+    await uow.supervision.drop_nudge(sent.status.branch_id, sent.day)
     uow.audit(now, actor.person_id, sent.status.branch_id, "supervision.nudge_undelivered")
     await uow.commit()
 
@@ -237,7 +232,7 @@ async def weekly_summary(uow: UnitOfWork, supervisor_person_id: int, now: dateti
     if not ids:
         return None
     today = now.astimezone(tz).date()
-    stored = await repo(uow).snapshot(supervisor_person_id)
+    stored = await uow.supervision.snapshot(supervisor_person_id)
     if stored is not None and stored.week == iso_week(today):
         return None
     ranked = worst_first(await statuses(uow, ids, today))
@@ -245,7 +240,7 @@ async def weekly_summary(uow: UnitOfWork, supervisor_person_id: int, now: dateti
     previous, since = (None, None) if stored is None else (json.loads(stored.data), stored.taken_at.astimezone(tz))
     if stored is None:
         stored = SupervisorSnapshot(person_id=supervisor_person_id)
-        repo(uow).add(stored)
+        uow.supervision.add(stored)
     stored.week, stored.taken_at, stored.data = iso_week(today), now, json.dumps(current, ensure_ascii=False)
     await uow.flush()
     return render("supervisor", "weekly", t=totals(ranked), changes=changes(previous, current), since=since,

@@ -12,17 +12,13 @@ from bot.services.invitations import Invite, invite_secretary
 from bot.services.onboarding import clean_unit_name
 from storage.models import Branch, Person, SupervisorLink
 from storage.supervision_models import SuperiorUnit, UnitAdmin, UnitBranch
-from storage.supervision_repositories import SupervisionRepo
 from storage.uow import UnitOfWork
-
-
-def repo(uow: UnitOfWork) -> SupervisionRepo:
-    return SupervisionRepo(uow.session)
 
 
 async def find_unit(uow: UnitOfWork, ref: str) -> SuperiorUnit:
     """A unit by its id or its exact name."""
-    unit = await repo(uow).unit(int(ref)) if ref.strip().isdigit() else await repo(uow).unit_by_name(ref.strip())
+    key = ref.strip()
+    unit = await uow.supervision.unit(int(key)) if key.isdigit() else await uow.supervision.unit_by_name(key)
     if unit is None:
         raise NotFound("unit_not_found", ref=ref)
     return unit
@@ -31,11 +27,11 @@ async def find_unit(uow: UnitOfWork, ref: str) -> SuperiorUnit:
 async def add_unit(uow: UnitOfWork, name: str, now: datetime) -> tuple[SuperiorUnit, bool]:
     """The unit of that name, created unless it exists; True when created."""
     name = clean_unit_name(name)
-    unit = await repo(uow).unit_by_name(name)
+    unit = await uow.supervision.unit_by_name(name)
     if unit is not None:
         return unit, False
     unit = SuperiorUnit(name=name, created_at=now)
-    repo(uow).add(unit)
+    uow.supervision.add(unit)
     await uow.flush()
     uow.audit(now, None, None, "unit.create", unit_id=unit.id, name=name)
     await uow.commit()
@@ -57,8 +53,8 @@ async def person_by_telegram(uow: UnitOfWork, telegram_user_id: int, full_name: 
 async def add_admin(uow: UnitOfWork, unit: SuperiorUnit, telegram_user_id: int, full_name: str | None,
                     now: datetime) -> Person:
     person = await person_by_telegram(uow, telegram_user_id, full_name, now)
-    if await repo(uow).unit_admin(unit.id, person.id) is None:
-        repo(uow).add(UnitAdmin(unit_id=unit.id, person_id=person.id, created_at=now))
+    if await uow.supervision.unit_admin(unit.id, person.id) is None:
+        uow.supervision.add(UnitAdmin(unit_id=unit.id, person_id=person.id, created_at=now))
         uow.audit(now, None, None, "unit.admin", unit_id=unit.id, person_id=person.id)
     await uow.commit()
     return person
@@ -78,7 +74,7 @@ async def create_branch(uow: UnitOfWork, unit: SuperiorUnit, name: str, now: dat
     branch = Branch(name=clean_unit_name(name), superior_unit=unit.name, created_at=now)
     uow.branches.add(branch)
     await uow.flush()
-    repo(uow).add(UnitBranch(branch_id=branch.id, unit_id=unit.id, created_at=now))
+    uow.supervision.add(UnitBranch(branch_id=branch.id, unit_id=unit.id, created_at=now))
     uow.audit(now, created_by, branch.id, "branch.create", name=branch.name, unit_id=unit.id)
     invite = await invite_secretary(uow, branch.id, created_by, now, ttl)
     await uow.commit()
@@ -89,7 +85,7 @@ async def secretary_invitation(uow: UnitOfWork, branch_id: int, now: datetime, t
                                created_by: int | None = None) -> NewBranch:
     """A fresh secretary's link for a unit's branch that has no secretary yet (the first link was lost or
     expired)."""
-    supervision = repo(uow)
+    supervision = uow.supervision
     link = await supervision.unit_of(branch_id)
     branch = await uow.branches.get(branch_id)
     if link is None or branch is None:
@@ -138,7 +134,7 @@ class UnitEntry:
 
 
 async def _unit_entry(uow: UnitOfWork, unit: SuperiorUnit) -> UnitEntry:
-    supervision = repo(uow)
+    supervision = uow.supervision
     branches = await supervision.unit_branches(unit.id)
     ids = [b.id for b in branches]
     secretaries = await supervision.secretaries(ids)
@@ -155,14 +151,14 @@ async def _unit_entry(uow: UnitOfWork, unit: SuperiorUnit) -> UnitEntry:
 
 async def listing(uow: UnitOfWork) -> list[UnitEntry]:
     """Every unit with its administrators and branches (the operator's view)."""
-    return [await _unit_entry(uow, unit) for unit in await repo(uow).units()]
+    return [await _unit_entry(uow, unit) for unit in await uow.supervision.units()]
 
 
 # -- the administrator in the bot ----------------------------------------------------------------------------
 
 
 async def administered(uow: UnitOfWork, actor: Actor) -> list[UnitEntry]:
-    units = await repo(uow).admin_units(actor.person_id) if actor.person_id is not None else []
+    units = await uow.supervision.admin_units(actor.person_id) if actor.person_id is not None else []
     if not units:
         raise AccessDenied("not_unit_admin")
     return [await _unit_entry(uow, unit) for unit in units]
@@ -170,7 +166,7 @@ async def administered(uow: UnitOfWork, actor: Actor) -> list[UnitEntry]:
 
 async def own_unit(uow: UnitOfWork, actor: Actor, unit_id: int) -> SuperiorUnit:
     """A unit the actor administers; any other is refused."""
-    units = {u.id: u for u in await repo(uow).admin_units(actor.person_id)} if actor.person_id is not None else {}
+    units = {u.id: u for u in await uow.supervision.admin_units(actor.person_id)} if actor.person_id is not None else {}
     if unit_id not in units:
         raise AccessDenied("not_unit_admin", unit_id=unit_id)
     return units[unit_id]
@@ -184,6 +180,6 @@ async def admin_create_branch(uow: UnitOfWork, actor: Actor, unit_id: int, name:
 
 async def admin_secretary_invitation(uow: UnitOfWork, actor: Actor, branch_id: int, now: datetime,
                                      ttl: timedelta) -> NewBranch:
-    link = await repo(uow).unit_of(branch_id)
+    link = await uow.supervision.unit_of(branch_id)
     await own_unit(uow, actor, link.unit_id if link else 0)
     return await secretary_invitation(uow, branch_id, now, ttl, created_by=actor.person_id)

@@ -13,7 +13,6 @@ from bot.services.actor import superior_scope
 from bot.services.reminders import UowFactory, outbox_row, recipient
 from bot.services.supervision import iso_week, weekly_summary
 from bot.texts import plain
-from storage.supervision_repositories import SupervisionRepo
 
 WEEKLY = "weekly"
 MONDAY = 0
@@ -22,7 +21,7 @@ MONDAY = 0
 async def plan_weekly(uows: UowFactory, now: datetime, settings: Settings) -> int:
     """Queues this week's summary for every reader whose Monday morning has come; returns how many."""
     async with uows() as uow:
-        readers = await SupervisionRepo(uow.session).readers()
+        readers = await uow.supervision.readers()
     queued = 0
     for person_id in readers:
         async with uows() as uow:

@@ -259,7 +259,7 @@ async def build_world(uows: Callable[[], UnitOfWork]) -> Ids:
         ids.task = min(t.id for t in await uow.calendar.tasks(ids.branch) if t.plan_id is not None)
         p = await review_progress.progress(uow, secretary, manage=True)  # the new member joins the review
         ids.step_task = next(i.task_id for s in p.steps for i in s.items if i.task_id is not None)
-        ids.feedback = (await review.reviews(uow).feedback(p.review_id))[0].id
+        ids.feedback = (await uow.reviews.feedback(p.review_id))[0].id
         day = await review.planned_meeting_day(uow, secretary)
         ids.planned_day = int(day.strftime("%Y%m%d"))
         ids.unit = (await supervision_admin.find_unit(uow, demo.DEMO_SUPERIOR)).id
@@ -318,7 +318,7 @@ async def end_meetings(uows: Callable[[], UnitOfWork]) -> None:
 async def propose(uows: Callable[[], UnitOfWork], ids: Ids) -> None:
     """The ended meeting's proposal for the member, as the meeting records it, for the superior to decide."""
     async with uows() as uow:
-        latest = await review.reviews(uow).latest(ids.branch)
+        latest = await uow.reviews.latest(ids.branch)
         uow.session.add(ReviewVote(review_id=latest.id, subject=f"member:{ids.member}", proposed="httnv", approve=10,
                                    disapprove=0, other=0, outcome="httnv", reasons="[]", recorded_at=NOW))
         await uow.commit()

@@ -9,7 +9,6 @@ from sqlalchemy import text, update
 
 from bot.services import supervision_admin
 from bot.services.demo_supervision import Stage, build_branch, link
-from bot.services.review import reviews
 from bot.services.rule_options import rules_for
 from handlers.review_decision import DecisionAction, DecisionCb
 from handlers.unit_options import OptionAction, OptionCb
@@ -171,7 +170,7 @@ async def test_the_unit_administrator_sets_an_option_its_branches_classify_with(
             in (await tg.messages(950))[-2]["text"])
     assert "Làm tròn số suất «Hoàn thành xuất sắc nhiệm vụ»: làm tròn lên\n" in await tg.last_text(950)
     async with uow_factory() as uow:
-        review = await reviews(uow).latest(branch_id)
+        review = await uow.reviews.latest(branch_id)
         assert (await rules_for(uow, review)).option("quota_rounding") == "ceil"
 
     # The branch's secretary cannot, forged button or not.
@@ -179,4 +178,4 @@ async def test_the_unit_administrator_sets_an_option_its_branches_classify_with(
     forged = OptionCb(act=OptionAction.SET, u=unit.id, r=0, k=1, v=0).pack()
     assert "Chỉ văn phòng cấp ủy cấp trên" in await forge(tg, SECRETARY, forged)
     async with uow_factory() as uow:
-        assert (await rules_for(uow, await reviews(uow).latest(branch_id))).option("quota_rounding") == "ceil"
+        assert (await rules_for(uow, await uow.reviews.latest(branch_id))).option("quota_rounding") == "ceil"

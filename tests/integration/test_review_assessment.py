@@ -179,7 +179,7 @@ async def test_the_calendar_tasks_close_when_every_sheet_is_in_and_checked(uow_f
         await review_assessment.save_for(uow, secretary, f"member:{ids['Phạm Văn Đức']}", FULL, None, NOW)
     async with uow_factory() as uow:
         secretary = await load_actor(uow, SECRETARY)
-        tasks = {rt.procedure_key: rt.task for rt in await review.reviews(uow).tasks(
+        tasks = {rt.procedure_key: rt.task for rt in await uow.reviews.tasks(
             (await review.open_review(uow, secretary)).id)}
         assert tasks["assessment_sheets"].done_at is not None and tasks["assessment_checked"].done_at is None
         for name in ids:

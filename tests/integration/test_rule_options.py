@@ -13,7 +13,6 @@ from bot.services import rule_options, supervision_admin
 from bot.services.actor import load_actor
 from bot.services.demo_supervision import Stage, build_branch
 from bot.services.errors import AccessDenied, ServiceError
-from bot.services.review import reviews
 from tests.conftest import NOW
 from tests.integration.test_supervision import COLLECTING, NO_DATE, TZ
 
@@ -34,7 +33,7 @@ async def setting(uow_factory):
 
 async def rules_of(uow_factory, branch_id: int):
     async with uow_factory() as uow:
-        return await rule_options.rules_for(uow, await reviews(uow).latest(branch_id))
+        return await rule_options.rules_for(uow, await uow.reviews.latest(branch_id))
 
 
 async def test_the_units_option_is_what_its_branches_classify_with(uow_factory):
