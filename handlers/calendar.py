@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -20,15 +20,15 @@ from bot.domain.calendar.periods import (
     upcoming_period,
     week_period,
 )
-from bot.domain.dates import parse_window
-from bot.domain.roster import Role
+from bot.domain.dates import Clock, parse_window
 from bot.services import calendar
 from bot.services.actor import Actor
 from bot.services.errors import ServiceError
 from bot.texts import label, render
-from handlers import keyboards
+from handlers import commands, keyboards
 from handlers.callbacks import CalendarGo, CalendarNav, PeriodCb, TaskDone
 from handlers.common import MAX_TEXT
+from storage.uow import UnitOfWork
 
 # Telegram caps a message at 4096 characters: long groups are cut to this many lines, then fewer.
 GROUP_LIMITS = (15, 8, 4)
@@ -70,11 +70,6 @@ def numbering(a: Agenda, limit: int | None = None) -> dict[int, int]:
     groups = (a.overdue, a.due, a.open_windows, a.standing, a.waiting)
     ordered = [t for group in groups for t in group[:limit]]
     return {t.id: n for n, t in enumerate(ordered, start=1)}
-
-
-def runs_branch(actor: Actor) -> bool:
-    """The secretary changes her branch's calendar; everyone else who reads it only reads."""
-    return actor.home is not None and actor.home.role == Role.SECRETARY
 
 
 def agenda_keyboard(a: Agenda, numbered: dict[int, int], only_branch: bool, *, can_mark: bool) -> InlineKeyboardMarkup:
@@ -119,7 +114,7 @@ def menu_keyboard(*, can_add: bool) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-async def calendar_question(message: Message, settings: Settings, clock) -> dict | bool:
+async def calendar_question(message: Message, settings: Settings, clock: Clock) -> dict | bool:
     """Filter: a short free-text message that asks about a period; hands the period to the handler."""
     if not message.text or len(message.text) > MAX_QUESTION:
         return False
@@ -127,108 +122,130 @@ async def calendar_question(message: Message, settings: Settings, clock) -> dict
     return False if parsed is None else {"asked": parsed}
 
 
+# The /lich menu's periods, from today.
+PERIODS = {
+    CalendarGo.THIS_MONTH: this_month, CalendarGo.NEXT_MONTH: next_month, CalendarGo.THIS_WEEK: week_period,
+    CalendarGo.UPCOMING: upcoming_period, CalendarGo.OVERDUE: overdue_period,
+}
+
+
+async def answer(target: Message, period: Period, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings,
+                 *, only_branch: bool = True, edit: bool = False) -> None:
+    a = await calendar.agenda(uow, actor, period, today_in(settings, clock()), only_branch=only_branch)
+    _, branch_name = calendar.readable_branch(actor)
+    text, numbered = agenda_text(a, branch_name, only_branch)
+    markup = agenda_keyboard(a, numbered, only_branch, can_mark=actor.is_secretary)
+    await keyboards.show(target, text, markup, edit=edit)
+
+
+async def this_month_command(message: Message, uow: UnitOfWork, actor: Actor, clock: Clock,
+                             settings: Settings) -> None:
+    await answer(message, this_month(today_in(settings, clock())), uow, actor, clock, settings)
+
+
+async def next_month_command(message: Message, uow: UnitOfWork, actor: Actor, clock: Clock,
+                             settings: Settings) -> None:
+    await answer(message, next_month(today_in(settings, clock())), uow, actor, clock, settings)
+
+
+async def calendar_menu(message: Message, actor: Actor) -> None:
+    calendar.readable_branch(actor)
+    await message.answer(render("calendar", "lich_help"), reply_markup=menu_keyboard(can_add=actor.is_secretary))
+
+
+async def send_ics(target: Message, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings) -> None:
+    name, content = await calendar.export_ics(uow, actor, clock(), settings.timezone)
+    await target.answer_document(BufferedInputFile(content, filename="lich-chi-bo.ics"),
+                                 caption=render("calendar", "ics_caption", branch_name=name))
+
+
+async def export_button(query: CallbackQuery, uow: UnitOfWork, actor: Actor, clock: Clock,
+                        settings: Settings) -> None:
+    await send_ics(query.message, uow, actor, clock, settings)
+    await query.answer()
+
+
+async def export_command(message: Message, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings) -> None:
+    await send_ics(message, uow, actor, clock, settings)
+
+
+async def start_add(target: Message, actor: Actor, state: FSMContext) -> None:
+    actor.secretary_branch()
+    await state.set_state(AddTask.text)
+    await target.answer(render("calendar", "ask_task_text"))
+
+
+async def add_button(query: CallbackQuery, actor: Actor, state: FSMContext) -> None:
+    await start_add(query.message, actor, state)
+    await query.answer()
+
+
+async def add_command(message: Message, actor: Actor, state: FSMContext) -> None:
+    await start_add(message, actor, state)
+
+
+async def add_text(message: Message, state: FSMContext) -> None:
+    await state.update_data(text=message.text[:1000])
+    await state.set_state(AddTask.dates)
+    await message.answer(render("calendar", "ask_task_dates"))
+
+
+async def add_dates(message: Message, state: FSMContext, uow: UnitOfWork, actor: Actor, clock: Clock) -> None:
+    try:
+        start, due = parse_window(message.text)
+    except ValueError:
+        await message.answer(render("plans", "bad_dates", text=message.text[:100]))
+        return
+    task = await calendar.add_task(uow, actor, text=(await state.get_data())["text"], start=start, due=due,
+                                   now=clock())
+    await state.clear()
+    await message.answer(render("calendar", "task_added", t=task))
+
+
+async def period_button(query: CallbackQuery, callback_data: CalendarNav, uow: UnitOfWork, actor: Actor,
+                        clock: Clock, settings: Settings) -> None:
+    period = PERIODS[callback_data.to](today_in(settings, clock()))
+    await answer(query.message, period, uow, actor, clock, settings)
+    await query.answer()
+
+
+async def redraw(query: CallbackQuery, callback_data: PeriodCb, uow: UnitOfWork, actor: Actor, clock: Clock,
+                 settings: Settings) -> None:
+    await answer(query.message, _period(callback_data), uow, actor, clock, settings,
+                 only_branch=not callback_data.all, edit=True)
+    await query.answer()
+
+
+async def mark(query: CallbackQuery, callback_data: TaskDone, uow: UnitOfWork, actor: Actor, clock: Clock,
+               settings: Settings) -> None:
+    await calendar.set_done(uow, actor, callback_data.id, callback_data.done, clock())
+    await answer(query.message, _period(callback_data), uow, actor, clock, settings,
+                 only_branch=not callback_data.all, edit=True)
+    await query.answer()
+
+
+async def question(message: Message, asked: Period | PeriodProblem, uow: UnitOfWork, actor: Actor, clock: Clock,
+                   settings: Settings) -> None:
+    if isinstance(asked, PeriodProblem):
+        await message.answer(render("calendar", "period_problem", problem=asked))
+    else:
+        await answer(message, asked, uow, actor, clock, settings)
+
+
 def setup() -> Router:
     router = Router(name="calendar")
-
-    async def answer(target: Message, period: Period, uow, actor: Actor, clock, settings: Settings,
-                     *, only_branch: bool = True, edit: bool = False) -> None:
-        a = await calendar.agenda(uow, actor, period, today_in(settings, clock()), only_branch=only_branch)
-        _, branch_name = calendar.readable_branch(actor)
-        text, numbered = agenda_text(a, branch_name, only_branch)
-        markup = agenda_keyboard(a, numbered, only_branch, can_mark=runs_branch(actor))
-        await keyboards.show(target, text, markup, edit=edit)
-
-    @router.message(Command("thangnay"))
-    async def this_month_command(message: Message, uow, actor: Actor, clock, settings: Settings) -> None:
-        await answer(message, this_month(today_in(settings, clock())), uow, actor, clock, settings)
-
-    @router.message(Command("thangsau"))
-    async def next_month_command(message: Message, uow, actor: Actor, clock, settings: Settings) -> None:
-        await answer(message, next_month(today_in(settings, clock())), uow, actor, clock, settings)
-
-    @router.message(Command("lich"))
-    async def calendar_menu(message: Message, actor: Actor) -> None:
-        calendar.readable_branch(actor)
-        await message.answer(render("calendar", "lich_help"), reply_markup=menu_keyboard(can_add=runs_branch(actor)))
-
-    @router.callback_query(CalendarNav.filter(F.to == CalendarGo.EXPORT))
-    async def export_button(query: CallbackQuery, uow, actor: Actor, clock, settings: Settings) -> None:
-        await send_ics(query.message, uow, actor, clock, settings)
-        await query.answer()
-
-    @router.message(Command("xuatlich"))
-    async def export_command(message: Message, uow, actor: Actor, clock, settings: Settings) -> None:
-        await send_ics(message, uow, actor, clock, settings)
-
-    async def send_ics(target: Message, uow, actor: Actor, clock, settings: Settings) -> None:
-        name, content = await calendar.export_ics(uow, actor, clock(), settings.timezone)
-        await target.answer_document(BufferedInputFile(content, filename="lich-chi-bo.ics"),
-                                     caption=render("calendar", "ics_caption", branch_name=name))
-
-    @router.callback_query(CalendarNav.filter(F.to == CalendarGo.ADD_TASK))
-    async def add_button(query: CallbackQuery, actor: Actor, state: FSMContext) -> None:
-        await start_add(query.message, actor, state)
-        await query.answer()
-
-    @router.message(Command("themviec"))
-    async def add_command(message: Message, actor: Actor, state: FSMContext) -> None:
-        await start_add(message, actor, state)
-
-    async def start_add(target: Message, actor: Actor, state: FSMContext) -> None:
-        actor.secretary_branch()
-        await state.set_state(AddTask.text)
-        await target.answer(render("calendar", "ask_task_text"))
-
-    @router.message(AddTask.text, F.text)
-    async def add_text(message: Message, state: FSMContext) -> None:
-        await state.update_data(text=message.text[:1000])
-        await state.set_state(AddTask.dates)
-        await message.answer(render("calendar", "ask_task_dates"))
-
-    @router.message(AddTask.dates, F.text)
-    async def add_dates(message: Message, state: FSMContext, uow, actor: Actor, clock) -> None:
-        try:
-            start, due = parse_window(message.text)
-        except ValueError:
-            await message.answer(render("plans", "bad_dates", text=message.text[:100]))
-            return
-        task = await calendar.add_task(uow, actor, text=(await state.get_data())["text"], start=start, due=due,
-                                       now=clock())
-        await state.clear()
-        await message.answer(render("calendar", "task_added", t=task))
-
-    @router.callback_query(CalendarNav.filter())
-    async def period_button(query: CallbackQuery, callback_data: CalendarNav, uow, actor: Actor, clock,
-                            settings: Settings) -> None:
-        today = today_in(settings, clock())
-        period = {
-            CalendarGo.THIS_MONTH: this_month, CalendarGo.NEXT_MONTH: next_month, CalendarGo.THIS_WEEK: week_period,
-            CalendarGo.UPCOMING: upcoming_period, CalendarGo.OVERDUE: overdue_period,
-        }[callback_data.to](today)
-        await answer(query.message, period, uow, actor, clock, settings)
-        await query.answer()
-
-    @router.callback_query(PeriodCb.filter())
-    async def redraw(query: CallbackQuery, callback_data: PeriodCb, uow, actor: Actor, clock,
-                     settings: Settings) -> None:
-        await answer(query.message, _period(callback_data), uow, actor, clock, settings,
-                     only_branch=not callback_data.all, edit=True)
-        await query.answer()
-
-    @router.callback_query(TaskDone.filter())
-    async def mark(query: CallbackQuery, callback_data: TaskDone, uow, actor: Actor, clock,
-                   settings: Settings) -> None:
-        await calendar.set_done(uow, actor, callback_data.id, callback_data.done, clock())
-        await answer(query.message, _period(callback_data), uow, actor, clock, settings,
-                     only_branch=not callback_data.all, edit=True)
-        await query.answer()
-
-    @router.message(StateFilter(None), calendar_question)
-    async def question(message: Message, asked: Period | PeriodProblem, uow, actor: Actor, clock,
-                       settings: Settings) -> None:
-        if isinstance(asked, PeriodProblem):
-            await message.answer(render("calendar", "period_problem", problem=asked))
-        else:
-            await answer(message, asked, uow, actor, clock, settings)
-
+    on_message, on_button = router.message.register, router.callback_query.register
+    on_message(this_month_command, commands.filter("thangnay"))
+    on_message(next_month_command, commands.filter("thangsau"))
+    on_message(calendar_menu, commands.filter("lich"))
+    on_button(export_button, CalendarNav.filter(F.to == CalendarGo.EXPORT))
+    on_message(export_command, commands.filter("xuatlich"))
+    on_button(add_button, CalendarNav.filter(F.to == CalendarGo.ADD_TASK))
+    on_message(add_command, commands.filter("themviec"))
+    on_message(add_text, AddTask.text, F.text)
+    on_message(add_dates, AddTask.dates, F.text)
+    on_button(period_button, CalendarNav.filter(F.to.in_(set(PERIODS))))
+    on_button(redraw, PeriodCb.filter())
+    on_button(mark, TaskDone.filter())
+    on_message(question, StateFilter(None), calendar_question)
     return router

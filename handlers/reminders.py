@@ -3,20 +3,22 @@
 from enum import StrEnum
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
+from bot.domain.dates import Clock
 from bot.domain.reminders.planning import Kind
 from bot.domain.reminders.quiet import QuietHours, parse_quiet_hours
 from bot.services import reminders
 from bot.services.actor import Actor
 from bot.services.errors import ServiceError
 from bot.texts import plain, render
-from handlers import keyboards
+from handlers import commands, keyboards
+from storage.uow import UnitOfWork
 
 # Offered besides the configured default; (0, 0) is "no quiet hours".
 QUIET_PRESETS = ((22 * 60, 6 * 60), (20 * 60, 8 * 60), (23 * 60, 5 * 60), (0, 0))
@@ -84,82 +86,105 @@ def zone_keyboard(home: str) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+async def show(target: Message, o: reminders.Overview, *, edit: bool) -> None:
+    await keyboards.show(target, render("reminders", "overview", o=o), overview_keyboard(o), edit=edit)
+
+
+async def open_overview(message: Message, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings,
+                        state: FSMContext) -> None:
+    await state.clear()
+    await show(message, await reminders.overview(uow, actor, clock(), settings), edit=False)
+
+
+async def toggle(query: CallbackQuery, callback_data: KindToggle, uow: UnitOfWork, actor: Actor, clock: Clock,
+                 settings: Settings) -> None:
+    await show(query.message, await reminders.toggle_kind(uow, actor, callback_data.kind, clock(), settings),
+               edit=True)
+    await query.answer()
+
+
+async def choose_quiet(query: CallbackQuery, callback_data: QuietChoice, uow: UnitOfWork, actor: Actor, clock: Clock,
+                       settings: Settings) -> None:
+    try:
+        quiet = None if callback_data.default else QuietHours(callback_data.start, callback_data.end)
+    except ValueError as error:  # forged minutes
+        raise ServiceError("stale_button") from error
+    await show(query.message, await reminders.set_quiet(uow, actor, quiet, clock(), settings), edit=True)
+    await query.answer()
+
+
+async def back_to_overview(query: CallbackQuery, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings,
+                           state: FSMContext) -> None:
+    await state.clear()
+    await show(query.message, await reminders.overview(uow, actor, clock(), settings), edit=True)
+    await query.answer()
+
+
+async def quiet_choices(query: CallbackQuery, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings) -> None:
+    await reminders.overview(uow, actor, clock(), settings)  # refuses strangers
+    await query.message.edit_text(render("reminders", "choose_quiet"),
+                                  reply_markup=quiet_keyboard(settings.default_quiet))
+    await query.answer()
+
+
+async def ask_quiet(query: CallbackQuery, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings,
+                    state: FSMContext) -> None:
+    await reminders.overview(uow, actor, clock(), settings)  # refuses strangers
+    await state.set_state(ReminderInput.quiet)
+    await query.message.answer(render("reminders", "ask_quiet"))
+    await query.answer()
+
+
+async def ask_timezone(query: CallbackQuery, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings,
+                       state: FSMContext) -> None:
+    o = await reminders.overview(uow, actor, clock(), settings)
+    await state.set_state(ReminderInput.timezone)
+    await query.message.answer(render("reminders", "ask_timezone", current=o.timezone),
+                               reply_markup=zone_keyboard(settings.timezone))
+    await query.answer()
+
+
+async def home_zone(query: CallbackQuery, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings,
+                    state: FSMContext) -> None:
+    await state.clear()
+    await show(query.message, await reminders.set_timezone(uow, actor, settings.timezone, clock(), settings),
+               edit=False)
+    await query.answer()
+
+
+async def typed_quiet(message: Message, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings,
+                      state: FSMContext) -> None:
+    try:
+        quiet = parse_quiet_hours(message.text[:MAX_INPUT])
+    except ValueError:
+        await message.answer(render("reminders", "bad_quiet", text=message.text[:MAX_INPUT]))
+        return
+    await state.clear()
+    await show(message, await reminders.set_quiet(uow, actor, quiet, clock(), settings), edit=False)
+
+
+async def typed_zone(message: Message, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings,
+                     state: FSMContext) -> None:
+    try:
+        zone = reminders.parse_timezone(message.text[:MAX_INPUT])
+    except ValueError:
+        await message.answer(render("reminders", "bad_timezone", text=message.text[:MAX_INPUT]))
+        return
+    await state.clear()
+    await show(message, await reminders.set_timezone(uow, actor, zone, clock(), settings), edit=False)
+
+
 def setup() -> Router:
     router = Router(name="reminders")
-
-    async def show(target: Message, o: reminders.Overview, *, edit: bool) -> None:
-        text, markup = render("reminders", "overview", o=o), overview_keyboard(o)
-        await keyboards.show(target, text, markup, edit=edit)
-
-    @router.message(Command("nhacviec"), StateFilter("*"))
-    async def open_overview(message: Message, uow, actor: Actor, clock, settings: Settings,
-                            state: FSMContext) -> None:
-        await state.clear()
-        await show(message, await reminders.overview(uow, actor, clock(), settings), edit=False)
-
-    @router.callback_query(KindToggle.filter())
-    async def toggle(query: CallbackQuery, callback_data: KindToggle, uow, actor: Actor, clock,
-                     settings: Settings) -> None:
-        await show(query.message, await reminders.toggle_kind(uow, actor, callback_data.kind, clock(), settings),
-                   edit=True)
-        await query.answer()
-
-    @router.callback_query(QuietChoice.filter())
-    async def choose_quiet(query: CallbackQuery, callback_data: QuietChoice, uow, actor: Actor, clock,
-                           settings: Settings) -> None:
-        try:
-            quiet = None if callback_data.default else QuietHours(callback_data.start, callback_data.end)
-        except ValueError as error:  # forged minutes
-            raise ServiceError("stale_button") from error
-        await show(query.message, await reminders.set_quiet(uow, actor, quiet, clock(), settings), edit=True)
-        await query.answer()
-
-    @router.callback_query(ReminderNav.filter())
-    async def navigate(query: CallbackQuery, callback_data: ReminderNav, uow, actor: Actor, clock,
-                       settings: Settings, state: FSMContext) -> None:
-        go = callback_data.to
-        if go == ReminderGo.OVERVIEW:
-            await state.clear()
-            await show(query.message, await reminders.overview(uow, actor, clock(), settings), edit=True)
-        elif go == ReminderGo.QUIET:
-            await reminders.overview(uow, actor, clock(), settings)  # refuses strangers
-            await query.message.edit_text(render("reminders", "choose_quiet"),
-                                          reply_markup=quiet_keyboard(settings.default_quiet))
-        elif go == ReminderGo.TYPE_QUIET:
-            await reminders.overview(uow, actor, clock(), settings)  # refuses strangers
-            await state.set_state(ReminderInput.quiet)
-            await query.message.answer(render("reminders", "ask_quiet"))
-        elif go == ReminderGo.TIMEZONE:
-            o = await reminders.overview(uow, actor, clock(), settings)
-            await state.set_state(ReminderInput.timezone)
-            await query.message.answer(render("reminders", "ask_timezone", current=o.timezone),
-                                       reply_markup=zone_keyboard(settings.timezone))
-        else:
-            await state.clear()
-            await show(query.message, await reminders.set_timezone(uow, actor, settings.timezone, clock(), settings),
-                       edit=False)
-        await query.answer()
-
-    @router.message(ReminderInput.quiet, F.text)
-    async def typed_quiet(message: Message, uow, actor: Actor, clock, settings: Settings,
-                          state: FSMContext) -> None:
-        try:
-            quiet = parse_quiet_hours(message.text[:MAX_INPUT])
-        except ValueError:
-            await message.answer(render("reminders", "bad_quiet", text=message.text[:MAX_INPUT]))
-            return
-        await state.clear()
-        await show(message, await reminders.set_quiet(uow, actor, quiet, clock(), settings), edit=False)
-
-    @router.message(ReminderInput.timezone, F.text)
-    async def typed_zone(message: Message, uow, actor: Actor, clock, settings: Settings,
-                         state: FSMContext) -> None:
-        try:
-            zone = reminders.parse_timezone(message.text[:MAX_INPUT])
-        except ValueError:
-            await message.answer(render("reminders", "bad_timezone", text=message.text[:MAX_INPUT]))
-            return
-        await state.clear()
-        await show(message, await reminders.set_timezone(uow, actor, zone, clock(), settings), edit=False)
-
+    on_message, on_button = router.message.register, router.callback_query.register
+    on_message(open_overview, commands.filter("nhacviec"), StateFilter("*"))
+    on_button(toggle, KindToggle.filter())
+    on_button(choose_quiet, QuietChoice.filter())
+    on_button(back_to_overview, ReminderNav.filter(F.to == ReminderGo.OVERVIEW))
+    on_button(quiet_choices, ReminderNav.filter(F.to == ReminderGo.QUIET))
+    on_button(ask_quiet, ReminderNav.filter(F.to == ReminderGo.TYPE_QUIET))
+    on_button(ask_timezone, ReminderNav.filter(F.to == ReminderGo.TIMEZONE))
+    on_button(home_zone, ReminderNav.filter(F.to == ReminderGo.HOME_ZONE))
+    on_message(typed_quiet, ReminderInput.quiet, F.text)
+    on_message(typed_zone, ReminderInput.timezone, F.text)
     return router

@@ -6,14 +6,16 @@ from enum import StrEnum
 
 from aiogram import F, Router
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.domain.dates import Clock
 from bot.services import rule_options
 from bot.services.actor import Actor
 from bot.services.errors import ServiceError
 from bot.services.rule_options import RuleSetOptions
 from bot.texts import plain, render
 from handlers import keyboards
+from storage.uow import UnitOfWork
 
 
 class OptionAction(StrEnum):
@@ -47,31 +49,35 @@ def options_keyboard(unit_id: int, found: list[RuleSetOptions]) -> InlineKeyboar
     return kb.as_markup()
 
 
+async def show_options(target: Message, uow: UnitOfWork, actor: Actor, unit_id: int) -> list[RuleSetOptions]:
+    found = await rule_options.admin_options(uow, actor, unit_id)
+    await target.answer(render("decision", "options", found=found), reply_markup=options_keyboard(unit_id, found))
+    return found
+
+
+async def show(query: CallbackQuery, callback_data: OptionCb, uow: UnitOfWork, actor: Actor) -> None:
+    await show_options(query.message, uow, actor, callback_data.u)
+    await query.answer()
+
+
+async def change(query: CallbackQuery, callback_data: OptionCb, uow: UnitOfWork, actor: Actor, clock: Clock) -> None:
+    found = await rule_options.admin_options(uow, actor, callback_data.u)
+    try:  # the indexes of the list the button was drawn from
+        rules = found[callback_data.r]
+        option = rules.options[callback_data.k]
+        value = option.choices[callback_data.v]
+    except IndexError:
+        raise ServiceError("bad_subject") from None
+    changed = await rule_options.admin_set_option(uow, actor, callback_data.u, rules.rule_set, option.key, value,
+                                                  clock())
+    await query.message.answer(render("decision", "option_set", option=changed, unit_name=rules.unit_name))
+    await show_options(query.message, uow, actor, callback_data.u)
+    await query.answer()
+
+
 def setup() -> Router:
     router = Router(name="unit_options")
-
-    @router.callback_query(OptionCb.filter(F.act == OptionAction.LIST))
-    async def show(query: CallbackQuery, callback_data: OptionCb, uow, actor: Actor) -> None:
-        found = await rule_options.admin_options(uow, actor, callback_data.u)
-        await query.message.answer(render("decision", "options", found=found),
-                                   reply_markup=options_keyboard(callback_data.u, found))
-        await query.answer()
-
-    @router.callback_query(OptionCb.filter(F.act == OptionAction.SET))
-    async def change(query: CallbackQuery, callback_data: OptionCb, uow, actor: Actor, clock) -> None:
-        found = await rule_options.admin_options(uow, actor, callback_data.u)
-        try:
-            rules = found[callback_data.r]
-            option = rules.options[callback_data.k]
-            value = option.choices[callback_data.v]
-        except IndexError:
-            raise ServiceError("bad_subject") from None
-        changed = await rule_options.admin_set_option(uow, actor, callback_data.u, rules.rule_set, option.key, value,
-                                                      clock())
-        await query.message.answer(render("decision", "option_set", option=changed, unit_name=rules.unit_name))
-        found = await rule_options.admin_options(uow, actor, callback_data.u)
-        await query.message.answer(render("decision", "options", found=found),
-                                   reply_markup=options_keyboard(callback_data.u, found))
-        await query.answer()
-
+    on_button = router.callback_query.register
+    on_button(show, OptionCb.filter(F.act == OptionAction.LIST))
+    on_button(change, OptionCb.filter(F.act == OptionAction.SET))
     return router
