@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
 from bot.domain.dates import Clock
-from bot.domain.reminders.planning import Kind
+from bot.domain.reminders.features import OPTIONAL_KINDS, Kind
 from bot.domain.reminders.quiet import QuietHours, parse_quiet_hours
 from bot.services import reminders
 from bot.services.actor import Actor
@@ -54,12 +54,12 @@ class ReminderInput(StatesGroup):
 
 def overview_keyboard(o: reminders.Overview) -> InlineKeyboardMarkup:
     kb = keyboards.Keyboard()
-    for kind in Kind:
+    for kind in OPTIONAL_KINDS:
         kb.button(text=plain("reminders", "kind_button", kind=kind, on=kind not in o.opted_out),
                   callback_data=KindToggle(kind=kind))
     kb.button(text=plain("reminders", "quiet_button"), callback_data=ReminderNav(to=ReminderGo.QUIET))
     kb.button(text=plain("reminders", "timezone_button"), callback_data=ReminderNav(to=ReminderGo.TIMEZONE))
-    kb.adjust(*[1] * len(Kind), 2)
+    kb.adjust(*[1] * len(OPTIONAL_KINDS), 2)
     return kb.as_markup()
 
 

@@ -61,26 +61,25 @@ def _query_int(request: web.Request, name: str) -> int:
         raise ControlError(f"query parameter {name!r} must be an integer") from None
 
 
-def _user_chat(state: SandboxState, body: dict[str, Any]) -> Chat:
-    user = state.user(_field(body, "user_id", int), _field(body, "first_name", str, optional=True))
-    return state.open_chat(user)
+# -- the users' side, on the state: the routes below and in-process drivers (tests/handler) share these --
 
 
-def _enqueue_message(state: SandboxState, chat: Chat, **fields: Any) -> web.Response:
+def _user_chat(state: SandboxState, user_id: int, first_name: str | None) -> Chat:
+    return state.open_chat(state.user(user_id, first_name))
+
+
+def _enqueue_message(state: SandboxState, chat: Chat, **fields: Any) -> dict[str, int]:
     message = chat.add(False, **fields)
     update_id = state.enqueue("message", objects.message_json(chat, message))
-    return web.json_response({"update_id": update_id, "message_id": message.message_id})
+    return {"update_id": update_id, "message_id": message.message_id}
 
 
-async def send(request: web.Request) -> web.Response:
-    state = request.app[STATE_KEY]
-    body = await _body(request)
-    text = _field(body, "text", str)
+def post_text(state: SandboxState, user_id: int, text: str, first_name: str | None = None) -> dict[str, int]:
+    """The user writes `text`: the message in the chat and its update queued ({"update_id", "message_id"})."""
     if not text:
         raise ControlError("'text' must not be empty")
-    chat = _user_chat(state, body)
     # Telegram tags a leading /command, which aiogram's deep-link handling relies on.
-    return _enqueue_message(state, chat, text=text, entities=command_entities(text))
+    return _enqueue_message(state, _user_chat(state, user_id, first_name), text=text, entities=command_entities(text))
 
 
 # Telegram keeps a photo in several sizes, each fitting a box this many pixels on its longer side.
@@ -107,33 +106,22 @@ def _photo_sizes(state: SandboxState, file_name: str, content: bytes) -> list[tu
     return sizes
 
 
-async def upload(request: web.Request) -> web.Response:
-    """A file sent as a document, or with "photo": true as a photo (in an album with "media_group_id")."""
-    state = request.app[STATE_KEY]
-    body = await _body(request)
-    file_name = _field(body, "file_name", str)
-    try:
-        content = base64.b64decode(_field(body, "content_base64", str), validate=True)
-    except binascii.Error:
-        raise ControlError("'content_base64' is not valid base64") from None
-    caption = _field(body, "caption", str, optional=True)
-    group = _field(body, "media_group_id", str, optional=True)
-    chat = _user_chat(state, body)
-    if body.get("photo") is True:
+def post_file(state: SandboxState, user_id: int, file_name: str, content: bytes, caption: str | None = None, *,
+              photo: bool = False, media_group_id: str | None = None, first_name: str | None = None
+              ) -> dict[str, int]:
+    """The user sends a file as a document, or (photo) as a photo in the sizes Telegram keeps."""
+    chat = _user_chat(state, user_id, first_name)
+    if photo:
         sizes = _photo_sizes(state, file_name, content)
-        return _enqueue_message(state, chat, photo=sizes[-1][0], photo_sizes=sizes, media_group_id=group,
+        return _enqueue_message(state, chat, photo=sizes[-1][0], photo_sizes=sizes, media_group_id=media_group_id,
                                 caption=caption or None)
     mime = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
     stored = state.store_file("document", file_name, mime, content)
-    return _enqueue_message(state, chat, document=stored, caption=caption or None, media_group_id=group)
+    return _enqueue_message(state, chat, document=stored, caption=caption or None, media_group_id=media_group_id)
 
 
-async def click(request: web.Request) -> web.Response:
-    state = request.app[STATE_KEY]
-    body = await _body(request)
-    user_id = _field(body, "user_id", int)
-    message_id = _field(body, "message_id", int)
-    data = _field(body, "data", str)  # passed as-is, so tests can forge callback data
+def post_click(state: SandboxState, user_id: int, message_id: int, data: str) -> int:
+    """The user taps a button with callback `data` (as-is, so tests can forge it) on a bot message; the update id."""
     chat = state.chat(user_id)
     message = chat.bot_message(message_id) if chat else None
     if chat is None or message is None:
@@ -145,14 +133,11 @@ async def click(request: web.Request) -> web.Response:
         "message": objects.message_json(chat, message),
         "data": data,
     }
-    return web.json_response({"update_id": state.enqueue("callback_query", query)})
+    return state.enqueue("callback_query", query)
 
 
-def _chat_or_empty(request: web.Request) -> Chat | None:
-    return request.app[STATE_KEY].chat(_query_int(request, "user_id"))
-
-
-def _views(chat: Chat | None, *, bot_only: bool, with_content: bool) -> list[dict[str, Any]]:
+def views(chat: Chat | None, *, bot_only: bool, with_content: bool) -> list[dict[str, Any]]:
+    """A chat's messages as the control API shows them (bot_only: /sandbox/messages, else /sandbox/chat)."""
     if chat is None:
         return []
     return [
@@ -162,13 +147,47 @@ def _views(chat: Chat | None, *, bot_only: bool, with_content: bool) -> list[dic
     ]
 
 
+# -- the routes -------------------------------------------------------------------------------------------
+
+
+async def send(request: web.Request) -> web.Response:
+    body = await _body(request)
+    return web.json_response(post_text(request.app[STATE_KEY], _field(body, "user_id", int), _field(body, "text", str),
+                                       _field(body, "first_name", str, optional=True)))
+
+
+async def upload(request: web.Request) -> web.Response:
+    """A file sent as a document, or with "photo": true as a photo (in an album with "media_group_id")."""
+    body = await _body(request)
+    try:
+        content = base64.b64decode(_field(body, "content_base64", str), validate=True)
+    except binascii.Error:
+        raise ControlError("'content_base64' is not valid base64") from None
+    return web.json_response(post_file(
+        request.app[STATE_KEY], _field(body, "user_id", int), _field(body, "file_name", str), content,
+        _field(body, "caption", str, optional=True), photo=body.get("photo") is True,
+        media_group_id=_field(body, "media_group_id", str, optional=True),
+        first_name=_field(body, "first_name", str, optional=True)))
+
+
+async def click(request: web.Request) -> web.Response:
+    body = await _body(request)
+    update_id = post_click(request.app[STATE_KEY], _field(body, "user_id", int), _field(body, "message_id", int),
+                           _field(body, "data", str))
+    return web.json_response({"update_id": update_id})
+
+
+def _chat_or_empty(request: web.Request) -> Chat | None:
+    return request.app[STATE_KEY].chat(_query_int(request, "user_id"))
+
+
 async def messages(request: web.Request) -> web.Response:
-    return web.json_response(_views(_chat_or_empty(request), bot_only=True, with_content=True))
+    return web.json_response(views(_chat_or_empty(request), bot_only=True, with_content=True))
 
 
 async def chat_history(request: web.Request) -> web.Response:
     # Polled by the page every ~700 ms: file contents are linked, not inlined.
-    return web.json_response(_views(_chat_or_empty(request), bot_only=False, with_content=False))
+    return web.json_response(views(_chat_or_empty(request), bot_only=False, with_content=False))
 
 
 async def callback_answers(request: web.Request) -> web.Response:

@@ -1,11 +1,12 @@
 """Reminders: a branch's reminders planned into the outbox, the hourly and on-change re-plans, a person's
 /nhacviec settings, and what happens when someone has blocked the bot.
 
-Features feed the planner through PROVIDERS: each turns a branch into ReminderSources under its own key
-namespace, and a re-plan reconciles exactly those namespaces (plus the digest): new reminders are added,
-changed ones updated while still pending, and pending ones nobody asks for any more are cancelled.
-The calendar's tasks and the review's "closing soon" nudges are the providers; the weekly supervisor summary
-is not one: bot/services/weekly.py queues it into the outbox itself.
+A planned feature (bot/domain/reminders/features.py) has its collector in COLLECTORS: it turns a branch into
+ReminderSources (or the digest's DigestSource), and a re-plan reconciles exactly the planned features'
+namespaces: new reminders are added, changed ones updated while still pending, and pending ones nobody asks
+for any more are cancelled. The calendar's tasks, the digest and the review's "closing soon" nudges are
+planned; what is written once (the notices here and in review_decision, the weekly summary of weekly.py)
+goes through the same `reminder` factory and `outbox_row`.
 """
 
 from collections.abc import Awaitable, Callable
@@ -17,16 +18,17 @@ from bot.config import Settings
 from bot.domain.calendar.agenda import build_agenda
 from bot.domain.calendar.model import CalendarTask
 from bot.domain.calendar.periods import this_month
+from bot.domain.reminders import features
+from bot.domain.reminders.features import OPTIONAL_KINDS, PLANNED, Feature, Kind
 from bot.domain.reminders.planning import (
-    DIGEST_SOURCE,
     DigestSource,
-    Kind,
     Planned,
     Recipient,
     ReminderSource,
     Rules,
+    at_once,
     plan,
-    soonest,
+    reminder,
 )
 from bot.domain.reminders.quiet import QuietHours
 from bot.domain.roster import Role
@@ -39,12 +41,10 @@ from storage.models import Membership, Person
 from storage.reminder_models import CANCELLED, FAILED, PENDING, Reminder, ReminderPrefs
 from storage.uow import UnitOfWork
 
-NOTICE_SOURCE = "notice"
-UNREACHABLE = "unreachable"
+UNREACHABLE = "unreachable"  # why a blocked person's pending reminders were cancelled
 UPCOMING_LIMIT = 10
 SUBJECT_LIMIT = 200
 REPLAN_BATCH = 100
-KINDS = frozenset(k.value for k in Kind)
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -62,29 +62,31 @@ class BranchContext:
         return tuple(m.person_id for m in self.roster if m.role in (Role.SECRETARY, Role.DEPUTY))
 
 
-@dataclass(frozen=True)
-class Provider:
-    namespace: str
-    collect: Callable[[UnitOfWork, BranchContext], Awaitable[list[ReminderSource]]]
+Collector = Callable[[UnitOfWork, BranchContext], Awaitable[list[ReminderSource] | list[DigestSource]]]
 
 
 async def task_sources(uow: UnitOfWork, ctx: BranchContext) -> list[ReminderSource]:
     """Open, dated, one-off tasks of the branch itself; recurring rounds and other units' tasks are not
     reminded of."""
     return [
-        ReminderSource("task", t.id, ctx.branch_id, t.text, t.due, ctx.leaders)
+        ReminderSource(features.TASKS, t.id, ctx.branch_id, t.text, t.due, ctx.leaders)
         for t in ctx.tasks
         if t.is_branch_task and t.due is not None and not t.done and not t.is_recurring
     ]
 
 
-PROVIDERS: tuple[Provider, ...] = (
-    Provider("task", task_sources),
-    Provider("review", lambda uow, ctx: review_reminders.self_review_sources(uow, ctx.branch_id, ctx.roster)),
-    Provider("sheet", lambda uow, ctx: review_reminders.sheet_sources(uow, ctx.branch_id, ctx.roster)),
-    Provider("ballot", lambda uow, ctx: review_reminders.ballot_sources(uow, ctx.branch_id, ctx.roster)),
-)
-PLANNED_SOURCES = (*(p.namespace for p in PROVIDERS), DIGEST_SOURCE)
+async def digest_sources(uow: UnitOfWork, ctx: BranchContext) -> list[DigestSource]:
+    return [DigestSource(ctx.branch_id, ctx.tasks, ctx.leaders)]
+
+
+COLLECTORS: dict[Feature, Collector] = {
+    features.TASKS: task_sources,
+    features.DIGEST: digest_sources,
+    features.SELF_REVIEWS: lambda uow, ctx: review_reminders.self_review_sources(uow, ctx.branch_id, ctx.roster),
+    features.SHEETS: lambda uow, ctx: review_reminders.sheet_sources(uow, ctx.branch_id, ctx.roster),
+    features.BALLOTS: lambda uow, ctx: review_reminders.ballot_sources(uow, ctx.branch_id, ctx.roster),
+}
+PLANNED_SOURCES = tuple(f.namespace for f in PLANNED)
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def quiet_of(prefs: ReminderPrefs | None, settings: Settings) -> QuietHours:
 
 def opted_out(prefs: ReminderPrefs | None) -> frozenset[Kind]:
     names = prefs.opted_out.split(",") if prefs and prefs.opted_out else []
-    return frozenset(Kind(name) for name in names if name in KINDS)
+    return frozenset(Kind(name) for name in names if name in OPTIONAL_KINDS)
 
 
 def recipient(person: Person, prefs: ReminderPrefs | None, settings: Settings) -> Recipient | None:
@@ -119,8 +121,8 @@ def recipient(person: Person, prefs: ReminderPrefs | None, settings: Settings) -
 
 
 def _texts(p: Planned, branch_name: str) -> tuple[str, str]:
-    subject = plain("reminders", "subject", p=p)[:SUBJECT_LIMIT]
-    return render("reminders", "message", p=p, branch_name=branch_name), subject
+    subject = plain(p.feature.template, "subject", p=p)[:SUBJECT_LIMIT]
+    return render(p.feature.template, "message", p=p, branch_name=branch_name), subject
 
 
 def outbox_row(p: Planned, text: str, subject: str, now: datetime) -> dict:
@@ -148,8 +150,8 @@ async def plan_branch(uow: UnitOfWork, branch_id: int, now: datetime, settings: 
     if loaded is None:
         return Replanned()
     ctx, recipients = loaded
-    sources = [s for p in PROVIDERS for s in await p.collect(uow, ctx)]
-    planned = plan(sources, [DigestSource(ctx.branch_id, ctx.tasks, ctx.leaders)], recipients, now, rules(settings))
+    sources = [s for feature in PLANNED for s in await COLLECTORS[feature](uow, ctx)]
+    planned = plan(sources, recipients, now, rules(settings))
     existing = await uow.reminders.planned(ctx.branch_id, PLANNED_SOURCES, (p.key for p in planned))
     new_rows, updated = [], 0
     for p in planned:
@@ -178,9 +180,9 @@ async def digest_now(uow: UnitOfWork, branch_id: int, now: datetime, settings: S
     rows = []
     for r in (recipients[pid] for pid in ctx.leaders if pid in recipients):
         today = now.astimezone(r.tz).date()
-        p = Planned(f"{Kind.DIGEST}:now:{ctx.branch_id}:{r.person_id}:{today:%Y%m%d}", Kind.DIGEST, NOTICE_SOURCE,
-                    ctx.branch_id, ctx.branch_id, r, soonest(r, now), False, today,
-                    agenda=build_agenda(ctx.tasks, this_month(today), today))
+        p = reminder(feature=features.DIGEST_NOW, kind=Kind.DIGEST, branch_id=ctx.branch_id, recipient=r,
+                     when=at_once(r, now), key=("now", ctx.branch_id, r.person_id, f"{today:%Y%m%d}"),
+                     agenda=build_agenda(ctx.tasks, this_month(today), today))
         rows.append(outbox_row(p, *_texts(p, ctx.branch_name), now))
     await uow.reminders.add_new(rows)
     await uow.commit()
@@ -261,11 +263,12 @@ async def _tell_leader(uow: UnitOfWork, branch_id: int, blocked_person_id: int, 
     if not reachable:
         return
     leader, branch = reachable[0], await uow.branches.get(branch_id)
-    notice = Planned(f"{UNREACHABLE}:{branch_id}:{blocked.id}:{now:%Y%m%d%H%M%S}", UNREACHABLE, NOTICE_SOURCE,
-                     blocked.id, branch_id, leader, soonest(leader, now), False, now.date())
+    notice = reminder(feature=features.UNREACHABLE, kind=Kind.UNREACHABLE, branch_id=branch_id, recipient=leader,
+                      when=at_once(leader, now), key=(branch_id, blocked.id, f"{now:%Y%m%d%H%M%S}"))
+    template = features.UNREACHABLE.template
     await uow.reminders.add_new([outbox_row(
-        notice, render("reminders", "unreachable", name=blocked.full_name, branch_name=branch.name),
-        plain("reminders", "unreachable_subject", name=blocked.full_name), now,
+        notice, render(template, "unreachable", name=blocked.full_name, branch_name=branch.name),
+        plain(template, "unreachable_subject", name=blocked.full_name), now,
     )])
 
 
@@ -337,7 +340,7 @@ async def _change(uow: UnitOfWork, actor: Actor, now: datetime, settings: Settin
 
 
 async def toggle_kind(uow: UnitOfWork, actor: Actor, kind: str, now: datetime, settings: Settings) -> Overview:
-    if kind not in KINDS:
+    if kind not in OPTIONAL_KINDS:
         raise ServiceError("stale_button")
 
     def toggle(prefs: ReminderPrefs) -> None:

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import Settings
-from bot.domain.reminders.planning import Planned, soonest
+from bot.domain.reminders.features import DECISIONS, Kind
+from bot.domain.reminders.planning import at_once, reminder
 from bot.domain.review.decision import BRANCH_SUBJECT, MEMBER_PREFIX, Standing
 from bot.domain.review.levels import MEMBER_LEVELS
 from bot.domain.roster import Role
 from bot.domain.text import squeeze
 from bot.services.actor import Actor, require_superior
 from bot.services.errors import ServiceError
-from bot.services.reminders import NOTICE_SOURCE, outbox_row, recipient
+from bot.services.reminders import outbox_row, recipient
 from bot.services.review_progress import Progress, progress_of
 from bot.services.review_record import superior_decides
 from bot.services.rule_options import rules_for
@@ -29,7 +30,6 @@ from storage.models import Person
 from storage.review_models import Review
 from storage.uow import UnitOfWork
 
-DECISION = "decision"  # the outbox kind of the messages that tell a level decided
 MAX_REASON_CHARS = 500
 ADOPTION = "adoption"  # the vote that adopted the branch's result: not a reason for its level
 
@@ -197,9 +197,9 @@ async def _tell(uow: UnitOfWork, review: Review, decided: list[Standing], now: d
         if reader is None:
             continue
         # One event per person and decision (a confirmation of the rest: its first subject and how many).
-        key = f"{DECISION}:{review.id}:{person.id}:{decided[0].subject}:{len(decided)}:{now:%Y%m%d%H%M%S%f}"
-        planned = Planned(key, DECISION, NOTICE_SOURCE, review.id, review.branch_id, reader, soonest(reader, now),
-                          False, now.astimezone(reader.tz).date())
-        rows.append(outbox_row(planned, text, subject, now))
+        notice = reminder(feature=DECISIONS, kind=Kind.DECISION, branch_id=review.branch_id, recipient=reader,
+                          when=at_once(reader, now),
+                          key=(review.id, person.id, decided[0].subject, len(decided), f"{now:%Y%m%d%H%M%S%f}"))
+        rows.append(outbox_row(notice, text, subject, now))
     await uow.reminders.add_new(rows)
     return len(rows)

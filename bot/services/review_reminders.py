@@ -3,6 +3,8 @@ acted — members without a self-review before its deadline, members without an 
 deadline (under a rule set that reads scores, QĐ 366), full members who have not cast an open secret ballot that
 closes at a set time."""
 
+from bot.domain.reminders import features
+from bot.domain.reminders.features import Feature
 from bot.domain.reminders.planning import ReminderSource
 from bot.services.review_collect import member_states
 from bot.services.review_meeting import voters
@@ -24,18 +26,18 @@ SHEET_TASK = "assessment_sheets"
 
 async def self_review_sources(uow: UnitOfWork, branch_id: int,
                               roster: tuple[Membership, ...]) -> list[ReminderSource]:
-    return await _owed(uow, branch_id, roster, SELF_REVIEW_TASK, "review", lambda m: m.self_review is None,
+    return await _owed(uow, branch_id, roster, SELF_REVIEW_TASK, features.SELF_REVIEWS, lambda m: m.self_review is None,
                        "closing_self_review")
 
 
 async def sheet_sources(uow: UnitOfWork, branch_id: int, roster: tuple[Membership, ...]) -> list[ReminderSource]:
     """Members whose assessment sheet is not filled (member_states says "missing" only where the rules read it)."""
-    return await _owed(uow, branch_id, roster, SHEET_TASK, "sheet", lambda m: m.assessment == "missing",
+    return await _owed(uow, branch_id, roster, SHEET_TASK, features.SHEETS, lambda m: m.assessment == "missing",
                        "closing_sheet")
 
 
-async def _owed(uow: UnitOfWork, branch_id: int, roster: tuple[Membership, ...], task_key: str, source: str,
-                owes, title: str) -> list[ReminderSource]:
+async def _owed(uow: UnitOfWork, branch_id: int, roster: tuple[Membership, ...], task_key: str,
+                feature: Feature, owes, title: str) -> list[ReminderSource]:
     """"Closing soon" before the procedure task's deadline, to the members who review and still owe it."""
     review = await _open_review(uow, branch_id)
     if review is None or review.meeting_started_at is not None:
@@ -46,7 +48,7 @@ async def _owed(uow: UnitOfWork, branch_id: int, roster: tuple[Membership, ...],
                     if m.reviews and owes(m) and m.membership_id in person_of)
     if deadline is None or deadline.due is None or not missing:
         return []
-    return [ReminderSource(source, review.id, branch_id, plain("review", title), deadline.due, missing, "closing")]
+    return [ReminderSource(feature, review.id, branch_id, plain("review", title), deadline.due, missing)]
 
 
 async def ballot_sources(uow: UnitOfWork, branch_id: int, roster: tuple[Membership, ...]) -> list[ReminderSource]:
@@ -62,6 +64,6 @@ async def ballot_sources(uow: UnitOfWork, branch_id: int, roster: tuple[Membersh
             continue
         voted = await uow.reviews.voters(ballot.id)
         if waiting := tuple(p for p in eligible if p not in voted):
-            sources.append(ReminderSource("ballot", ballot.id, branch_id, plain("review", "closing_ballot"),
-                                          ballot.closes_at.date(), waiting, "closing"))
+            sources.append(ReminderSource(features.BALLOTS, ballot.id, branch_id, plain("review", "closing_ballot"),
+                                          ballot.closes_at.date(), waiting))
     return sources

@@ -8,13 +8,13 @@ against: one transaction, so a summary is neither lost nor sent twice.
 from datetime import datetime
 
 from bot.config import Settings
-from bot.domain.reminders.planning import Planned, soonest
+from bot.domain.reminders.features import WEEKLY, Kind
+from bot.domain.reminders.planning import at_once, reminder
 from bot.services.actor import superior_scope
 from bot.services.reminders import UowFactory, outbox_row, recipient
 from bot.services.supervision import iso_week, weekly_summary
 from bot.texts import plain
 
-WEEKLY = "weekly"
 MONDAY = 0
 
 
@@ -37,9 +37,9 @@ async def plan_weekly(uows: UowFactory, now: datetime, settings: Settings) -> in
             if text is None:
                 continue
             branch_id = min(await superior_scope(uow, person_id))  # the outbox row needs one of their branches
-            planned = Planned(f"{WEEKLY}:{person_id}:{iso_week(local.date())}", WEEKLY, WEEKLY, person_id, branch_id,
-                              reader, soonest(reader, now), False, local.date())
-            await uow.reminders.add_new([outbox_row(planned, text, plain("supervisor", "weekly_subject"), now)])
+            summary = reminder(feature=WEEKLY, kind=Kind.WEEKLY, key=(person_id, iso_week(local.date())),
+                               branch_id=branch_id, recipient=reader, when=at_once(reader, now))
+            await uow.reminders.add_new([outbox_row(summary, text, plain(WEEKLY.template, "weekly_subject"), now)])
             await uow.commit()
             queued += 1
     return queued

@@ -4,8 +4,7 @@ import io
 
 from PIL import Image, ImageDraw
 
-from tests.e2e.test_hostile_input import stored
-from tests.e2e.test_onboarding import SECRETARY, create_branch
+from tests.helpers import SECRETARY, create_branch, stored
 from tests.pages import page_photos
 
 LETTER = [  # a letter that names a date, as prose: no numbered heading, no list item

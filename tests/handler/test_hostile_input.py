@@ -1,19 +1,10 @@
-"""Hostile input through the sandbox: files of the wrong kind, broken or explosive .docx files, and full-size
+"""Hostile input, straight into the dispatcher: files of the wrong kind, broken or explosive .docx files, and full-size
 pasted messages of garbage. Each gets exactly one clear answer in Vietnamese; nothing crashes and nothing is
 stored half-way (the tables are counted before and after)."""
 
-from sqlalchemy import text
-
 from bot.domain.plans.readers import MAX_DOCX_BYTES
-from tests.e2e.test_onboarding import SECRETARY, create_branch
+from tests.helpers import SECRETARY, create_branch, stored
 from tests.hostile import EXE, PDF, PNG, docx_bomb, docx_bytes, docx_with_document, truncated_docx
-
-TABLES = ("plan", "task", "plan_import", "membership", "person", "audit_log")
-
-
-async def stored(engine) -> dict[str, int]:
-    async with engine.connect() as connection:
-        return {t: (await connection.execute(text(f'SELECT count(*) FROM "{t}"'))).scalar_one() for t in TABLES}
 
 
 async def one_answer(tg, act) -> str:
