@@ -4,18 +4,19 @@ The outbox row is the durable state of a reminder: planned (pending), claimed by
 before the send (sending), then sent, cancelled or failed. Its key is deterministic and unique, so planning
 twice creates nothing new.
 
-Changing a branch's tasks or roster, from any use case, leaves a ReplanRequest in the same transaction
-(see `_request_replan`), so a task marked done or moved stops its pending reminders even if the process
-dies right after the commit: the scheduler's re-plan job picks the request up within seconds.
+A use case that changes what a branch's reminders are planned from (its tasks, roster, review) leaves a
+ReplanRequest in its own transaction, stamped by its own clock (`ReminderRepo.request_replan`; the changes
+are listed in bot/domain/reminders/features.py), so a task marked done or moved stops its pending reminders
+even if the process dies right after the commit: the scheduler's re-plan job picks the request up within
+seconds.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, event
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base, Membership, Task
+from storage.models import Base
 from storage.types import UtcDateTime
 
 PENDING, SENDING, SENT, CANCELLED, FAILED = "pending", "sending", "sent", "cancelled", "failed"
@@ -31,8 +32,8 @@ class Reminder(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)
-    source: Mapped[str] = mapped_column(String(20))  # planning namespace: task, digest, notice…
-    kind: Mapped[str] = mapped_column(String(20))  # bot.domain.reminders.planning.Kind values, or a notice kind
+    source: Mapped[str] = mapped_column(String(20))  # a feature's namespace (bot/domain/reminders/features.py)
+    kind: Mapped[str] = mapped_column(String(20))  # one of its kinds (features.Kind)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     chat_id: Mapped[int] = mapped_column(BigInteger)
@@ -86,20 +87,3 @@ class ReplanRequest(Base):
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
-
-def request_replan(session: AsyncSession, branch_id: int, now: datetime) -> None:
-    """Asks for the branch's reminders to be planned again, in the caller's transaction."""
-    session.add(ReplanRequest(branch_id=branch_id, requested_at=now))
-
-
-# What a branch's reminders are planned from; a feature whose rows change reminders adds its model here.
-REPLAN_ON = (Task, Membership)
-
-
-@event.listens_for(Session, "before_flush")
-def _request_replan(session: Session, flush_context: object, instances: object) -> None:
-    changed = [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]
-    branches = {o.branch_id for o in changed if isinstance(o, REPLAN_ON) and o.branch_id is not None}
-    if branches:
-        now = datetime.now(UTC)
-        session.add_all(ReplanRequest(branch_id=b, requested_at=now) for b in sorted(branches))

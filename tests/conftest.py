@@ -4,6 +4,7 @@ import pytest
 
 from storage.db import create_sessionmaker
 from storage.uow import UnitOfWork
+from tests import replan_guard
 from tests.databases import BACKENDS, CLUSTER, MigratedPostgres, database_url, ready_engine
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
@@ -11,6 +12,14 @@ NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 
 def pytest_sessionfinish(session, exitstatus) -> None:
     MigratedPostgres.drop()
+
+
+@pytest.fixture(autouse=True)
+def replans_asked_for():
+    """Every change to a branch's tasks or memberships made in this process asked for its re-plan."""
+    replan_guard.missed.clear()
+    yield
+    assert not replan_guard.missed, replan_guard.missed
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -44,6 +44,7 @@ async def set_done(uow: UnitOfWork, actor: Actor, task_id: int, done: bool, now:
         raise AccessDenied("foreign_task", task_id=task_id)
     task.done_at, task.done_by = (now, actor.person_id) if done else (None, None)
     uow.audit(now, actor.person_id, home.branch_id, "task.done" if done else "task.undone", task_id=task_id)
+    uow.reminders.request_replan(home.branch_id, now)  # a done task is reminded of no more
     await uow.commit()
     return calendar_task(task)
 
@@ -59,6 +60,7 @@ async def add_task(uow: UnitOfWork, actor: Actor, *, text: str, start: date | No
     uow.calendar.add(task)
     await uow.flush()
     uow.audit(now, actor.person_id, home.branch_id, "task.add", task_id=task.id)
+    uow.reminders.request_replan(home.branch_id, now)
     await uow.commit()
     return calendar_task(task)
 

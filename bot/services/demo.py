@@ -150,6 +150,7 @@ async def load_demo(uow: UnitOfWork, now: datetime, tz: ZoneInfo) -> DemoPeople:
         await uow.flush()
         uow.branches.add(SupervisorLink(branch_id=branch.id, person_id=supervisor.id, created_at=now))
         uow.audit(now, None, branch.id, "demo.load", members=len(ROSTER))
+        uow.reminders.request_replan(branch.id, now)
         await uow.commit()
         secretary = await load_actor(uow, ROSTER[0].user_id)
         draft = await plan_import.read_plan(uow, secretary, lines=split_lines(demo_plan_text(now.date())),

@@ -72,6 +72,7 @@ async def add_branch(uow: UnitOfWork, spec: BranchSpec, unit: SuperiorUnit | Non
             branch=branch, person=Person(full_name=name, telegram_user_id=user_id, created_at=now), role=role,
             status=Status.FULL, admitted_on=_admitted(now.date()), created_at=now))
     await uow.flush()
+    uow.reminders.request_replan(branch.id, now)
     if unit is not None:
         uow.supervision.add(UnitBranch(branch_id=branch.id, unit_id=unit.id, created_at=now))
     await uow.commit()

@@ -121,6 +121,7 @@ async def _become_secretary(uow: UnitOfWork, branch_id: int, person: Person, now
         raise ServiceError("already_in_roster", name=person.full_name)
     uow.branches.add(Membership(branch_id=branch_id, person_id=person.id, role=Role.SECRETARY, status=Status.FULL,
                                 created_at=now))
+    uow.reminders.request_replan(branch_id, now)
 
 
 async def accept(

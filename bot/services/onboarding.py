@@ -62,5 +62,6 @@ async def create_branch(
         )
     )
     uow.audit(now, person.id, branch.id, "branch.create", name=branch.name, superior_unit=branch.superior_unit)
+    uow.reminders.request_replan(branch.id, now)
     await uow.commit()
     return NewBranch(branch.id, branch.name, person.full_name)

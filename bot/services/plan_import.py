@@ -301,6 +301,7 @@ async def _apply_revision(uow: UnitOfWork, actor: Actor, record: PlanImport, vie
     diff = revision.diff
     uow.audit(now, actor.person_id, record.branch_id, "plan.revise", plan_id=plan.id, number=view.number,
               added=len(diff.added), removed=len(diff.removed), moved=len(diff.moved))
+    uow.reminders.request_replan(record.branch_id, now)
     await uow.commit()
     return SavedPlan(plan.id, view.number, len(kept), sum(1 for i in kept if i.is_branch_task), revised=diff)
 
@@ -322,6 +323,7 @@ async def confirm(uow: UnitOfWork, actor: Actor, draft_id: int, now: datetime) -
     record.state = "saved"
     uow.audit(now, actor.person_id, record.branch_id, "plan.import", plan_id=plan.id, number=view.number,
               tasks=len(kept))
+    uow.reminders.request_replan(record.branch_id, now)
     await uow.commit()
     return SavedPlan(plan.id, view.number, len(kept), sum(1 for i in kept if i.is_branch_task))
 

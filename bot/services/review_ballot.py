@@ -149,6 +149,7 @@ async def open_ballots(uow: UnitOfWork, actor: Actor, proposals: dict[int, Membe
     review.secret_ballot = True
     key = await _key(uow, now)
     uow.audit(now, actor.person_id, review.branch_id, "ballot.open", ballots=len(ballots))
+    uow.reminders.request_replan(review.branch_id, now)  # "closing soon" to who has not voted
     await uow.commit()
     tickets = []
     for m in voters(members):
@@ -213,6 +214,7 @@ async def cast(uow: UnitOfWork, actor: Actor, ballot_id: int, choice: Choice, pr
         voter = BallotVoter(ballot_id=ballot_id, person_id=actor.person_id, version=0)
         repo.add(voter)
     voter.version += 1
+    uow.reminders.request_replan(actor.home.branch_id, now)  # no more "closing soon" to this voter
     await uow.commit()
     membership = await uow.branches.membership(int(ballot.subject.split(":")[1]))
     return Ticket(ballot.id, membership.person.full_name, ballot.proposed, choice.value, voter.version,
@@ -260,6 +262,7 @@ async def close_ballots(uow: UnitOfWork, actor: Actor, now: datetime) -> Closed:
         voted |= await repo.voters(ballot.id)
         tallies.append((ballot, Counts(tally.get("a", 0), tally.get("d", 0), tally.get("o", 0))))
     uow.audit(now, actor.person_id, review.branch_id, "ballot.close", ballots=len(tallies))
+    uow.reminders.request_replan(review.branch_id, now)
     await uow.commit()
     results = []
     changes: dict[str, Change] = {}

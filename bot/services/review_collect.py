@@ -117,10 +117,12 @@ async def _entry(uow: UnitOfWork, review: Review, membership_id: int) -> ReviewM
 
 
 async def records_changed(uow: UnitOfWork, review: Review, now: datetime) -> None:
-    """The review's records changed: the calendar tasks counted from them follow (review_ticks)."""
+    """The review's records changed: the calendar tasks counted from them follow (review_ticks), and the
+    branch's reminders are planned again (the "closing soon" nudges go only to who still owes something)."""
     # Imported here: review_ticks reads the progress, which is built on this module's member states.
     from bot.services.review_ticks import sync_ticks
 
+    uow.reminders.request_replan(review.branch_id, now)
     await sync_ticks(uow, review, now)
 
 
@@ -151,8 +153,7 @@ async def submit_self_review(uow: UnitOfWork, actor: Actor, *, text: str | None,
     entry.self_review_at = now
     uow.audit(now, actor.person_id, review.branch_id, "review.self_review", review_id=review.id,
               membership_id=entry.membership_id, file_name=file_name)
-    uow.reminders.request_replan(review.branch_id, now)  # the "closing soon" nudge is no longer due to this member
-    await records_changed(uow, review, now)
+    await records_changed(uow, review, now)  # the "closing soon" nudge is no longer due to this member
     await uow.commit()
     return member_state(review, entry)
 
@@ -183,7 +184,6 @@ async def mark(uow: UnitOfWork, actor: Actor, membership_id: int, what: Mark, no
             entry.residence_comment = squeeze(comment)[:MAX_FEEDBACK_CHARS]
     uow.audit(now, actor.person_id, review.branch_id, f"review.mark.{what}", review_id=review.id,
               membership_id=membership_id)
-    uow.reminders.request_replan(review.branch_id, now)
     await records_changed(uow, review, now)
     await uow.commit()
     return member_state(review, entry)

@@ -1,7 +1,7 @@
 """Checklist items counted from the review's records (residence forms 10/10, self-reviews n/n, member ballots…)
 close their calendar task by themselves when complete, and reopen it when they become incomplete again.
 
-A closed task stops its reminders (a task change asks for a re-plan, storage/reminder_models.py), leaves the
+A closed task stops its reminders (records_changed, the caller, asks for the re-plan), leaves the
 overdue lists of the digest and /thangnay, and is no longer late for the supervisor. Called, in the caller's
 transaction, by every use case that changes those records.
 """

@@ -75,6 +75,7 @@ async def add_members(
         result.added.append(MemberView.of(membership))
         uow.audit(now, actor.person_id, home.branch_id, "member.add", membership_id=membership.id,
                   full_name=entry.full_name, role=entry.role, status=entry.status)
+    uow.reminders.request_replan(home.branch_id, now)
     await uow.commit()
     return result
 
@@ -128,6 +129,7 @@ async def update_member(
         setattr(target, key, value)
     uow.audit(now, actor.person_id, membership.branch_id, "member.update", membership_id=membership.id,
               before=before, after=changes)
+    uow.reminders.request_replan(membership.branch_id, now)
     await uow.commit()
     return MemberView.of(membership)
 
@@ -140,5 +142,6 @@ async def remove_member(uow: UnitOfWork, actor: Actor, membership_id: int, now: 
     uow.audit(now, actor.person_id, membership.branch_id, "member.remove", membership_id=membership.id,
               full_name=name)
     await uow.branches.delete_membership(membership)
+    uow.reminders.request_replan(membership.branch_id, now)
     await uow.commit()
     return name

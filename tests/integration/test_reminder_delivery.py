@@ -76,6 +76,8 @@ async def branch(uow_factory) -> int:
                                     (MEMBER_B, "Lê Thị Hà", "member"), (NEVER_STARTED, "Phạm Văn Đức", "member")):
             uow.branches.add(Membership(branch=branch, role=role, status="full", created_at=NOW,
                                         person=Person(full_name=name, telegram_user_id=user_id, created_at=NOW)))
+        await uow.flush()
+        uow.reminders.request_replan(branch.id, NOW)  # as every roster change does
         await uow.commit()
         return branch.id
 
@@ -308,6 +310,7 @@ async def test_a_fan_out_at_the_limit_meets_no_429_from_a_strict_limiter(sandbox
             uow.branches.add(Membership(branch_id=branch, role="member", status="full", created_at=NOW,
                                         person=Person(full_name=f"Đảng viên {chat}", telegram_user_id=chat,
                                                       created_at=NOW)))
+        uow.reminders.request_replan(branch, NOW)
         await uow.commit()
     sandbox.state.traffic.set_limits(Limits(per_second=10, per_chat_per_second=1))
     start = datetime.now(UTC)

@@ -102,8 +102,9 @@ async def test_moving_or_finishing_a_task_replans_its_reminders(uow_factory):
     task_id = await add_task(uow_factory, actor, date(2026, 11, 30))
     assert await reminders.replan_requested(uow_factory, NOW, SETTINGS) == 1  # the new task asked for it
     assert await reminders.replan_requested(uow_factory, NOW, SETTINGS) == 0
-    async with uow_factory() as uow:
+    async with uow_factory() as uow:  # a task moved, as a plan revision moves it: asking for the re-plan
         (await uow.calendar.task(task_id)).due = date(2026, 12, 2)
+        uow.reminders.request_replan(actor.home.branch_id, NOW)
         await uow.commit()
     await reminders.replan_requested(uow_factory, NOW, SETTINGS)
     pending = await rows(uow_factory, Reminder.chat_id == SECRETARY, Reminder.status == PENDING,
@@ -185,6 +186,7 @@ async def test_only_branch_tasks_with_a_date_are_reminded_of(uow_factory):
                        {"is_branch_task": True, "due": None, "condition": "sau khi có văn bản"}):
             uow.calendar.add(Task(branch_id=actor.home.branch_id, text="Việc", owner="X", time_text="",
                                   created_at=NOW, **kwargs))
+        uow.reminders.request_replan(actor.home.branch_id, NOW)
         await uow.commit()
     assert (await plan(uow_factory, actor)).added == 0
 

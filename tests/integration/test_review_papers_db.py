@@ -64,6 +64,8 @@ async def branch_with_a_review(uow_factory, rule_set: str = "kh146_2014") -> dic
                 branch=branch, role=role, status=status, admitted_on=admitted, created_at=PREPARED,
                 person=Person(full_name=name, telegram_user_id=SECRETARY_TG if role == Role.SECRETARY else None,
                               created_at=PREPARED)))
+        await uow.flush()
+        uow.reminders.request_replan(branch.id, PREPARED)  # as every roster change does
         await uow.commit()
         ids = {m.person.full_name: m.id for m in await uow.branches.roster(branch.id)}
     async with uow_factory() as uow:
