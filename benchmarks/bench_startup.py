@@ -20,24 +20,26 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import deque
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from harness import free_port, fresh_engine
-from sqlalchemy import select, update
+from sqlalchemy import insert
 
 from bot.app import SANDBOX_TOKEN
 from bot.cli import main as chibo
 from bot.config import Settings
-from bot.domain.roster import Role
+from bot.domain.roster import Role, Status
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import start_sandbox
 from bot.services import reminders
-from bot.services.demo_trial import add_trial_branches
+from bot.services.demo_trial import FAMILY, GIVEN, MEMBERS, NAME
 from scheduling import runtime
 from storage.db import create_sessionmaker
-from storage.models import Membership, Person, Task
+from storage.models import Branch, Membership, Person, Task
 from storage.uow import UnitOfWork
 
 
@@ -82,33 +84,39 @@ FIRST_USER = 1  # who sends the first message after the restart (a newcomer: /st
 PLANNED = re.compile(r"reminders of (\d+) branches planned in (\d+) ms")
 READY = re.compile(r"ready in (\d+) ms")
 TASK = "Nộp báo cáo kết quả thực hiện nghị quyết tháng"
+WAIT = 1800.0  # seconds for each step of a restart (the old start-up plans 10,000 branches first)
 
 
 async def seed(path: Path, branches: int, due: int) -> list[int]:
-    """`chibo demo --branches N`'s trial branches, each secretary on Telegram with one task due in three days
-    (so every branch has reminders to plan), and `due` reminders left due in the outbox by the run before the
-    restart, to as many secretaries. Returns their chat ids."""
+    """Branches as `chibo demo --branches N` makes them (bot/services/demo_trial.py's names and size), each
+    secretary on Telegram with one task due in three days (so every branch has reminders to plan), and `due`
+    reminders left due in the outbox by the run before the restart, to as many secretaries. Returns their chat
+    ids. Ids are given and rows go to the tables (not the ORM, which splits rows with a None apart), so each
+    table is one executemany (SQLite runs an INSERT … RETURNING kept in order one row at a time)."""
     now = datetime.now(UTC)
+    today = now.astimezone(Settings(_env_file=None).tz).date()
     engine = await fresh_engine(f"sqlite+aiosqlite:///{path}")
+    people = [(b, (b - 1) * MEMBERS + k + 1, k) for b in range(1, branches + 1) for k in range(MEMBERS)]
+    secretaries = [(b, person) for b, person, k in people if k == 0]
     try:
         async with UnitOfWork(create_sessionmaker(engine)) as uow:
             session = uow.session
-            session.add(Person(full_name="Giám sát (benchmark)", telegram_user_id=CHAT_BASE - 1, created_at=now))
-            await session.flush()
-            await add_trial_branches(uow, branches, "Đảng ủy phường (benchmark)", CHAT_BASE - 1, now)
-            secretaries = select(Membership.person_id).where(Membership.role == Role.SECRETARY)
-            await session.execute(update(Person).where(Person.id.in_(secretaries))
-                                  .values(telegram_user_id=Person.id + CHAT_BASE, channel="telegram"))
-            today = now.astimezone(Settings(_env_file=None).tz).date()
-            rows = (await session.execute(select(Membership.branch_id, Membership.person_id)
-                                          .where(Membership.role == Role.SECRETARY).order_by(Membership.id))).all()
-            await session.execute(Task.__table__.insert(), [
+            await session.execute(insert(Branch.__table__), [{"id": b, "name": NAME.format(n=b), "created_at": now}
+                                                   for b in range(1, branches + 1)])
+            await session.execute(insert(Person.__table__), [
+                {"id": person, "full_name": FAMILY[(b + k) % len(FAMILY)] + " " + GIVEN[(b * 5 + k) % len(GIVEN)],
+                 "telegram_user_id": CHAT_BASE + person if k == 0 else None, "created_at": now}
+                for b, person, k in people])
+            await session.execute(insert(Membership.__table__), [
+                {"branch_id": b, "person_id": person, "role": Role.SECRETARY if k == 0 else Role.MEMBER,
+                 "status": Status.FULL, "created_at": now} for b, person, k in people])
+            await session.execute(insert(Task.__table__), [
                 {"branch_id": b, "text": TASK, "is_branch_task": True, "due": today + timedelta(days=3),
-                 "time_text": "", "created_at": now} for b, _ in rows])
+                 "time_text": "", "created_at": now} for b, _ in secretaries])
             left = [{"key": f"bench:due:{n}", "source": "notice", "kind": "digest", "branch_id": b, "person_id": p,
                      "chat_id": CHAT_BASE + p, "send_at": now - timedelta(minutes=5), "status": "pending",
                      "subject": "Việc tháng này", "text": f"📅 Việc tháng này ({n})", "attempts": 0,
-                     "created_at": now} for n, (b, p) in enumerate(rows[:due])]
+                     "created_at": now} for n, (b, p) in enumerate(secretaries[:due])]
             await uow.reminders.add_new(left)
             await uow.commit()
             return [row["chat_id"] for row in left]
@@ -148,6 +156,7 @@ async def restart(database: Path, due_chats: list[int], *, as_before: bool) -> R
     async def read_log() -> None:
         async for line in process.stderr:
             text = line.decode(errors="replace")
+            tail.append(text)
             if (found := READY.search(text)) and seen.ready is None:
                 seen.ready = time.perf_counter() - started
             elif (found := PLANNED.search(text)) and seen.planned is None:
@@ -165,14 +174,28 @@ async def restart(database: Path, due_chats: list[int], *, as_before: bool) -> R
         seen.all_due = time.perf_counter() - started
         seen.first_due = seen.first_due or seen.all_due
 
-    log = asyncio.create_task(read_log())
-    try:
+    async def unless_chibo_ends(step: Awaitable[None]) -> None:
+        ended, step = asyncio.ensure_future(process.wait()), asyncio.ensure_future(step)
+        await asyncio.wait([ended, step], timeout=WAIT, return_when=asyncio.FIRST_COMPLETED)
+        ended.cancel()
+        if not step.done():
+            step.cancel()
+            raise RuntimeError("`chibo run` " + ("ended" if process.returncode is not None else "timed out")
+                               + ":\n" + "".join(tail))
+        step.result()
+
+    async def first_answer() -> None:
         async with SandboxClient(sandbox.url) as client:
             update_id = await client.send(FIRST_USER, "/start", wait=False)
-            await client.wait(update_id, timeout=600)
+            await client.wait(update_id, timeout=WAIT)
             assert (await client.chat(FIRST_USER))[-1]["from"] == "bot", "/start got no answer"
             seen.first_answer = time.perf_counter() - started
-        await asyncio.wait_for(watch_due(), timeout=900)
+
+    tail: deque[str] = deque(maxlen=20)
+    log = asyncio.create_task(read_log())
+    try:
+        await unless_chibo_ends(first_answer())
+        await unless_chibo_ends(watch_due())
         while seen.planned is None and process.returncode is None:
             await asyncio.sleep(0.1)
     finally:
