@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.domain.roster import SINGLE_ROLES, LineProblem, RejectedLine, Role, RosterEntry
+from bot.domain.roster import SINGLE_ROLES, LineProblem, RejectedLine, Role, RosterEntry, Status
 from bot.domain.text import fold
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, NotFound, ServiceError
@@ -96,9 +96,9 @@ class OwnEntry:
 
 
 async def own_entries(uow: UnitOfWork, actor: Actor) -> list[OwnEntry]:
-    """The actor's own roster entries: every member may read their own data."""
+    """The actor's own roster entries: every member may read their own data; a stranger has none."""
     if actor.person_id is None:
-        return []
+        raise AccessDenied("no_branch")
     return [OwnEntry(m.branch.name, MemberView.of(m)) for m in await uow.people.memberships(actor.person_id)]
 
 
@@ -132,6 +132,17 @@ async def update_member(
     uow.reminders.request_replan(membership.branch_id, now)
     await uow.commit()
     return MemberView.of(membership)
+
+
+async def toggle_member(uow: UnitOfWork, actor: Actor, membership_id: int, field: str, now: datetime) -> MemberView:
+    """Flips one two-way field of a member's card: full ↔ probationary (status), exempt, suspended."""
+    m = await member(uow, actor, membership_id)
+    flipped = {
+        "status": Status.PROBATIONARY if m.status == Status.FULL else Status.FULL,
+        "exempt": not m.exempt,
+        "suspended": not m.suspended,
+    }
+    return await update_member(uow, actor, membership_id, now, **{field: flipped[field]})
 
 
 async def remove_member(uow: UnitOfWork, actor: Actor, membership_id: int, now: datetime) -> str:
