@@ -5,7 +5,7 @@ from datetime import date, datetime
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters import CommandObject, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -24,7 +24,7 @@ from bot.services.review_collect import FeedbackKind, Mark, MemberState
 from bot.services.review_meeting import set_attendance
 from bot.services.review_progress import Progress
 from bot.texts import label, render
-from handlers import keyboards
+from handlers import commands, keyboards
 from handlers.callbacks import (
     AssessAction,
     AssessCb,
@@ -483,8 +483,8 @@ def setup() -> Router:
     router = Router(name="review")
     on_message, on_button = router.message.register, router.callback_query.register
     on_message(leave_dialog, StateFilter(ReviewInput, VoteInput, SheetInput), F.text.startswith("/"))
-    on_message(start, Command("kiemdiem"))
-    on_message(progress_command, Command("buoc"))
+    on_message(start, commands.filter("kiemdiem"))
+    on_message(progress_command, commands.filter("buoc"))
     on_button(progress_button, ReviewCb.filter(F.act == ReviewAction.PROGRESS))
     on_button(ask_meeting, ReviewCb.filter(F.act == ReviewAction.SET_MEETING))
     on_button(planned_meeting, ReviewInput.meeting, ReviewCb.filter(F.act == ReviewAction.PLANNED_MEETING))
@@ -506,7 +506,7 @@ def setup() -> Router:
     on_message(got_fact, ReviewInput.fact_number, TYPED)
     on_button(read_self_review, ReviewCb.filter(F.act == ReviewAction.READ))
     on_button(remind, ReviewCb.filter(F.act == ReviewAction.REMIND))
-    on_message(ask_self_review, Command("tukiemdiem"))
+    on_message(ask_self_review, commands.filter("tukiemdiem"))
     on_message(self_review_file, ReviewInput.self_review, F.document | F.photo)
     on_message(self_review_text, ReviewInput.self_review, TYPED)
     on_button(ask_feedback, ReviewCb.filter(F.act == ReviewAction.FEEDBACK))

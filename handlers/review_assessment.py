@@ -3,7 +3,6 @@ secretary fills one for a member without a phone and the branch's own, the commi
 the secretary records discipline and suy thoái; at the meeting, a sheet's proposal is recorded without a vote."""
 
 from aiogram import F, Router
-from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -14,7 +13,7 @@ from bot.services.actor import Actor
 from bot.services.errors import ServiceError
 from bot.services.review_assessment import BRANCH, DISCIPLINES, FIGURES, FLAGS, SheetView
 from bot.texts import label, render
-from handlers import keyboards
+from handlers import commands, keyboards
 from handlers.callbacks import AssessAction, AssessCb, ReviewAction, ReviewCb
 from handlers.common import refuse_stale
 from handlers.review_meeting import TYPED
@@ -288,7 +287,7 @@ async def propose(query: CallbackQuery, callback_data: AssessCb, uow: UnitOfWork
 def setup() -> Router:
     router = Router(name="review_assessment")
     on_message, on_button = router.message.register, router.callback_query.register
-    on_message(own_command, Command("tudanhgia"))
+    on_message(own_command, commands.filter("tudanhgia"))
     on_button(own_button, AssessCb.filter(F.act == AssessAction.SELF))
     on_button(fill_for, AssessCb.filter(F.act == AssessAction.FILL))
     on_message(figure, SheetInput.figure, TYPED)
