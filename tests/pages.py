@@ -1,4 +1,5 @@
-"""A plan's text as phone photos of its printed pages: the input the OCR path has to read.
+"""A plan's text as the files a secretary sends: a .docx, the PDF and .doc LibreOffice makes of it, and phone
+photos of its printed pages (the input the OCR path has to read).
 
 Each page is A4 at 150 dpi in DejaVu Sans (it has every Vietnamese letter), paragraphs wrapped to the
 margins as a word processor would, then made to look photographed: turned by a slight angle, speckled
@@ -6,10 +7,17 @@ with noise, slightly blurred and saved as a JPEG of middling quality. Seeded, so
 image in every run.
 """
 
+import functools
 import io
 import random
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
+import docx
+import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -67,3 +75,26 @@ def photograph(rows: Sequence[str], seed: int) -> bytes:
 
 def page_photos(lines: Sequence[str], seed: int = 0) -> list[bytes]:
     return [photograph(rows, seed * 1000 + number) for number, rows in enumerate(layout(lines))]
+
+
+def as_docx(text: str) -> bytes:
+    """The text as a .docx, one paragraph a line."""
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@functools.cache  # LibreOffice takes seconds to start: each text is converted once per test process
+def converted(text: str, to: str) -> bytes:
+    """The text's .docx converted by LibreOffice `to` "pdf" or "doc"; skips when LibreOffice is missing."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "plan.docx"
+        source.write_bytes(as_docx(text))
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless",
+                        "--convert-to", to, "--outdir", folder, str(source)], check=True, capture_output=True)
+        return source.with_suffix(f".{to}").read_bytes()

@@ -1,27 +1,13 @@
-"""A plan through the sandbox: upload it, review the preview, save it, ask what to do, mark done, export."""
+"""A plan through the sandbox: upload it, review the preview, save it, ask what to do, mark done, export; the
+review's meeting day taken from it; targets made tasks; a revised plan applied as changes."""
 
 import base64
-import io
 
-import docx
 from icalendar import Calendar
 
-from tests.corpus import reference_plan
-from tests.e2e.chat import buttons
-from tests.e2e.test_onboarding import SECRETARY, STRANGER, create_branch, member_link, paste
-
-FIVE = "Trần Văn Minh, chính thức, 01/02/2011, phó bí thư\nLê Thị Hà, chính thức"
-
-
-def as_docx(text: str) -> bytes:
-    document = docx.Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
+from tests.corpus import QUARTER_PLAN, reference_plan
+from tests.helpers import SECRETARY, buttons, create_branch
+from tests.pages import as_docx
 
 
 async def test_plan_003_as_docx_then_as_text_and_the_month_question(tg):
@@ -76,51 +62,6 @@ async def test_plan_003_as_docx_then_as_text_and_the_month_question(tg):
     assert ics["file_name"] == "lich-chi-bo.ics"
     events = Calendar.from_ical(base64.b64decode(ics["content_base64"])).walk("VEVENT")
     assert any("Chi bộ triển khai" in str(e["SUMMARY"]) for e in events)
-
-
-async def test_the_plain_month_commands_and_free_text_without_diacritics(tg):
-    await create_branch(tg)
-    await tg.send(SECRETARY, "/themviec")
-    await tg.send(SECRETARY, "Nộp danh sách đảng viên cho Đảng ủy")
-    await tg.send(SECRETARY, "31/11/2026")
-    assert "không phải ngày hợp lệ" in await tg.last_text(SECRETARY)
-    await tg.send(SECRETARY, "25/11/2026 - 30/11/2026")
-    assert "Đã thêm vào lịch" in await tg.last_text(SECRETARY)
-    await tg.send(SECRETARY, "/thangnay")
-    assert "Nộp danh sách đảng viên cho Đảng ủy — 25/11/2026–30/11/2026" in await tg.last_text(SECRETARY)
-    await tg.send(SECRETARY, "thang 11 lam gi")
-    assert "Việc tháng 11/2026" in await tg.last_text(SECRETARY)
-    await tg.send(SECRETARY, "/thangsau")
-    assert "Không có việc nào" in await tg.last_text(SECRETARY)
-    await tg.send(SECRETARY, "tháng 13/2026")
-    assert "Không có tháng «13»" in await tg.last_text(SECRETARY)
-
-
-async def test_bad_plan_files_get_a_clear_message_and_nothing_is_saved(tg):
-    await create_branch(tg)
-    cases = [
-        ("rong.docx", b"", "Tệp rỗng"),
-        ("anh.docx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "không phải"),
-        ("lon.txt", ("Chi bộ họp trong tháng 4/2012. " * 170_000).encode(), "quá lớn"),
-        ("khongngay.txt", "KẾ HOẠCH\nChi bộ học tập nghị quyết.\nĐảng viên tự nghiên cứu.".encode(),
-         "không tìm thấy việc nào có thời hạn"),
-    ]
-    for name, content, expected in cases:
-        await tg.upload(SECRETARY, name, content)
-        assert expected in await tg.last_text(SECRETARY), name
-    await tg.send(SECRETARY, "quá hạn")
-    assert "Không có việc nào" in await tg.last_text(SECRETARY)
-
-
-async def test_members_cannot_import_plans_or_mark_tasks(tg):
-    await create_branch(tg)
-    await paste(tg, FIVE)
-    token = await member_link(tg, "Lê Thị Hà")
-    await tg.send(STRANGER, f"/start {token}")
-    await tg.upload(STRANGER, "kh.txt", "Chi bộ họp trong tháng 12/2026.".encode())
-    assert (await tg.last_text(STRANGER)).startswith("⛔️")
-    await tg.send(STRANGER, "/nhapkehoach")
-    assert (await tg.last_text(STRANGER)).startswith("⛔️")
 
 
 async def test_the_review_meeting_date_can_come_from_the_imported_plan(tg):
@@ -190,3 +131,30 @@ async def test_targets_are_shown_apart_and_one_can_be_made_a_task(tg):
     answer = await tg.last_text(SECRETARY)
     assert "Mỗi chi bộ kết nạp ít nhất 1 đảng viên mới" in answer  # the target made a task
     assert "90% chi bộ" not in answer  # the target left a target is not a task
+
+
+async def test_a_revised_plan_shows_what_changed_and_keeps_done_marks(tg):
+    await create_branch(tg)
+    first = QUARTER_PLAN.format(day="02", due="15", extra="- Bí thư chi bộ nộp báo cáo sơ kết trước ngày 30/06/2026.")
+    await tg.upload(SECRETARY, "kh12.txt", first.encode())
+    await tg.click_button(SECRETARY, "✅ Lưu")
+    await tg.send(SECRETARY, "tháng 4/2026 cần làm gì")
+    await tg.click_button(SECRETARY, "✅ 1")  # "Chi bộ họp xét kết nạp" done
+
+    revised = QUARTER_PLAN.format(day="20", due="25", extra="- Chi bộ tổ chức hội nghị sơ kết trong tháng 6/2026.")
+    await tg.upload(SECRETARY, "kh12-sua-doi.txt", revised.encode())
+    preview = await tg.last_text(SECRETARY)
+    assert "🔄 Bản sửa đổi của kế hoạch 12-KH/ĐU ngày 02/03/2026" in preview
+    assert "Thêm 1 việc:\n➕ [01/06/2026–30/06/2026] Chi bộ tổ chức hội nghị sơ kết" in preview
+    assert "Bỏ 1 việc:\n➖ [hạn 30/06/2026] Bí thư chi bộ nộp báo cáo sơ kết" in preview
+    assert "Đổi thời gian 1 việc:\n🔁 Chi bộ tổ chức học tập nghị quyết trước ngày 25/05/2026.: [hạn 15/05/2026] → " \
+           "[hạn 25/05/2026]" in preview
+    await tg.click_button(SECRETARY, "✅ Lưu")
+    assert "Đã cập nhật kế hoạch 12-KH/ĐU: thêm 1 việc, bỏ 1 việc, đổi thời gian 1 việc" in await tg.last_text(
+        SECRETARY)
+    await tg.send(SECRETARY, "tháng 4/2026 cần làm gì")
+    line = next(x for x in (await tg.last_text(SECRETARY)).splitlines() if "kết nạp" in x)
+    assert "✅ Chi bộ họp xét kết nạp" in line  # still done
+    await tg.send(SECRETARY, "tháng 6/2026 cần làm gì")
+    answer = await tg.last_text(SECRETARY)
+    assert "hội nghị sơ kết" in answer and "nộp báo cáo sơ kết" not in answer

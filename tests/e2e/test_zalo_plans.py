@@ -7,10 +7,9 @@ import shutil
 import aiohttp
 import pytest
 
-from tests.e2e.test_plan_calendar import as_docx
-from tests.e2e.test_plan_formats import schedule_003
+from tests.corpus import schedule_003
 from tests.e2e.test_zalo import SECRETARY, create_branch, number_of
-from tests.pages import page_photos
+from tests.pages import as_docx, page_photos
 
 UPLOAD = re.compile(r"(http://127\.0\.0\.1:\d+/upload/\S+)")
 OCR_TIMEOUT = 180.0  # two pages, on a machine shared with other jobs

@@ -1,37 +1,10 @@
-"""Plans as they reach a secretary, through the sandbox: photos (an album), a split paste, a PDF, a .doc,
-a revised plan; and a clear answer when a tool is missing."""
-
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
-
-import pytest
+"""Plans as they reach a secretary: photos (an album), a split paste and what comes while its pieces arrive, a
+PDF, a .doc; and a clear answer when a tool is missing."""
 
 from bot.domain.plans.pasted import MESSAGE_LIMIT
-from tests.corpus import reference_plan
-from tests.e2e.chat import buttons
-from tests.e2e.conftest import in_cluster
-from tests.e2e.test_onboarding import SECRETARY, create_branch
-from tests.e2e.test_plan_calendar import as_docx
-from tests.pages import page_photos
-
-
-def schedule_003() -> list[str]:
-    """Plan 003's header and its schedule (§VI): two printed pages."""
-    lines = reference_plan("003").read_text(encoding="utf-8").splitlines()
-    return [line for line in lines[:16] + lines[295:326] if line.strip()]
-
-
-def converted(text: str, to: str) -> bytes:
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "plan.docx"
-        source.write_bytes(as_docx(text))
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless",
-                        "--convert-to", to, "--outdir", folder, str(source)], check=True, capture_output=True)
-        return source.with_suffix(f".{to}").read_bytes()
+from tests.corpus import QUARTER_PLAN, reference_plan, schedule_003
+from tests.helpers import SECRETARY, buttons, create_branch
+from tests.pages import converted, page_photos
 
 
 async def test_an_album_of_page_photos_is_one_plan_read_in_order_with_progress(tg):
@@ -80,46 +53,7 @@ async def test_a_pdf_and_a_doc_are_read_like_the_docx(tg):
     assert "[20/11/2014–28/11/2014] Bí thư chi bộ tổ chức họp chi bộ" in preview
 
 
-PLAN = """ĐẢNG ỦY PHƯỜNG 7
-Số: 12-KH/ĐU
-TP. Hồ Chí Minh, ngày {day} tháng 3 năm 2026
-KẾ HOẠCH
-Tổ chức sinh hoạt chi bộ quý II năm 2026
-- Chi bộ họp xét kết nạp đảng viên mới trong tháng 4/2026.
-- Chi bộ tổ chức học tập nghị quyết trước ngày {due}/05/2026.
-{extra}"""
-
-
-async def test_a_revised_plan_shows_what_changed_and_keeps_done_marks(tg):
-    await create_branch(tg)
-    first = PLAN.format(day="02", due="15", extra="- Bí thư chi bộ nộp báo cáo sơ kết trước ngày 30/06/2026.")
-    await tg.upload(SECRETARY, "kh12.txt", first.encode())
-    await tg.click_button(SECRETARY, "✅ Lưu")
-    await tg.send(SECRETARY, "tháng 4/2026 cần làm gì")
-    await tg.click_button(SECRETARY, "✅ 1")  # "Chi bộ họp xét kết nạp" done
-
-    revised = PLAN.format(day="20", due="25", extra="- Chi bộ tổ chức hội nghị sơ kết trong tháng 6/2026.")
-    await tg.upload(SECRETARY, "kh12-sua-doi.txt", revised.encode())
-    preview = await tg.last_text(SECRETARY)
-    assert "🔄 Bản sửa đổi của kế hoạch 12-KH/ĐU ngày 02/03/2026" in preview
-    assert "Thêm 1 việc:\n➕ [01/06/2026–30/06/2026] Chi bộ tổ chức hội nghị sơ kết" in preview
-    assert "Bỏ 1 việc:\n➖ [hạn 30/06/2026] Bí thư chi bộ nộp báo cáo sơ kết" in preview
-    assert "Đổi thời gian 1 việc:\n🔁 Chi bộ tổ chức học tập nghị quyết trước ngày 25/05/2026.: [hạn 15/05/2026] → " \
-           "[hạn 25/05/2026]" in preview
-    await tg.click_button(SECRETARY, "✅ Lưu")
-    assert "Đã cập nhật kế hoạch 12-KH/ĐU: thêm 1 việc, bỏ 1 việc, đổi thời gian 1 việc" in await tg.last_text(
-        SECRETARY)
-    await tg.send(SECRETARY, "tháng 4/2026 cần làm gì")
-    line = next(x for x in (await tg.last_text(SECRETARY)).splitlines() if "kết nạp" in x)
-    assert "✅ Chi bộ họp xét kết nạp" in line  # still done
-    await tg.send(SECRETARY, "tháng 6/2026 cần làm gì")
-    answer = await tg.last_text(SECRETARY)
-    assert "hội nghị sơ kết" in answer and "nộp báo cáo sơ kết" not in answer
-
-
-async def test_photos_without_tesseract_get_a_clear_message(request, tg, monkeypatch, tmp_path):
-    if in_cluster(request):
-        pytest.skip("the cluster's bot processes keep their own PATH")
+async def test_photos_without_tesseract_get_a_clear_message(tg, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract, no soffice on it
     await create_branch(tg)
     await tg.upload(SECRETARY, "trang-1.jpg", page_photos(["Chi bộ họp trong tháng 4/2026."])[0], photo=True)
@@ -214,7 +148,7 @@ async def test_a_short_piece_held_back_can_be_added_in_its_place(tg):
 
 async def test_a_command_in_the_date_correction_runs_and_is_not_taken_for_a_date(tg):
     await create_branch(tg)
-    await tg.upload(SECRETARY, "kh12.txt", PLAN.format(day="02", due="15", extra="").encode())
+    await tg.upload(SECRETARY, "kh12.txt", QUARTER_PLAN.format(day="02", due="15", extra="").encode())
     await tg.click_button(SECRETARY, "1")
     await tg.click_button(SECRETARY, "📅 Sửa ngày")
     await tg.send(SECRETARY, "/thangnay")

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from PIL import Image
 
 from bot.cli import main
-from tests.e2e.test_plan_formats import converted, schedule_003
-from tests.pages import page_photos
+from tests.corpus import schedule_003
+from tests.pages import converted, page_photos
 
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "ke_hoach_chi_bo_mau.txt"
 ITEM_KEYS = {"text", "owner", "start", "due", "recurrence", "condition", "time_text", "line"}
