@@ -1,17 +1,15 @@
-from datetime import UTC, datetime
-
 import pytest
 
 from storage.db import create_sessionmaker
 from storage.uow import UnitOfWork
 from tests import replan_guard
-from tests.databases import BACKENDS, CLUSTER, MigratedPostgres, database_url, ready_engine
-
-NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
+from tests.databases import BACKENDS, CLUSTER, WITH_REDIS, MigratedPostgres, MigratedSqlite, database_url, ready_engine
+from tests.helpers import NOW  # noqa: F401  (tests still import it from here)
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
     MigratedPostgres.drop()
+    MigratedSqlite.drop()
 
 
 @pytest.fixture(autouse=True)
@@ -23,9 +21,12 @@ def replans_asked_for():
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Database tests run on each backend; those talking to the bot (`tg`) also against the cluster."""
+    """Database tests run on each backend; those talking to the bot (`tg`) once more with the dialogs in Redis:
+    end-to-end against the cluster, handler tests in process."""
     if "db_url" in metafunc.fixturenames:
-        backends = [*BACKENDS, CLUSTER] if "tg" in metafunc.fixturenames else BACKENDS
+        backends = BACKENDS
+        if "tg" in metafunc.fixturenames:
+            backends = [*BACKENDS, CLUSTER if "e2e" in metafunc.definition.path.parts else WITH_REDIS]
         metafunc.parametrize("db_url", backends, indirect=True)
 
 
