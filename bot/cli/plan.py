@@ -32,21 +32,7 @@ def _plan_json(plan: Plan) -> dict[str, object]:
     h = plan.header
     return {
         "plan": {"number": h.number, "issuer": h.issuer, "issued_on": _iso(h.issued_on), "title": h.title},
-        "items": [
-            {
-                "text": item.text,
-                "owner": item.owner,
-                "start": _iso(item.start),
-                "due": _iso(item.due),
-                "recurrence": item.recurrence,
-                "condition": item.condition,
-                "time_text": item.time_text,
-                "line": item.line,
-                "is_branch_task": item.is_branch_task,
-                "kind": item.kind,
-            }
-            for item in plan.items
-        ],
+        "items": [item.to_json() for item in plan.items],
     }
 
 

@@ -8,18 +8,11 @@ from bot.domain.calendar.model import CalendarTask
 from bot.domain.calendar.periods import Period
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
+from bot.services.task_mapper import calendar_task
 from storage.models import Task
 from storage.uow import UnitOfWork
 
 MAX_TASK_TEXT = 1000
-
-
-def calendar_task(task: Task) -> CalendarTask:
-    return CalendarTask(
-        id=task.id, text=task.text, owner=task.owner, is_branch_task=task.is_branch_task, start=task.start,
-        due=task.due, recurrence=task.recurrence, condition=task.condition, time_text=task.time_text,
-        done=task.done_at is not None, plan_number=task.plan.number if task.plan else None,
-    )
 
 
 def readable_branch(actor: Actor) -> tuple[int, str]:

@@ -11,15 +11,16 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 
 from bot.domain.plans.extract import extract_plan
-from bot.domain.plans.owners import is_branch_owner
+from bot.domain.plans.model import Item
 from bot.domain.plans.revision import Diff, Entry, Imported, compare, revised_plan
 from bot.domain.text import fold
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
+from bot.services.task_mapper import entry, task_columns
 from storage.models import Plan, PlanImport, PlanPart, Task
 from storage.uow import UnitOfWork
 
@@ -30,35 +31,17 @@ FAR_YEARS = 2  # a plan this many years from the calendar's present gets a word 
 MAX_PARTS = 60  # pieces of one plan: a 60-page album, or a quarter of a megabyte pasted
 
 
-@dataclass(frozen=True)
-class DraftItem:
-    text: str
-    owner: str | None
-    is_branch_task: bool
-    start: date | None
-    due: date | None
-    recurrence: str | None
-    condition: str | None
-    time_text: str
-    line: int
+@dataclass(frozen=True, slots=True)
+class DraftItem(Item):
+    """A plan item in the preview, with what the secretary decides of it (kept as JSON in plan_import.items).
+    A target (kind "target", chỉ tiêu) is shown apart and not saved, unless the secretary makes it a task."""
+
     keep: bool = True
     uncertain: bool = False  # read by OCR with low confidence: the secretary should check it
-    kind: str = "task"  # "target" (chỉ tiêu): shown apart and not saved, unless the secretary makes it a task
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data["start"] = self.start.isoformat() if self.start else None
-        data["due"] = self.due.isoformat() if self.due else None
-        return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "DraftItem":
-        dates = {k: date.fromisoformat(data[k]) if data[k] else None for k in ("start", "due")}
-        return cls(**(data | dates))
-
-    @property
-    def entry(self) -> Entry:
-        return Entry(self.text, self.start, self.due, self.recurrence, self.condition)
+    def read(cls, item: Item, *, uncertain: bool) -> "DraftItem":
+        return cls(**{f.name: getattr(item, f.name) for f in fields(Item)}, uncertain=uncertain)
 
     @property
     def is_target(self) -> bool:
@@ -172,10 +155,9 @@ async def _present(uow: UnitOfWork, draft: PlanImport) -> DraftView:
     plan = await uow.calendar.plan(draft.revises_plan_id) if draft.revises_plan_id else None
     if plan is None:
         return view
-    old = tuple(Entry(t.text, t.start, t.due, t.recurrence, t.condition)
-                for t in await uow.calendar.plan_tasks(plan.id))
+    old = tuple(entry(t) for t in await uow.calendar.plan_tasks(plan.id))
     kept = tuple(n for n, i in enumerate(view.items) if i.saved)
-    diff = compare(old, [view.items[n].entry for n in kept])
+    diff = compare(old, [entry(view.items[n]) for n in kept])
     return replace(view, revision=Revision(plan.id, plan.number, plan.issued_on, old, diff, kept))
 
 
@@ -207,9 +189,8 @@ async def read_plan(uow: UnitOfWork, actor: Actor, *, lines: Sequence[str], sour
         header=json.dumps({"number": header.number, "issuer": header.issuer, "title": header.title,
                            "issued_on": header.issued_on.isoformat() if header.issued_on else None},
                           ensure_ascii=False),
-        items=json.dumps([i.to_json() for i in _ordered([
-            DraftItem(i.text, i.owner, i.is_branch_task, i.start, i.due, i.recurrence, i.condition, i.time_text,
-                      i.line, uncertain=i.line in uncertain, kind=i.kind) for i in plan.items])], ensure_ascii=False),
+        items=json.dumps([i.to_json() for i in _ordered([DraftItem.read(i, uncertain=i.line in uncertain)
+                                                         for i in plan.items])], ensure_ascii=False),
     )
     uow.calendar.add(draft)
     await uow.commit()
@@ -272,13 +253,7 @@ async def correct_owner(uow: UnitOfWork, actor: Actor, draft_id: int, index: int
     if not owner or len(owner) > MAX_OWNER_LENGTH:
         raise ServiceError("bad_owner", limit=MAX_OWNER_LENGTH)
     return await _change_item(uow, actor, draft_id, index,
-                              lambda i: replace(i, owner=owner, is_branch_task=is_branch_owner(owner)))
-
-
-def _task_fields(item: DraftItem) -> dict:
-    return {"text": item.text, "owner": item.owner, "is_branch_task": item.is_branch_task, "start": item.start,
-            "due": item.due, "recurrence": item.recurrence, "condition": item.condition,
-            "time_text": item.time_text, "source_line": item.line}
+                              lambda i: replace(i, owner=owner))
 
 
 async def _apply_revision(uow: UnitOfWork, actor: Actor, record: PlanImport, view: DraftView,
@@ -289,12 +264,12 @@ async def _apply_revision(uow: UnitOfWork, actor: Actor, record: PlanImport, vie
     tasks = await uow.calendar.plan_tasks(plan.id)
     kept = [view.items[n] for n in revision.kept]
     for old, new in revision.diff.pairs:  # the same task: its done mark stays
-        for name, value in _task_fields(kept[new]).items():
+        for name, value in task_columns(kept[new]).items():
             setattr(tasks[old], name, value)
     for old in revision.diff.removed:
         await uow.calendar.delete_task(tasks[old])
     for new in revision.diff.added:
-        uow.calendar.add(Task(branch_id=record.branch_id, plan_id=plan.id, created_at=now, **_task_fields(kept[new])))
+        uow.calendar.add(Task(branch_id=record.branch_id, plan_id=plan.id, created_at=now, **task_columns(kept[new])))
     plan.number, plan.issuer, plan.issued_on, plan.title = view.number, view.issuer, view.issued_on, view.title
     plan.source_name, plan.content_hash = view.source_name, record.content_hash
     record.state = "saved"
@@ -319,7 +294,7 @@ async def confirm(uow: UnitOfWork, actor: Actor, draft_id: int, now: datetime) -
     await uow.flush()
     kept = [i for i in view.items if i.saved]
     for item in kept:
-        uow.calendar.add(Task(branch_id=record.branch_id, plan_id=plan.id, created_at=now, **_task_fields(item)))
+        uow.calendar.add(Task(branch_id=record.branch_id, plan_id=plan.id, created_at=now, **task_columns(item)))
     record.state = "saved"
     uow.audit(now, actor.person_id, record.branch_id, "plan.import", plan_id=plan.id, number=view.number,
               tasks=len(kept))

@@ -34,8 +34,8 @@ from bot.domain.reminders.quiet import QuietHours
 from bot.domain.roster import Role
 from bot.services import review_reminders
 from bot.services.actor import Actor
-from bot.services.calendar import calendar_task
 from bot.services.errors import AccessDenied, ServiceError
+from bot.services.task_mapper import calendar_task
 from bot.texts import plain, render
 from storage.models import Membership, Person
 from storage.reminder_models import CANCELLED, FAILED, PENDING, Reminder, ReminderPrefs

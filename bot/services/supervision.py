@@ -19,10 +19,10 @@ from bot.domain.review.decision import proposals_of
 from bot.domain.review.record import Record
 from bot.domain.supervision import BranchStatus, Totals, changes, snapshot, totals, worst_first
 from bot.services.actor import Actor, superior_scope
-from bot.services.calendar import calendar_task
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review_collect import member_state
 from bot.services.review_progress import Progress, ReviewFacts, Tick, assemble, decisions_by_review
+from bot.services.task_mapper import calendar_task
 from bot.texts import render
 from storage.models import Branch
 from storage.review_models import Review

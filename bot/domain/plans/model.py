@@ -1,8 +1,8 @@
 """What a plan (Kế hoạch) says once read: its header and its dated items."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date
-from typing import Literal
+from typing import Literal, Self
 
 from bot.domain.plans.owners import is_branch_owner
 
@@ -120,6 +120,19 @@ class Item:
     def is_branch_task(self) -> bool:
         """Owned by the branch, its secretary, committee or members — shown first by the bot."""
         return is_branch_owner(self.owner)
+
+    def to_json(self) -> dict:
+        """Its fields (a subclass's too) as JSON values, and whether the branch owns it."""
+        return asdict(self) | {"start": self.start.isoformat() if self.start else None,
+                               "due": self.due.isoformat() if self.due else None,
+                               "is_branch_task": self.is_branch_task}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Self:
+        """The item `to_json` gave; what is worked out from the fields (is_branch_task) is worked out again."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: date.fromisoformat(v) if k in ("start", "due") and v else v
+                      for k, v in data.items() if k in names})
 
 
 @dataclass(frozen=True, slots=True)
