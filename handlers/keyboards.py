@@ -18,6 +18,7 @@ from handlers.callbacks import (
     PrivacyCb,
     RosterPage,
 )
+from handlers.paging import Page, nav, page_of
 
 
 class Keyboard(InlineKeyboardBuilder):
@@ -32,29 +33,21 @@ ROSTER_PAGE_SIZE = 20
 ASSIGNABLE_ROLES = (Role.DEPUTY, Role.COMMITTEE, Role.MEMBER)
 
 
-def pages(view: RosterView) -> int:
-    return max(1, -(-len(view.members) // ROSTER_PAGE_SIZE))
+def roster_page(view: RosterView, number: int) -> Page:
+    return page_of(len(view.members), ROSTER_PAGE_SIZE, number)
 
 
-def roster(view: RosterView, page: int) -> InlineKeyboardMarkup:
+def roster(view: RosterView, page: Page) -> InlineKeyboardMarkup:
     kb = Keyboard()
-    shown = view.members[page * ROSTER_PAGE_SIZE : (page + 1) * ROSTER_PAGE_SIZE]
+    shown = page.of(view.members)
     for m in shown:
         kb.button(text=label("member", m=m), callback_data=MemberCb(id=m.membership_id, act=MemberAction.OPEN))
     sizes = [2] * (-(-len(shown) // 2))
-    nav = []
-    if page > 0:
-        nav.append((label("page_prev"), RosterPage(page=page - 1)))
-    if page + 1 < pages(view):
-        nav.append((label("page_next"), RosterPage(page=page + 1)))
-    for text, data in nav:
-        kb.button(text=text, callback_data=data)
-    if nav:
-        sizes.append(len(nav))
+    sizes.append(nav(kb, page, lambda n: RosterPage(page=n)))
     kb.button(text=label("add_member"), callback_data=Nav(to=Go.ADD_MEMBER))
     kb.button(text=label("paste_roster"), callback_data=Nav(to=Go.PASTE_ROSTER))
     kb.button(text=label("invite_supervisor"), callback_data=Nav(to=Go.INVITE_SUPERVISOR))
-    kb.adjust(*sizes, 2, 1)
+    kb.adjust(*filter(None, sizes), 2, 1)
     return kb.as_markup()
 
 

@@ -101,10 +101,9 @@ TOGGLED = {MemberAction.STATUS: "status", MemberAction.EXEMPT: "exempt", MemberA
 
 async def show_roster(target: Message, uow: UnitOfWork, actor: Actor, page: int = 0, *, edit: bool = False) -> None:
     view = await roster_service.roster(uow, actor)
-    page = min(max(page, 0), keyboards.pages(view) - 1)
-    text = render("roster", "roster", view=view, page=page, pages=keyboards.pages(view),
-                  page_size=keyboards.ROSTER_PAGE_SIZE)
-    markup = keyboards.roster(view, page) if actor.is_secretary else None  # the deputy reads it
+    shown = keyboards.roster_page(view, page)
+    text = render("roster", "roster", view=view, page=shown.number, pages=shown.count, page_size=shown.size)
+    markup = keyboards.roster(view, shown) if actor.is_secretary else None  # the deputy reads it
     await keyboards.show(target, text, markup, edit=edit)
 
 

@@ -91,6 +91,8 @@ class Totals:
     branch_levels: Mapping[str, int]
     year: int | None  # the year most branches are reviewing
     awaiting: tuple[int, int] = (0, 0)  # members awaiting the superior's decision / branches with anything awaiting
+    awaiting_member_branches: int = 0  # branches with members awaiting it
+    awaiting_branch_levels: int = 0  # branches whose own level awaits it
 
 
 def totals(statuses: Iterable[BranchStatus]) -> Totals:
@@ -113,6 +115,8 @@ def totals(statuses: Iterable[BranchStatus]) -> Totals:
         branch_levels=dict(Counter(s.branch_level for s in items if s.branch_level)),
         year=max(years, key=lambda y: (years[y], y)) if years else None,
         awaiting=(sum(s.awaiting_members for s in items), sum(1 for s in items if s.awaits_decision)),
+        awaiting_member_branches=sum(1 for s in items if s.awaiting_members),
+        awaiting_branch_levels=sum(1 for s in items if s.awaiting_branch),
     )
 
 

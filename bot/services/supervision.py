@@ -31,6 +31,9 @@ from storage.supervision_repositories import EntryRow
 from storage.uow import UnitOfWork
 
 WORST_IN_WEEKLY = 5
+MESSAGE_LIMIT = 4096  # Telegram's longest text message, in UTF-16 code units
+# The weekly summary is one message: its lists (what awaits, what changed) are cut to this many lines, then fewer.
+WEEKLY_LIMITS = (40, 12, 5)
 
 
 async def _scope(uow: UnitOfWork, actor: Actor) -> set[int]:
@@ -243,5 +246,11 @@ async def weekly_summary(uow: UnitOfWork, supervisor_person_id: int, now: dateti
         uow.supervision.add(stored)
     stored.week, stored.taken_at, stored.data = iso_week(today), now, json.dumps(current, ensure_ascii=False)
     await uow.flush()
-    return render("supervisor", "weekly", t=totals(ranked), changes=changes(previous, current), since=since,
-                  worst=ranked[:WORST_IN_WEEKLY], awaiting=[s for s in ranked if s.awaits_decision])
+    found = changes(previous, current)
+    awaiting = [s for s in ranked if s.awaits_decision]
+    for limit in WEEKLY_LIMITS:
+        text = render("supervisor", "weekly", t=totals(ranked), changes=found, since=since,
+                      worst=ranked[:WORST_IN_WEEKLY], awaiting=awaiting, limit=limit)
+        if len(text.encode("utf-16-le")) // 2 <= MESSAGE_LIMIT:
+            break
+    return text

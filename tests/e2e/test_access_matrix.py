@@ -852,6 +852,7 @@ TABLE: tuple[Row, ...] = (
         ro("[tinh-hinh-20261122.xlsx]")),
     row("un:new", packed(lambda i: UnitCb(act=UnitAction.NEW_BRANCH, id=i.unit)), *[NOT_UNIT_ADMIN] * 6),
     row("un:link", packed(lambda i: UnitCb(act=UnitAction.SECRETARY_LINK, id=i.branch)), *[NOT_UNIT_ADMIN] * 6),
+    row("un:page", packed(lambda i: UnitCb(act=UnitAction.PAGE, id=1)), *[NOT_UNIT_ADMIN] * 6),
     row("uo:list", packed(lambda i: OptionCb(act=OptionAction.LIST, u=i.unit)), *[NOT_UNIT_ADMIN] * 6),
     row("uo:set", packed(lambda i: OptionCb(act=OptionAction.SET, u=i.unit, k=1, v=1)), *[NOT_UNIT_ADMIN] * 6),
     # --- the superior's decision on the branch's proposals (after the meeting) --------------------------------

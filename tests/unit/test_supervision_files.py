@@ -13,7 +13,7 @@ from bot.domain.supervision import PHASES, BranchStatus, Change, totals, worst_f
 from bot.services.supervision import Overview
 from bot.services.supervision_files import BRANCHES_PER_PAGE, CHART_DPI, chart_figures, chart_pages, workbook_xlsx
 from bot.texts import render
-from handlers.supervisor import PAGE_SIZE, overview_keyboard, overview_text, pages
+from handlers.supervisor import PAGE_SIZE, overview_keyboard, overview_page, overview_text
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -108,14 +108,16 @@ def test_the_workbook_has_the_superiors_three_tables_with_the_right_numbers():
 def test_every_page_of_300_branches_fits_a_telegram_message_with_its_buttons():
     ranked = worst_first(many(300))
     o = Overview(tuple(ranked), totals(ranked))
-    assert pages(o) == 30
-    for page in range(pages(o)):
+    pages = overview_page(o, 0).count
+    assert pages == 30
+    for number in range(pages):
+        page = overview_page(o, number)
         text = overview_text(o, page)
         assert len(text) <= 4096
         buttons = [b for row in overview_keyboard(o, page).inline_keyboard for b in row]
         assert len(buttons) <= 100 and all(len(b.callback_data) <= 64 for b in buttons)
-    first = overview_text(o, 0)
-    assert "300 chi bộ" in first and f"trang 1/{pages(o)}" in first and f"\n{PAGE_SIZE}. " in first
+    first = overview_text(o, overview_page(o, 0))
+    assert "300 chi bộ" in first and f"trang 1/{pages}" in first and f"\n{PAGE_SIZE}. " in first
 
 
 def test_the_weekly_summary_tells_each_change_in_vietnamese():
