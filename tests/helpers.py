@@ -73,6 +73,50 @@ async def member_link(tg, name: str) -> str:
     return LINK.search(await tg.last_text(SECRETARY)).group(1)
 
 
+# -- the review -------------------------------------------------------------------------------------------------
+# A 12-member branch: 10 full members (one the secretary, who is not in the paste), 2 probationary (one admitted
+# 4 months before the meeting, who does not review).
+REVIEW_ROSTER = """Trần Văn Minh, chính thức, 01/02/2011, phó bí thư
+Lê Thị Hà, chính thức, 03/04/2012, chi ủy viên
+Phạm Văn Đức, chính thức, 05/06/1996
+Hoàng Thị Mai, chính thức, 07/08/2005
+Vũ Văn Hùng, chính thức, 09/10/2008
+Đặng Thị Ngọc, chính thức, 11/12/2010
+Bùi Văn Tư, chính thức, 13/01/2000
+Đỗ Thị Hương, chính thức, 15/02/2015
+Ngô Văn Phúc, chính thức, 17/03/2018
+Dương Thị Thảo, dự bị, 20/08/2026
+Lý Văn Khoa, dự bị, 10/03/2026"""
+
+
+async def last(tg) -> dict:
+    """The secretary's newest message from the bot."""
+    return (await tg.messages(SECRETARY))[-1]
+
+
+async def open_member(tg, name: str) -> None:
+    """From the review's walkthrough, the member's own page."""
+    await tg.click_button(SECRETARY, "Đảng viên (tự kiểm điểm")
+    await tg.click_button(SECRETARY, name)
+
+
+async def until_item(tg, title: str) -> str:
+    """The live meeting moved on ("Mục tiếp") until its item `title`; that screen's text."""
+    for _ in range(60):
+        text = await tg.last_text(SECRETARY)
+        if title in text.split("\n")[1]:
+            return text
+        await tg.click_button(SECRETARY, "Mục tiếp")
+    raise AssertionError(f"no agenda item {title!r}")
+
+
+async def vote_member(tg, name: str, level: str, counts: str) -> str:
+    """In the meeting's vote screen: the member, the level, the counts typed; the bot's verdict on the vote."""
+    await tg.click_button(SECRETARY, name)
+    await tg.click_button(SECRETARY, level)
+    await tg.send(SECRETARY, counts)
+    return (await tg.messages(SECRETARY))[-2]["text"]
+
 # -- what is stored -----------------------------------------------------------------------------------------
 
 STORED_TABLES = ("plan", "task", "plan_import", "membership", "person", "audit_log")

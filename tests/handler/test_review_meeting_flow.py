@@ -1,15 +1,23 @@
 """The review meeting as a new secretary runs it on her phone: each test is named after a bug seen in it (issue 12).
 
-The branch is test_review's: 12 members, 10 full (one of them the secretary), 2 probationary (one admitted four
-months before the meeting, who does not review).
+The branch is tests/helpers' REVIEW_ROSTER: 12 members, 10 full (one of them the secretary), 2 probationary (one
+admitted four months before the meeting, who does not review).
 """
 
 from sqlalchemy import text
 
 from tests.corpus import reference_plan
-from tests.e2e.chat import buttons
-from tests.e2e.test_onboarding import SECRETARY, create_branch, paste
-from tests.e2e.test_review import ROSTER, last, until_item
+from tests.helpers import (
+    REVIEW_ROSTER,
+    SECRETARY,
+    buttons,
+    create_branch,
+    last,
+    open_member,
+    paste,
+    until_item,
+    vote_member,
+)
 
 
 async def votes(engine) -> dict[str, tuple]:
@@ -36,7 +44,7 @@ async def start_review(tg) -> None:
 async def meeting_with_ha_capped(tg) -> None:
     """The branch, its review, Hà absent from 3 meetings (the rules cap her at HTTNV), the meeting started."""
     await create_branch(tg)
-    await paste(tg, ROSTER)
+    await paste(tg, REVIEW_ROSTER)
     await start_review(tg)
     await tg.send(SECRETARY, "/buoc")
     await tg.click_button(SECRETARY, "Đảng viên (tự kiểm điểm")
@@ -74,7 +82,7 @@ async def back_to_item(tg, title: str) -> str:
 
 async def at_member_ballot(tg) -> None:
     await create_branch(tg)
-    await paste(tg, ROSTER)
+    await paste(tg, REVIEW_ROSTER)
     await start_meeting(tg)
     await until_item(tg, "Bỏ phiếu đánh giá, phân loại đảng viên")
     await tg.click_button(SECRETARY, "Ghi kết quả biểu quyết")
@@ -143,7 +151,7 @@ async def test_a_refused_level_offers_the_levels_again(tg, engine):
 
 async def test_the_feedback_dialog_asks_who_gave_it_before_whom_it_is_about(tg):
     await create_branch(tg)
-    await paste(tg, ROSTER)
+    await paste(tg, REVIEW_ROSTER)
     await tg.send(SECRETARY, "/kiemdiem 2026")
     await tg.click_button(SECRETARY, "Ghi góp ý")
     await tg.send(SECRETARY, "Ông Trần Văn Bảy")
@@ -156,7 +164,7 @@ async def test_the_feedback_dialog_asks_who_gave_it_before_whom_it_is_about(tg):
 
 async def test_a_member_exempt_from_activity_is_neither_present_nor_a_voter(tg, engine):
     await create_branch(tg)
-    await paste(tg, ROSTER)
+    await paste(tg, REVIEW_ROSTER)
     await tg.send(SECRETARY, "/doanvien")
     await tg.click_button(SECRETARY, "Bùi Văn Tư")
     await tg.click_button(SECRETARY, "Miễn sinh hoạt")
@@ -197,13 +205,6 @@ async def test_the_quota_waits_for_the_votes_and_a_result_it_changes_is_announce
     assert "Trần Văn Minh: «Hoàn thành xuất sắc nhiệm vụ» → chưa xếp loại" in duc
     assert "ngoài hạn mức 1 đồng chí" in duc and "bỏ phiếu lại ở mức «Hoàn thành tốt nhiệm vụ»" in duc
     assert (await votes(engine))[minh][4] is None
-
-
-async def vote_member(tg, name: str, level: str, counts: str) -> str:
-    await tg.click_button(SECRETARY, name)
-    await tg.click_button(SECRETARY, level)
-    await tg.send(SECRETARY, counts)
-    return (await tg.messages(SECRETARY))[-2]["text"]
 
 
 # --- point 4 and the meeting's secretary -----------------------------------------------------------------------
@@ -316,7 +317,7 @@ async def meeting_row(engine) -> tuple:
 
 async def test_a_meeting_date_in_the_past_gets_a_word_and_a_question_not_a_refusal(tg, engine):
     await create_branch(tg)
-    await paste(tg, ROSTER)
+    await paste(tg, REVIEW_ROSTER)
     await start_review(tg)
     await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
     await tg.send(SECRETARY, "10/11/2026 08:00")
@@ -333,7 +334,7 @@ async def test_a_meeting_date_in_the_past_gets_a_word_and_a_question_not_a_refus
 
 async def test_starting_the_meeting_early_or_with_self_reviews_missing_asks_first(tg, engine):
     await create_branch(tg)
-    await paste(tg, ROSTER)
+    await paste(tg, REVIEW_ROSTER)
     await start_review(tg)
     await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
     await tg.send(SECRETARY, "20/12/2026 08:00")
@@ -358,3 +359,58 @@ async def test_a_2014_plan_read_into_a_2026_calendar_is_said_before_it_is_saved(
     assert any(b.startswith("✅ Lưu") for b in buttons(preview)) and "🗑 Hủy" in buttons(preview)
     await tg.click_button(SECRETARY, next(b for b in buttons(preview) if b.startswith("✅ Lưu")))
     assert "✅ Đã lưu" in await tg.last_text(SECRETARY)  # said and asked, not refused
+
+
+# --- refused votes change nothing ------------------------------------------------------------------------------
+
+
+async def test_bad_votes_are_refused_and_change_nothing(tg, engine):
+    await create_branch(tg)
+    await paste(tg, REVIEW_ROSTER)
+    await tg.send(SECRETARY, "/kiemdiem")
+    assert "năm 2026" in await tg.last_text(SECRETARY)
+    await tg.click_button(SECRETARY, "Quy định áp dụng")
+    await tg.click_button(SECRETARY, "366")
+    assert "Chi bộ áp dụng:" in await tg.last_text(SECRETARY) and "366" in await tg.last_text(SECRETARY)
+    await tg.click_button(SECRETARY, "Quy định áp dụng")
+    assert "☑️ ⚖️" in next(b for b in buttons(await last(tg)) if "366" in b)
+    await tg.click_button(SECRETARY, "146")
+    await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
+    await tg.send(SECRETARY, "20/12/2026")
+    await open_member(tg, "Lê Thị Hà")
+    await tg.click_button(SECRETARY, "Vắng sinh hoạt trong năm")
+    await tg.send(SECRETARY, "ba")
+    assert "không phải một số" in await tg.last_text(SECRETARY)
+    await tg.send(SECRETARY, "3")
+    assert "vắng sinh hoạt 3 buổi" in await tg.last_text(SECRETARY)
+
+    await tg.send(SECRETARY, "/buoc")
+    await tg.click_button(SECRETARY, "Bắt đầu hội nghị")
+    await tg.click_button(SECRETARY, "Vẫn bắt đầu hội nghị")
+    await until_item(tg, "Bỏ phiếu đánh giá, phân loại đảng viên")
+    await tg.click_button(SECRETARY, "Ghi kết quả biểu quyết")
+    assert "Dương Thị Thảo" not in buttons(await last(tg))
+    # Forged: a level button for the member admitted 4 months ago, who is not classified this year.
+    async with engine.connect() as connection:
+        thao_id = (await connection.execute(text(
+            "SELECT m.id FROM membership m JOIN person p ON p.id = m.person_id WHERE p.full_name = 'Dương Thị Thảo'"
+        ))).scalar_one()
+    await tg.click(SECRETARY, (await last(tg))["message_id"], f"lv:{thao_id}:httnv")
+    await tg.send(SECRETARY, "5 0 0")
+    assert "không được đánh giá, phân loại tại hội nghị này (kết nạp chưa đủ 6 tháng)" in await tg.last_text(SECRETARY)
+
+    # HTXSNV is not offered to Hà (3 absences); a forged or old button for it is refused when the counts come.
+    await tg.click_button(SECRETARY, "Lê Thị Hà")
+    assert "Xuất sắc (HTXSNV)" not in buttons(await last(tg))
+    async with engine.connect() as connection:
+        ha_id = (await connection.execute(text(
+            "SELECT m.id FROM membership m JOIN person p ON p.id = m.person_id WHERE p.full_name = 'Lê Thị Hà'"
+        ))).scalar_one()
+    await tg.click(SECRETARY, (await last(tg))["message_id"], f"lv:{ha_id}:htxsnv")
+    await tg.send(SECRETARY, "9 0 0")
+    refused = await tg.last_text(SECRETARY)
+    assert "Không thể đề xuất mức «Hoàn thành xuất sắc nhiệm vụ»" in refused
+    assert "vắng sinh hoạt chi bộ 3 lần trong năm" in refused
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM review_vote WHERE subject LIKE 'member:%'"))
+                ).scalar_one() == 0
