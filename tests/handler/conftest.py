@@ -5,12 +5,11 @@ storage) on a real database, fed updates in process and answering into a recordi
 import pytest
 import redis.asyncio
 
-from bot.app import SANDBOX_TOKEN, create_bot, create_dispatcher, set_menu
 from bot.config import Settings
 from bot.sandbox.state import SandboxState
 from storage.db import create_sessionmaker
 from tests.databases import REDIS_URL, WITH_REDIS
-from tests.handler.telegram import RecordingSession, TelegramInProcess
+from tests.handler.telegram import running
 from tests.helpers import Clock
 
 
@@ -35,18 +34,5 @@ async def tg(request, state, engine, db_url, clock):
         async with redis.asyncio.Redis.from_url(redis_url) as client:
             await client.flushdb()
     settings = Settings(_env_file=None, database_url=db_url, redis_url=redis_url)
-    bot = create_bot(SANDBOX_TOKEN, None)
-    session = RecordingSession(state)
-    session.middleware = bot.session.middleware  # the request middlewares chibo puts on its session
-    bot.session = session
-    me = await bot.me()
-    dp = create_dispatcher(settings, create_sessionmaker(engine), bot_username=me.username, clock=clock)
-    await set_menu(bot)
-    client = TelegramInProcess(state, dp, bot)
-    await dp.emit_startup(bot=bot, dispatcher=dp, bots=[bot])
-    try:
+    async with running(settings, create_sessionmaker(engine), clock, state) as client:
         yield client
-        await client.settle()
-    finally:
-        await dp.emit_shutdown(bot=bot, dispatcher=dp, bots=[bot])
-        await dp.fsm.storage.close()

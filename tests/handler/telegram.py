@@ -8,7 +8,9 @@ data over 64 bytes) are raised as aiogram raises them. `TelegramInProcess` is a 
 are done on that state, so a test reads the same in this tier and against the HTTP sandbox."""
 
 import asyncio
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiogram import Bot, Dispatcher, loggers
@@ -16,7 +18,11 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.methods import TelegramMethod
 from aiogram.types import InputFile, Update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.app import SANDBOX_TOKEN, create_bot, create_dispatcher, set_menu
+from bot.config import Settings
+from bot.domain.dates import Clock
 from bot.sandbox import control
 from bot.sandbox.bot_api import call_method
 from bot.sandbox.client import WAIT_TIMEOUT, SandboxClient, SandboxError
@@ -153,3 +159,26 @@ def _control(action, *args: Any, **kwargs: Any) -> Any:
         return action(*args, **kwargs)
     except control.ControlError as error:
         raise SandboxError(str(error)) from None
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock,
+                  state: SandboxState | None = None) -> AsyncIterator[TelegramInProcess]:
+    """chibo's bot and dispatcher as bot.app builds them, the bot's session recording; started and stopped as
+    polling starts and stops them."""
+    state = state if state is not None else SandboxState()
+    bot = create_bot(SANDBOX_TOKEN, None)
+    session = RecordingSession(state)
+    session.middleware = bot.session.middleware  # the request middlewares chibo puts on its session
+    bot.session = session
+    me = await bot.me()
+    dp = create_dispatcher(settings, sessionmaker, bot_username=me.username, clock=clock)
+    await set_menu(bot)
+    client = TelegramInProcess(state, dp, bot)
+    await dp.emit_startup(bot=bot, dispatcher=dp, bots=[bot])
+    try:
+        yield client
+        await client.settle()
+    finally:
+        await dp.emit_shutdown(bot=bot, dispatcher=dp, bots=[bot])
+        await dp.fsm.storage.close()
