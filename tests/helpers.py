@@ -1,14 +1,27 @@
-"""What the tiers share: the test clock, the people who talk to the bot (named, not magic numbers), and the
-steps a test takes through the bot (`tg`: the HTTP sandbox's client or the handler tier's in-process one, which
-have the same interface)."""
+"""What the tiers share: the test clock, the people who talk to the bot (named, not magic numbers), the
+branches tests build, and the steps a test takes through the bot (`tg`: the HTTP sandbox's client or the
+handler tier's in-process one, which have the same interface)."""
 
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
+from sqlalchemy import select, text, update
+
+from bot.config import Settings
+from bot.domain.review.levels import MemberLevel
+from bot.domain.roster import parse_roster
+from bot.services import onboarding, reminders, review, roster, supervision_admin
+from bot.services.actor import load_actor
+from bot.services.demo_supervision import BranchSpec, Stage, build_branch, link
+from storage.models import Person
+from storage.reminder_models import Reminder
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+TODAY = NOW.astimezone(TZ).date()
+SETTINGS = Settings(_env_file=None)
 
 
 @dataclass
@@ -25,11 +38,14 @@ class Clock:
 
 
 # -- the people ----------------------------------------------------------------------------------------------
-# The branch a test builds through the bot (create_branch: Chi bộ Khu phố 7, its secretary Nguyễn Thị Lan),
-# who joins it by link, and who never does.
-SECRETARY, MEMBER, SUPERVISOR, STRANGER, OTHER_SECRETARY = 501, 502, 503, 504, 505
-# Members of that branch who open their invitation links in the review's tests.
+# Chi bộ Khu phố 7, as the tests build it (through the bot: create_branch; or by the use cases): its secretary
+# Nguyễn Thị Lan, a member who joins by a link, someone who never joins, another branch's secretary.
+SECRETARY, MEMBER, STRANGER, OTHER_SECRETARY = 501, 502, 504, 505
+# Members of the branch who use the bot: Trần Văn Minh (the deputy), Lê Thị Hà, Phạm Văn Đức.
 MINH, HA, DUC = 601, 602, 603
+# The supervisors (đảng ủy viên phụ trách) of the supervision tests; the first also joins Khu phố 7 by its link.
+SUPERVISOR, SUPERVISOR_NAME = 900, "Phan Văn Quang"
+OTHER_SUPERVISOR, OTHER_SUPERVISOR_NAME = 901, "Đoàn Thị Kim"
 
 # -- steps through the bot ----------------------------------------------------------------------------------
 
@@ -71,6 +87,17 @@ async def member_link(tg, name: str) -> str:
     await tg.click_button(SECRETARY, name)
     await tg.click_button(SECRETARY, "Link mời")
     return LINK.search(await tg.last_text(SECRETARY)).group(1)
+
+
+async def last_answer(tg, user: int) -> str:
+    """The text of the newest answer to a button `user` pressed (an alert or a toast)."""
+    return (await tg.callback_answers(user))[-1]["text"]
+
+
+async def forge(tg, user: int, data: str) -> str:
+    """Presses a button that was never shown to `user`, on their last message; returns the alert."""
+    await tg.click(user, (await tg.messages(user))[-1]["message_id"], data)
+    return await last_answer(tg, user)
 
 
 # -- the review -------------------------------------------------------------------------------------------------
@@ -117,6 +144,127 @@ async def vote_member(tg, name: str, level: str, counts: str) -> str:
     await tg.send(SECRETARY, counts)
     return (await tg.messages(SECRETARY))[-2]["text"]
 
+
+# -- branches built by the use cases ---------------------------------------------------------------------------
+# The outbox's tests plan at 10:00 in Hà Nội on 25/11.
+REMINDER_NOW = datetime(2026, 11, 25, 3, tzinfo=UTC)
+
+
+async def branch_with_leaders(uow_factory, now: datetime = REMINDER_NOW):
+    """Khu phố 7 whose secretary and deputy (Minh) use the bot, and one member who does too (Hà); the secretary."""
+    async with uow_factory() as uow:
+        await onboarding.create_branch(uow, telegram_user_id=SECRETARY, full_name="Nguyễn Thị Lan",
+                                       branch_name="Chi bộ Khu phố 7", superior_unit=None, now=now)
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        lines = "Trần Văn Minh, chính thức, 01/02/2011, phó bí thư\nLê Thị Hà, chính thức"
+        await roster.add_members(uow, secretary, parse_roster(lines, now.date()).accepted, now)
+    await link_telegram(uow_factory, {"Trần Văn Minh": MINH, "Lê Thị Hà": HA})
+    async with uow_factory() as uow:
+        return await load_actor(uow, SECRETARY)
+
+
+async def link_telegram(uow_factory, people: dict[str, int]) -> None:
+    """Roster entries (by full name) linked to Telegram accounts, as opening an invitation would."""
+    async with uow_factory() as uow:
+        for name, user_id in people.items():
+            await uow.session.execute(update(Person).where(Person.full_name == name).values(telegram_user_id=user_id))
+        await uow.commit()
+
+
+async def reminder_rows(uow_factory, *where) -> list[Reminder]:
+    """The outbox's rows, by send time."""
+    async with uow_factory() as uow:
+        found = list(await uow.session.scalars(select(Reminder).where(*where).order_by(Reminder.send_at, Reminder.id)))
+        uow.session.expunge_all()  # readable after the unit of work closes
+        return found
+
+
+async def plan(uow_factory, actor, now: datetime = REMINDER_NOW):
+    """The actor's branch planned into the outbox."""
+    async with uow_factory() as uow:
+        return await reminders.plan_branch(uow, actor.home.branch_id, now, SETTINGS)
+
+
+# An assessment sheet (QĐ 366) every figure of which is filled.
+FULL_SHEET = {"common": 27, "results": 65, "tasks_total": 10, "tasks_done": 10, "tasks_on_time": 10,
+              "tasks_exceeded": 4}
+
+
+async def assessment_branch(uow_factory, year: int = 2026):
+    """Secretary Lan, member Hà (uses the bot), member Đức (no phone); a review of `year` with its meeting date."""
+    async with uow_factory() as uow:
+        await onboarding.create_branch(uow, telegram_user_id=SECRETARY, full_name="Nguyễn Thị Lan",
+                                       branch_name="Chi bộ Khu phố 7", superior_unit=None, now=REMINDER_NOW)
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        lines = "Lê Thị Hà, chính thức, 03/04/2012\nPhạm Văn Đức, chính thức, 05/06/1996"
+        await roster.add_members(uow, secretary, parse_roster(lines, REMINDER_NOW.date()).accepted, REMINDER_NOW)
+    await link_telegram(uow_factory, {"Lê Thị Hà": HA})
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, SECRETARY)
+        started = await review.start_review(uow, secretary, year, REMINDER_NOW)
+        await review.set_meeting(uow, secretary, at=datetime(year, 12, 20, 8, tzinfo=SETTINGS.tz), place=None,
+                                 now=REMINDER_NOW)
+        ids = {m.person.full_name: m.id for m in await uow.branches.roster(secretary.home.branch_id)}
+    return started, ids
+
+
+# -- the supervision world (bot.services.demo_supervision) ------------------------------------------------------
+# Three branches in different states, as the supervisor sees them; and one she does not supervise.
+DONE = BranchSpec("Chi bộ An Phú", (911, "Trương Thị Bích"),
+                  ("Hồ Văn Lợi", "Mai Thị Xuân", "Tạ Văn Sơn", "Kiều Thị Yến"), Stage.REPORTED,
+                  meeting_in_days=-6, self_reviews=5, branch_score=93,
+                  levels=(MemberLevel.HTTNV, MemberLevel.HTTNV, MemberLevel.HTNV, MemberLevel.HTTNV,
+                          MemberLevel.KHTNV))
+COLLECTING = BranchSpec("Chi bộ Bình Minh", (912, "Đinh Văn Toàn"),
+                        ("Phùng Thị Lụa", "Tôn Văn Bình", "Giang Thị Mận", "Khúc Văn Tài", "Ông Thị Huệ"),
+                        Stage.COLLECTING, meeting_in_days=10, self_reviews=2, overdue_tasks=1)
+NO_DATE = BranchSpec("Chi bộ Cửu Long", (913, "Lạc Thị Phương"), ("Âu Văn Cường", "Thân Thị Dung", "Văn Đức Long"),
+                     Stage.STARTED, overdue_tasks=2)
+OTHER = BranchSpec("Chi bộ Đồng Tâm", (914, "Nghiêm Văn Thành"), ("Viên Thị Trang", "Mạc Văn Quý"), Stage.NONE)
+THREE = (DONE, COLLECTING, NO_DATE)
+
+
+async def three_branches(uow_factory, now: datetime = NOW) -> dict[str, int]:
+    """The three supervised branches and the other one, by the use cases; returns branch ids by name."""
+    ids = {}
+    for spec in (*THREE, OTHER):
+        async with uow_factory() as uow:
+            ids[spec.name] = await build_branch(uow, spec, None, now, TZ)
+    async with uow_factory() as uow:
+        await supervision_admin.person_by_telegram(uow, SUPERVISOR, SUPERVISOR_NAME, now)
+        await link(uow, SUPERVISOR, [ids[s.name] for s in THREE], now)
+    return ids
+
+
+SUPERVISED_ROSTER = """Trần Văn Minh, chính thức, 01/02/2011, phó bí thư
+Lê Thị Hà, chính thức, 03/04/2012
+Phạm Văn Đức, chính thức, 05/06/1996"""
+
+
+async def supervised_through_the_bot(tg, uow_factory) -> dict[str, int]:
+    """Khu phố 7 made in the bot (review started, meeting set), the supervisor joining through its secretary's
+    link; An Phú done and Cửu Long without a meeting date built by the use cases; Đồng Tâm not hers."""
+    await create_branch(tg)
+    await paste(tg, SUPERVISED_ROSTER)
+    await tg.send(SECRETARY, "/kiemdiem 2026")
+    await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
+    await tg.send(SECRETARY, "20/12/2026 08:00, Hội trường khu phố 7")
+    await tg.send(SECRETARY, "/moigiamsat")
+    token = LINK.search(await tg.last_text(SECRETARY)).group(1)
+    await tg.send(SUPERVISOR, f"/start {token}", first_name=SUPERVISOR_NAME)
+    assert "đảng ủy viên phụ trách Chi bộ Khu phố 7" in await tg.last_text(SUPERVISOR)
+    ids = {}
+    for spec in (DONE, NO_DATE, OTHER):
+        async with uow_factory() as uow:
+            ids[spec.name] = await build_branch(uow, spec, None, NOW, TZ)
+        await tg.send(spec.secretary[0], "/start")  # the secretaries have opened the bot
+    async with uow_factory() as uow:
+        await link(uow, SUPERVISOR, [ids[DONE.name], ids[NO_DATE.name]], NOW)
+    return ids
+
+
 # -- what is stored -----------------------------------------------------------------------------------------
 
 STORED_TABLES = ("plan", "task", "plan_import", "membership", "person", "audit_log")
@@ -126,3 +274,9 @@ async def stored(engine) -> dict[str, int]:
     """The rows of the tables a refused file or paste must leave alone, counted."""
     async with engine.connect() as connection:
         return {t: (await connection.execute(text(f'SELECT count(*) FROM "{t}"'))).scalar_one() for t in STORED_TABLES}
+
+
+async def scalar(engine, sql: str):
+    """One value a query reads."""
+    async with engine.connect() as connection:
+        return (await connection.execute(text(sql))).scalar_one()

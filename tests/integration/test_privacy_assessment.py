@@ -9,28 +9,27 @@ from bot.services import privacy, review_assessment
 from bot.services.actor import load_actor
 from storage.models import Person
 from storage.review_models import ReviewAssessment
-from tests.integration.test_reminder_outbox import NOW
-from tests.integration.test_review_assessment import FULL, MEMBER, SECRETARY, branch
+from tests.helpers import FULL_SHEET, HA, REMINDER_NOW, SECRETARY, assessment_branch
 
 REASON = "Đồng chí Lê Thị Hà chậm 1 nhiệm vụ báo cáo quý"
 
 
 async def sheet_of_ha(uow_factory) -> int:
-    _, ids = await branch(uow_factory)
+    _, ids = await assessment_branch(uow_factory)
     async with uow_factory() as uow:
-        await review_assessment.save_own(uow, await load_actor(uow, MEMBER), FULL, None, NOW)
+        await review_assessment.save_own(uow, await load_actor(uow, HA), FULL_SHEET, None, REMINDER_NOW)
     async with uow_factory() as uow:
         secretary = await load_actor(uow, SECRETARY)
         await review_assessment.correct(uow, secretary, f"member:{ids['Lê Thị Hà']}", "tasks_on_time", 9, REASON,
-                                        NOW)
+                                        REMINDER_NOW)
     async with uow_factory() as uow:
-        return (await uow.session.scalar(select(Person).where(Person.telegram_user_id == MEMBER))).id
+        return (await uow.session.scalar(select(Person).where(Person.telegram_user_id == HA))).id
 
 
 async def test_the_export_holds_the_persons_sheets(uow_factory):
     person_id = await sheet_of_ha(uow_factory)
     async with uow_factory() as uow:
-        export = await privacy.export_data(uow, privacy.OPERATOR, NOW, person_id=person_id)
+        export = await privacy.export_data(uow, privacy.OPERATOR, REMINDER_NOW, person_id=person_id)
     sheets = json.loads(export.content)["assessment_sheets"]
     assert len(sheets) == 1
     sheet = sheets[0]
@@ -43,7 +42,7 @@ async def test_the_export_holds_the_persons_sheets(uow_factory):
 async def test_erasing_blanks_the_sheets_words_and_keeps_its_figures(uow_factory):
     person_id = await sheet_of_ha(uow_factory)
     async with uow_factory() as uow:
-        done = await privacy.erase(uow, privacy.OPERATOR, NOW, person_id=person_id)
+        done = await privacy.erase(uow, privacy.OPERATOR, REMINDER_NOW, person_id=person_id)
     assert done.sheets_erased == 1
     async with uow_factory() as uow:
         row = await uow.session.scalar(select(ReviewAssessment))

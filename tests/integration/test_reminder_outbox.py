@@ -4,53 +4,29 @@ and the 403 path. SQLite and PostgreSQL."""
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from bot.config import Settings
 from bot.domain.reminders.quiet import QuietHours
-from bot.domain.roster import parse_roster
-from bot.services import calendar, onboarding, reminders, roster
+from bot.services import calendar, reminders
 from bot.services.actor import load_actor
 from bot.services.errors import AccessDenied, ServiceError
-from storage.models import Person, Task
+from storage.models import Task
 from storage.reminder_models import CANCELLED, FAILED, PENDING, Reminder, ReminderPrefs, ReplanRequest
-
-SETTINGS = Settings(_env_file=None)
-NOW = datetime(2026, 11, 25, 3, tzinfo=UTC)  # 10:00 in Hà Nội
-SECRETARY, DEPUTY, MEMBER = 501, 502, 503
-
-
-async def branch_with_leaders(uow_factory):
-    """A branch whose secretary and deputy use the bot, and one member who does too."""
-    async with uow_factory() as uow:
-        await onboarding.create_branch(uow, telegram_user_id=SECRETARY, full_name="Nguyễn Thị Lan",
-                                       branch_name="Chi bộ Khu phố 7", superior_unit=None, now=NOW)
-    async with uow_factory() as uow:
-        secretary = await load_actor(uow, SECRETARY)
-        lines = "Trần Văn Minh, chính thức, 01/02/2011, phó bí thư\nLê Thị Hà, chính thức"
-        await roster.add_members(uow, secretary, parse_roster(lines, NOW.date()).accepted, NOW)
-    async with uow_factory() as uow:
-        for name, user_id in (("Trần Văn Minh", DEPUTY), ("Lê Thị Hà", MEMBER)):
-            await uow.session.execute(update(Person).where(Person.full_name == name).values(telegram_user_id=user_id))
-        await uow.commit()
-        return await load_actor(uow, SECRETARY)
+from tests.helpers import (
+    MINH,
+    REMINDER_NOW,
+    SECRETARY,
+    SETTINGS,
+    STRANGER,
+    branch_with_leaders,
+    plan,
+    reminder_rows,
+)
 
 
 async def add_task(uow_factory, actor, due: date, text="Nộp báo cáo kiểm điểm cho Đảng ủy") -> int:
     async with uow_factory() as uow:
-        return (await calendar.add_task(uow, actor, text=text, start=None, due=due, now=NOW)).id
-
-
-async def rows(uow_factory, *where) -> list[Reminder]:
-    async with uow_factory() as uow:
-        found = list(await uow.session.scalars(select(Reminder).where(*where).order_by(Reminder.send_at, Reminder.id)))
-        uow.session.expunge_all()  # readable after the unit of work closes
-        return found
-
-
-async def plan(uow_factory, actor, now=NOW):
-    async with uow_factory() as uow:
-        return await reminders.plan_branch(uow, actor.home.branch_id, now, SETTINGS)
+        return (await calendar.add_task(uow, actor, text=text, start=None, due=due, now=REMINDER_NOW)).id
 
 
 def local(moment: datetime) -> str:
@@ -64,9 +40,9 @@ async def test_planning_twice_creates_nothing_new(uow_factory):
     assert (first.added, first.updated, first.cancelled) == (10, 0, 0)  # 2 × (4 reminders + the digest)
     again = await plan(uow_factory, actor)
     assert (again.added, again.updated, again.cancelled) == (0, 0, 0)
-    stored = await rows(uow_factory, Reminder.kind != "digest")
+    stored = await reminder_rows(uow_factory, Reminder.kind != "digest")
     # Secretary and deputy each: 3 days before, 1 day before, on the day, the day after. The member: none.
-    assert sorted({r.chat_id for r in stored}) == [SECRETARY, DEPUTY]
+    assert sorted({r.chat_id for r in stored}) == [SECRETARY, MINH]
     assert [(local(r.send_at), r.kind, r.subject) for r in stored if r.chat_id == SECRETARY] == [
         ("27/11 08:00", "due_soon", "Còn 3 ngày: Nộp báo cáo kiểm điểm cho Đảng ủy"),
         ("29/11 08:00", "due_soon", "Ngày mai: Nộp báo cáo kiểm điểm cho Đảng ủy"),
@@ -83,7 +59,7 @@ async def test_the_digest_lists_the_coming_month(uow_factory):
     await add_task(uow_factory, actor, date(2026, 12, 10), "Họp chi bộ kiểm điểm cuối năm")
     await add_task(uow_factory, actor, date(2026, 11, 20), "Gửi danh sách đảng viên")
     await plan(uow_factory, actor)
-    [digest] = await rows(uow_factory, Reminder.kind == "digest", Reminder.chat_id == SECRETARY)
+    [digest] = await reminder_rows(uow_factory, Reminder.kind == "digest", Reminder.chat_id == SECRETARY)
     assert (local(digest.send_at), digest.subject, digest.key) == (
         "01/12 08:00", "Việc tháng 12/2026", f"digest:branch:{actor.home.branch_id}:{digest.person_id}:202612")
     assert digest.text.splitlines()[:7] == [
@@ -100,22 +76,22 @@ async def test_the_digest_lists_the_coming_month(uow_factory):
 async def test_moving_or_finishing_a_task_replans_its_reminders(uow_factory):
     actor = await branch_with_leaders(uow_factory)
     task_id = await add_task(uow_factory, actor, date(2026, 11, 30))
-    assert await reminders.replan_requested(uow_factory, NOW, SETTINGS) == 1  # the new task asked for it
-    assert await reminders.replan_requested(uow_factory, NOW, SETTINGS) == 0
+    assert await reminders.replan_requested(uow_factory, REMINDER_NOW, SETTINGS) == 1  # the new task asked for it
+    assert await reminders.replan_requested(uow_factory, REMINDER_NOW, SETTINGS) == 0
     async with uow_factory() as uow:  # a task moved, as a plan revision moves it: asking for the re-plan
         (await uow.calendar.task(task_id)).due = date(2026, 12, 2)
-        uow.reminders.request_replan(actor.home.branch_id, NOW)
+        uow.reminders.request_replan(actor.home.branch_id, REMINDER_NOW)
         await uow.commit()
-    await reminders.replan_requested(uow_factory, NOW, SETTINGS)
-    pending = await rows(uow_factory, Reminder.chat_id == SECRETARY, Reminder.status == PENDING,
+    await reminders.replan_requested(uow_factory, REMINDER_NOW, SETTINGS)
+    pending = await reminder_rows(uow_factory, Reminder.chat_id == SECRETARY, Reminder.status == PENDING,
                          Reminder.kind != "digest")
     assert [local(r.send_at) for r in pending] == ["29/11 08:00", "01/12 08:00", "02/12 08:00", "03/12 08:00"]
-    assert len(await rows(uow_factory, Reminder.status == CANCELLED)) == 8
+    assert len(await reminder_rows(uow_factory, Reminder.status == CANCELLED)) == 8
 
     async with uow_factory() as uow:
-        await calendar.set_done(uow, actor, task_id, True, NOW)
-    await reminders.replan_requested(uow_factory, NOW, SETTINGS)
-    assert await rows(uow_factory, Reminder.status == PENDING, Reminder.kind != "digest") == []
+        await calendar.set_done(uow, actor, task_id, True, REMINDER_NOW)
+    await reminders.replan_requested(uow_factory, REMINDER_NOW, SETTINGS)
+    assert await reminder_rows(uow_factory, Reminder.status == PENDING, Reminder.kind != "digest") == []
     async with uow_factory() as uow:
         assert await uow.session.scalar(select(func.count(ReplanRequest.id))) == 0
 
@@ -125,14 +101,14 @@ async def test_a_person_opts_out_and_moves_quiet_hours(uow_factory):
     await add_task(uow_factory, actor, date(2026, 11, 30))
     await plan(uow_factory, actor)
     async with uow_factory() as uow:
-        view = await reminders.toggle_kind(uow, actor, "due_soon", NOW, SETTINGS)
+        view = await reminders.toggle_kind(uow, actor, "due_soon", REMINDER_NOW, SETTINGS)
     assert [u.subject.split(":")[0] for u in view.upcoming] == ["Hôm nay", "Quá hạn 1 ngày", "Việc tháng 12/2026"]
     async with uow_factory() as uow:
-        view = await reminders.set_quiet(uow, actor, QuietHours(6 * 60, 9 * 60), NOW, SETTINGS)
+        view = await reminders.set_quiet(uow, actor, QuietHours(6 * 60, 9 * 60), REMINDER_NOW, SETTINGS)
     assert [u.at.strftime("%d/%m %H:%M") for u in view.upcoming] == ["30/11 09:00", "01/12 09:00", "01/12 09:00"]
     assert (view.quiet, view.quiet_is_default) == (QuietHours(360, 540), False)
     async with uow_factory() as uow:
-        view = await reminders.set_timezone(uow, actor, "europe/berlin", NOW, SETTINGS)
+        view = await reminders.set_timezone(uow, actor, "europe/berlin", REMINDER_NOW, SETTINGS)
         prefs = await uow.session.get(ReminderPrefs, actor.person_id)
         uow.session.expunge(prefs)
     assert (prefs.opted_out, prefs.quiet_start, prefs.quiet_end, prefs.timezone) == ("due_soon", 360, 540,
@@ -140,18 +116,18 @@ async def test_a_person_opts_out_and_moves_quiet_hours(uow_factory):
     assert view.upcoming[0].at.strftime("%d/%m %H:%M") == "30/11 09:00"
     assert view.upcoming[0].at.utcoffset() == timedelta(hours=1)
     # The deputy's reminders are untouched.
-    assert len(await rows(uow_factory, Reminder.chat_id == DEPUTY, Reminder.status == PENDING)) == 5
+    assert len(await reminder_rows(uow_factory, Reminder.chat_id == MINH, Reminder.status == PENDING)) == 5
 
 
 async def test_forged_settings_change_nothing(uow_factory):
     actor = await branch_with_leaders(uow_factory)
     async with uow_factory() as uow:
         with pytest.raises(ServiceError, match="stale_button"):
-            await reminders.toggle_kind(uow, actor, "everything", NOW, SETTINGS)
+            await reminders.toggle_kind(uow, actor, "everything", REMINDER_NOW, SETTINGS)
         with pytest.raises(ServiceError, match="stale_button"):
-            await reminders.set_timezone(uow, actor, "Mars/Olympus", NOW, SETTINGS)
+            await reminders.set_timezone(uow, actor, "Mars/Olympus", REMINDER_NOW, SETTINGS)
         with pytest.raises(AccessDenied):
-            await reminders.overview(uow, await load_actor(uow, 999), NOW, SETTINGS)
+            await reminders.overview(uow, await load_actor(uow, STRANGER), REMINDER_NOW, SETTINGS)
     async with uow_factory() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(ReminderPrefs)) == 0
 
@@ -160,20 +136,20 @@ async def test_a_blocked_member_stops_getting_reminders_and_the_secretary_is_tol
     actor = await branch_with_leaders(uow_factory)
     await add_task(uow_factory, actor, date(2026, 11, 30))
     await plan(uow_factory, actor)
-    first, second, *rest = await rows(uow_factory, Reminder.chat_id == DEPUTY)
+    first, second, *rest = await reminder_rows(uow_factory, Reminder.chat_id == MINH)
     for reminder_id in (first.id, second.id):  # two sends in flight both answer 403
         async with uow_factory() as uow:
-            await reminders.mark_unreachable(uow, reminder_id, NOW + timedelta(hours=12), SETTINGS)
-    assert [r.status for r in await rows(uow_factory, Reminder.chat_id == DEPUTY)] == [FAILED, FAILED] + [
+            await reminders.mark_unreachable(uow, reminder_id, REMINDER_NOW + timedelta(hours=12), SETTINGS)
+    assert [r.status for r in await reminder_rows(uow_factory, Reminder.chat_id == MINH)] == [FAILED, FAILED] + [
         CANCELLED] * len(rest)
-    [notice] = await rows(uow_factory, Reminder.kind == "unreachable")
+    [notice] = await reminder_rows(uow_factory, Reminder.kind == "unreachable")
     assert notice.chat_id == SECRETARY and local(notice.send_at) == "26/11 07:00"  # 22:00 is quiet
     assert "Không gửi được nhắc việc cho đồng chí <b>Trần Văn Minh</b>" in notice.text
     await plan(uow_factory, actor)  # the hourly plan does not bring them back
-    assert await rows(uow_factory, Reminder.chat_id == DEPUTY, Reminder.status == PENDING) == []
+    assert await reminder_rows(uow_factory, Reminder.chat_id == MINH, Reminder.status == PENDING) == []
 
     async with uow_factory() as uow:  # the deputy opens /nhacviec again: reminders resume
-        view = await reminders.overview(uow, await load_actor(uow, DEPUTY), NOW, SETTINGS)
+        view = await reminders.overview(uow, await load_actor(uow, MINH), REMINDER_NOW, SETTINGS)
     # The two that failed with 403 stay failed; the cancelled ones are pending again.
     assert [u.subject.split(":")[0] for u in view.upcoming][:2] == ["Hôm nay", "Quá hạn 1 ngày"]
 
@@ -185,20 +161,20 @@ async def test_only_branch_tasks_with_a_date_are_reminded_of(uow_factory):
                        {"is_branch_task": True, "due": date(2026, 11, 30), "recurrence": "yearly"},
                        {"is_branch_task": True, "due": None, "condition": "sau khi có văn bản"}):
             uow.calendar.add(Task(branch_id=actor.home.branch_id, text="Việc", owner="X", time_text="",
-                                  created_at=NOW, **kwargs))
-        uow.reminders.request_replan(actor.home.branch_id, NOW)
+                                  created_at=REMINDER_NOW, **kwargs))
+        uow.reminders.request_replan(actor.home.branch_id, REMINDER_NOW)
         await uow.commit()
     assert (await plan(uow_factory, actor)).added == 0
 
 
 async def test_the_hourly_pass_plans_branches_with_something_due(uow_factory):
     actor = await branch_with_leaders(uow_factory)
-    assert await reminders.plan_all(uow_factory, NOW, SETTINGS) == 0  # nothing due: nothing to plan
+    assert await reminders.plan_all(uow_factory, REMINDER_NOW, SETTINGS) == 0  # nothing due: nothing to plan
     await add_task(uow_factory, actor, date(2027, 3, 1))  # far off
-    assert await reminders.plan_all(uow_factory, NOW, SETTINGS) == 0
+    assert await reminders.plan_all(uow_factory, REMINDER_NOW, SETTINGS) == 0
     await add_task(uow_factory, actor, date(2026, 11, 30))
-    assert await reminders.plan_all(uow_factory, NOW, SETTINGS) == 1
-    assert len(await rows(uow_factory, Reminder.status == PENDING)) == 10
+    assert await reminders.plan_all(uow_factory, REMINDER_NOW, SETTINGS) == 1
+    assert len(await reminder_rows(uow_factory, Reminder.status == PENDING)) == 10
     # Near the 1st every branch with a task is planned, for its digest.
     assert await reminders.plan_all(uow_factory, datetime(2026, 11, 29, 3, tzinfo=UTC), SETTINGS) == 1
 
@@ -207,10 +183,11 @@ async def test_a_digest_can_be_queued_now(uow_factory):
     actor = await branch_with_leaders(uow_factory)
     await add_task(uow_factory, actor, date(2026, 11, 28), "Họp chi bộ")
     async with uow_factory() as uow:
-        assert await reminders.digest_now(uow, actor.home.branch_id, NOW, SETTINGS) == [NOW, NOW]
+        digests = await reminders.digest_now(uow, actor.home.branch_id, REMINDER_NOW, SETTINGS)
+        assert digests == [REMINDER_NOW, REMINDER_NOW]
     async with uow_factory() as uow:  # once a day
-        await reminders.digest_now(uow, actor.home.branch_id, NOW + timedelta(hours=1), SETTINGS)
-    digests = await rows(uow_factory, Reminder.kind == "digest")
+        await reminders.digest_now(uow, actor.home.branch_id, REMINDER_NOW + timedelta(hours=1), SETTINGS)
+    digests = await reminder_rows(uow_factory, Reminder.kind == "digest")
     assert [(r.chat_id, r.subject) for r in digests] == [(SECRETARY, "Việc tháng 11/2026"),
-                                                         (DEPUTY, "Việc tháng 11/2026")]
+                                                         (MINH, "Việc tháng 11/2026")]
     assert "• Họp chi bộ — hạn 28/11/2026" in digests[0].text

@@ -14,33 +14,10 @@ from bot.services import demo, onboarding, review, review_assessment, review_mee
 from bot.services.actor import load_actor
 from bot.services.errors import ServiceError
 from bot.services.review_meeting import Counts
-from storage.models import Person
 from storage.review_models import Review, ReviewAssessment
-from tests.integration.test_reminder_outbox import NOW, SETTINGS
+from tests.helpers import FULL_SHEET, HA, REMINDER_NOW, SECRETARY, SETTINGS, assessment_branch
 
-SECRETARY, MEMBER = 701, 702
-FULL = {"common": 27, "results": 65, "tasks_total": 10, "tasks_done": 10, "tasks_on_time": 10, "tasks_exceeded": 4}
-
-
-async def branch(uow_factory, year: int = 2026):
-    """Secretary Lan, member Hà (uses the bot), member Đức (no phone); a review of `year` with its meeting date."""
-    async with uow_factory() as uow:
-        await onboarding.create_branch(uow, telegram_user_id=SECRETARY, full_name="Nguyễn Thị Lan",
-                                       branch_name="Chi bộ Khu phố 7", superior_unit=None, now=NOW)
-    async with uow_factory() as uow:
-        secretary = await load_actor(uow, SECRETARY)
-        lines = "Lê Thị Hà, chính thức, 03/04/2012\nPhạm Văn Đức, chính thức, 05/06/1996"
-        await roster.add_members(uow, secretary, parse_roster(lines, NOW.date()).accepted, NOW)
-    async with uow_factory() as uow:
-        await uow.session.execute(update(Person).where(Person.full_name == "Lê Thị Hà").values(telegram_user_id=MEMBER))
-        await uow.commit()
-    async with uow_factory() as uow:
-        secretary = await load_actor(uow, SECRETARY)
-        started = await review.start_review(uow, secretary, year, NOW)
-        await review.set_meeting(uow, secretary, at=datetime(year, 12, 20, 8, tzinfo=SETTINGS.tz), place=None,
-                                 now=NOW)
-        ids = {m.person.full_name: m.id for m in await uow.branches.roster(secretary.home.branch_id)}
-    return started, ids
+NOW = REMINDER_NOW  # the moment the outbox's tests plan at
 
 
 async def stored(uow_factory, subject: str) -> ReviewAssessment:
@@ -51,7 +28,7 @@ async def stored(uow_factory, subject: str) -> ReviewAssessment:
 
 
 async def test_the_year_picks_the_rule_set(uow_factory):
-    started, _ = await branch(uow_factory, 2026)
+    started, _ = await assessment_branch(uow_factory, 2026)
     assert started.rule_set_name.startswith("Quy định 366-QĐ/TW")
     async with uow_factory() as uow:
         secretary = await load_actor(uow, SECRETARY)
@@ -60,10 +37,10 @@ async def test_the_year_picks_the_rule_set(uow_factory):
 
 
 async def test_a_member_fills_the_committee_checks_and_the_proposal_is_stored(uow_factory):
-    _, ids = await branch(uow_factory)
+    _, ids = await assessment_branch(uow_factory)
     async with uow_factory() as uow:
-        member = await load_actor(uow, MEMBER)
-        view = await review_assessment.save_own(uow, member, FULL, None, NOW)
+        member = await load_actor(uow, HA)
+        view = await review_assessment.save_own(uow, member, FULL_SHEET, None, NOW)
     assert view.sheet.total == 92 and view.proposal.level == MemberLevel.HTXSNV
     assert view.line == "92 điểm; 100% nhiệm vụ đúng hạn; 4/10 nhiệm vụ vượt mức yêu cầu (từ 30%) → " \
                         "Hoàn thành xuất sắc nhiệm vụ"
@@ -92,7 +69,7 @@ async def test_a_member_fills_the_committee_checks_and_the_proposal_is_stored(uo
 
     # Filled again, the sheet is new: the committee checks it again.
     async with uow_factory() as uow:
-        await review_assessment.save_own(uow, await load_actor(uow, MEMBER), FULL, True, NOW)
+        await review_assessment.save_own(uow, await load_actor(uow, HA), FULL_SHEET, True, NOW)
     row = await stored(uow_factory, f"member:{ids['Lê Thị Hà']}")
     assert row.reviewed_at is None and row.corrections == "[]" and row.shortcomings_remedied is True
 
@@ -100,7 +77,7 @@ async def test_a_member_fills_the_committee_checks_and_the_proposal_is_stored(uo
 @pytest.mark.parametrize(("field", "text", "known", "code"), [
     ("common", "31", {}, "sheet_over"),
     ("results", "bảy mươi", {"common": 20}, "sheet_not_a_number"),
-    ("tasks_total", "0", FULL, "sheet_no_tasks"),
+    ("tasks_total", "0", FULL_SHEET, "sheet_no_tasks"),
     ("tasks_done", "11", {"tasks_total": 10}, "sheet_part_over"),
     ("tasks_exceeded", "9", {"tasks_total": 10, "tasks_done": 8}, "sheet_part_over"),
 ])
@@ -111,17 +88,17 @@ def test_a_wrong_figure_is_refused_with_its_reason(field, text, known, code):
 
 
 async def test_the_secretary_fills_only_for_members_without_the_bot_and_records_grave_facts(uow_factory):
-    _, ids = await branch(uow_factory)
+    _, ids = await assessment_branch(uow_factory)
     async with uow_factory() as uow:
         secretary = await load_actor(uow, SECRETARY)
         with pytest.raises(ServiceError) as refused:
-            await review_assessment.save_for(uow, secretary, f"member:{ids['Lê Thị Hà']}", FULL, None, NOW)
+            await review_assessment.save_for(uow, secretary, f"member:{ids['Lê Thị Hà']}", FULL_SHEET, None, NOW)
         assert refused.value.code == "sheet_member_uses_bot"
         duc = f"member:{ids['Phạm Văn Đức']}"
         with pytest.raises(ServiceError) as missing:
             await review_assessment.set_discipline(uow, secretary, duc, "khien_trach", NOW)
         assert missing.value.code == "sheet_missing"
-        await review_assessment.save_for(uow, secretary, duc, FULL, None, NOW)
+        await review_assessment.save_for(uow, secretary, duc, FULL_SHEET, None, NOW)
         view = await review_assessment.set_discipline(uow, secretary, duc, "khien_trach", NOW)
     assert view.sheet.total == 92 and view.proposal.level == MemberLevel.KHTNV
     assert "bị kỷ luật khiển trách → Không hoàn thành nhiệm vụ" in view.line
@@ -134,19 +111,19 @@ async def test_the_secretary_fills_only_for_members_without_the_bot_and_records_
 
     async with uow_factory() as uow:
         secretary = await load_actor(uow, SECRETARY)
-        await review_assessment.save_for(uow, secretary, "branch", FULL, None, NOW)
+        await review_assessment.save_for(uow, secretary, "branch", FULL_SHEET, None, NOW)
         branch_view = await review_assessment.toggle(uow, secretary, "branch", "leadership_disciplined", NOW)
     assert branch_view.proposal.level == MemberLevel.HTTNV
     assert "có thành viên tập thể lãnh đạo hoặc đơn vị trực thuộc bị kỷ luật" in branch_view.line
 
 
 async def test_the_meeting_classifies_from_the_sheet_and_names_who_fills_a_missing_one(uow_factory):
-    _, ids = await branch(uow_factory)
+    _, ids = await assessment_branch(uow_factory)
     async with uow_factory() as uow:
-        await review_assessment.save_own(uow, await load_actor(uow, MEMBER), FULL, None, NOW)
+        await review_assessment.save_own(uow, await load_actor(uow, HA), FULL_SHEET, None, NOW)
     async with uow_factory() as uow:
         secretary = await load_actor(uow, SECRETARY)
-        await review_assessment.save_own(uow, secretary, FULL | {"tasks_exceeded": 0, "results": 60}, None, NOW)
+        await review_assessment.save_own(uow, secretary, FULL_SHEET | {"tasks_exceeded": 0, "results": 60}, None, NOW)
     async with uow_factory() as uow:
         secretary = await load_actor(uow, SECRETARY)
         assert await review.set_outstanding(uow, secretary, NOW) is True
@@ -171,12 +148,12 @@ async def test_the_meeting_classifies_from_the_sheet_and_names_who_fills_a_missi
 
 
 async def test_the_calendar_tasks_close_when_every_sheet_is_in_and_checked(uow_factory):
-    _, ids = await branch(uow_factory)
+    _, ids = await assessment_branch(uow_factory)
     async with uow_factory() as uow:
-        await review_assessment.save_own(uow, await load_actor(uow, MEMBER), FULL, None, NOW)
+        await review_assessment.save_own(uow, await load_actor(uow, HA), FULL_SHEET, None, NOW)
         secretary = await load_actor(uow, SECRETARY)
-        await review_assessment.save_own(uow, secretary, FULL, None, NOW)
-        await review_assessment.save_for(uow, secretary, f"member:{ids['Phạm Văn Đức']}", FULL, None, NOW)
+        await review_assessment.save_own(uow, secretary, FULL_SHEET, None, NOW)
+        await review_assessment.save_for(uow, secretary, f"member:{ids['Phạm Văn Đức']}", FULL_SHEET, None, NOW)
     async with uow_factory() as uow:
         secretary = await load_actor(uow, SECRETARY)
         tasks = {rt.procedure_key: rt.task for rt in await uow.reviews.tasks(
@@ -237,7 +214,7 @@ async def test_the_2014_quota_of_an_outstanding_branch_is_20_percent(uow_factory
 
 async def test_the_branch_level_is_its_sheets_proposal_and_a_vote_only_its_opinion(uow_factory):
     """QĐ 366 Điều 11/12: the collective's level comes from its own sheet; no typed score, no "trên 1/2" rule."""
-    await branch(uow_factory)
+    await assessment_branch(uow_factory)
     async with uow_factory() as uow:
         secretary = await load_actor(uow, SECRETARY)
         await review_meeting.start_meeting(uow, secretary, NOW)
@@ -249,7 +226,7 @@ async def test_the_branch_level_is_its_sheets_proposal_and_a_vote_only_its_opini
         await uow.commit()
     async with uow_factory() as uow:
         secretary = await load_actor(uow, SECRETARY)
-        await review_assessment.save_for(uow, secretary, review_assessment.BRANCH, FULL, None, NOW)
+        await review_assessment.save_for(uow, secretary, review_assessment.BRANCH, FULL_SHEET, None, NOW)
         await review_meeting.start_meeting(uow, secretary, NOW)
         assert await review_meeting.branch_offer(uow, secretary) == (
             "92 điểm; 100% nhiệm vụ đúng hạn; 4/10 nhiệm vụ vượt mức yêu cầu (từ 30%); không có thành viên tập thể "

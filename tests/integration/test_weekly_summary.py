@@ -8,7 +8,7 @@ from bot.services import invitations, review
 from bot.services.actor import load_actor
 from bot.services.weekly import plan_weekly
 from storage.reminder_models import Reminder
-from tests.integration.test_reminder_outbox import SETTINGS, branch_with_leaders
+from tests.helpers import SETTINGS, branch_with_leaders
 
 MONDAY_9AM = datetime(2026, 11, 30, 2, tzinfo=UTC)  # 09:00 in Hà Nội
 SUPERVISOR = 901
