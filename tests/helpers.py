@@ -46,6 +46,9 @@ MINH, HA, DUC = 601, 602, 603
 # The supervisors (đảng ủy viên phụ trách) of the supervision tests; the first also joins Khu phố 7 by its link.
 SUPERVISOR, SUPERVISOR_NAME = 900, "Phan Văn Quang"
 OTHER_SUPERVISOR, OTHER_SUPERVISOR_NAME = 901, "Đoàn Thị Kim"
+# Hồ Văn Lợi, on the roster of the supervision world's branches (DONE's second), linked to Telegram where a test
+# needs a member who hears the superior's decision.
+LOI = 2001
 
 # -- steps through the bot ----------------------------------------------------------------------------------
 

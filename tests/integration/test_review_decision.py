@@ -19,14 +19,23 @@ from storage.decision_models import ReviewDecision
 from storage.models import Person
 from storage.reminder_models import Reminder
 from storage.review_models import ReviewVote
-from tests.conftest import NOW
-from tests.integration.test_supervision import COLLECTING, DONE, OTHER, SUPERVISOR, TODAY, TZ
+from tests.helpers import (
+    COLLECTING,
+    DONE,
+    LOI,
+    NOW,
+    OTHER,
+    OTHER_SUPERVISOR,
+    OTHER_SUPERVISOR_NAME,
+    SUPERVISOR,
+    SUPERVISOR_NAME,
+    TODAY,
+    TZ,
+)
 
 SETTINGS = Settings(_env_file=None, database_url="sqlite+aiosqlite://")
 MET = replace(DONE, name="Chi bộ Hòa Bình", stage=Stage.MET, meeting_in_days=-2)
 REPLAY = replace(MET, name="Chi bộ Hòa Bình 2014", secretary=(915, "Trương Thị Bích"), rule_set="kh146_2014")
-MEMBER_USER = 2001  # Hồ Văn Lợi, the second on the roster, linked to Telegram
-OTHER_SUPERVISOR = (901, "Đoàn Thị Kim")
 
 
 async def world(uow_factory) -> dict[str, int]:
@@ -43,12 +52,12 @@ async def world(uow_factory) -> dict[str, int]:
             ids[spec.name] = await build_branch(uow, spec, under, NOW, TZ)
     async with uow_factory() as uow:
         await uow.session.execute(update(Person).where(Person.full_name == "Hồ Văn Lợi")
-                                  .values(telegram_user_id=MEMBER_USER))
+                                  .values(telegram_user_id=LOI))
         await uow.commit()
-        for person in (SUPERVISOR, OTHER_SUPERVISOR):
-            await supervision_admin.person_by_telegram(uow, *person, NOW)
-        await link(uow, SUPERVISOR[0], [ids[MET.name]], NOW)
-        await link(uow, OTHER_SUPERVISOR[0], [ids[COLLECTING.name]], NOW)
+        await supervision_admin.person_by_telegram(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
+        await supervision_admin.person_by_telegram(uow, OTHER_SUPERVISOR, OTHER_SUPERVISOR_NAME, NOW)
+        await link(uow, SUPERVISOR, [ids[MET.name]], NOW)
+        await link(uow, OTHER_SUPERVISOR, [ids[COLLECTING.name]], NOW)
     return ids
 
 
@@ -68,7 +77,7 @@ async def outbox(uow_factory) -> list:
 async def test_proposals_await_the_superior_then_a_confirmation_and_a_change_are_final(uow_factory):
     ids = await world(uow_factory)
     branch = ids[MET.name]
-    supervisor = await actor(uow_factory, SUPERVISOR[0])
+    supervisor = await actor(uow_factory, SUPERVISOR)
     async with uow_factory() as uow:
         b = await review_decision.board(uow, supervisor, branch)
     assert [(p.standing.name, p.standing.proposed) for p in b.proposals] == [
@@ -105,7 +114,7 @@ async def test_proposals_await_the_superior_then_a_confirmation_and_a_change_are
         f"member:{member}": ("httnv", "httnv", None, supervisor.person_id),
         f"member:{xuan}": ("htnv", "httnv", "Hoàn thành vượt chỉ tiêu vận động", supervisor.person_id)}
     sent = await outbox(uow_factory)
-    assert [r.chat_id for r in sent] == [MET.secretary[0], MEMBER_USER, MET.secretary[0]]
+    assert [r.chat_id for r in sent] == [MET.secretary[0], LOI, MET.secretary[0]]
     assert "Hồ Văn Lợi: «Hoàn thành tốt nhiệm vụ» — xác nhận đề xuất của chi bộ" in sent[0].text
     assert "Cấp ủy cấp trên đã quyết định xếp loại đồng chí: «Hoàn thành tốt nhiệm vụ»" in sent[1].text
     assert ("Mai Thị Xuân: «Hoàn thành tốt nhiệm vụ» — đổi từ đề xuất «Hoàn thành nhiệm vụ»; lý do: Hoàn thành "
@@ -132,9 +141,9 @@ async def test_under_the_2014_rules_the_vote_is_final_and_nothing_awaits_the_sup
         unit, _ = await supervision_admin.add_unit(uow, "Đảng ủy phường Hòa Bình", NOW)
         branch = await build_branch(uow, REPLAY, unit, NOW, TZ)
     async with uow_factory() as uow:
-        await supervision_admin.person_by_telegram(uow, *SUPERVISOR, NOW)
-        await link(uow, SUPERVISOR[0], [branch], NOW)
-    supervisor = await actor(uow_factory, SUPERVISOR[0])
+        await supervision_admin.person_by_telegram(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
+        await link(uow, SUPERVISOR, [branch], NOW)
+    supervisor = await actor(uow_factory, SUPERVISOR)
     async with uow_factory() as uow:
         [status] = await supervision.statuses(uow, [branch], TODAY)
     assert (status.awaiting_members, status.awaiting_branch, status.awaits_decision) == (0, False, False)
@@ -169,7 +178,7 @@ async def test_confirm_all_the_rest_in_one_go(uow_factory):
     assert [p.standing.decided for p in b.proposals] == ["httnv", "httnv", "htnv", "httnv", "htnv", "htxsnv"]
     sent = await outbox(uow_factory)
     # The change: the secretary; then the rest: one message to the secretary, one to the member in the bot.
-    assert [r.chat_id for r in sent] == [MET.secretary[0], MET.secretary[0], MEMBER_USER]
+    assert [r.chat_id for r in sent] == [MET.secretary[0], MET.secretary[0], LOI]
     assert sent[1].text.count("xác nhận đề xuất của chi bộ") == 5
     async with uow_factory() as uow:
         o = await supervision.overview(uow, admin, TODAY)
@@ -179,7 +188,7 @@ async def test_confirm_all_the_rest_in_one_go(uow_factory):
 async def test_a_changed_proposal_awaits_again(uow_factory):
     ids = await world(uow_factory)
     branch = ids[MET.name]
-    supervisor = await actor(uow_factory, SUPERVISOR[0])
+    supervisor = await actor(uow_factory, SUPERVISOR)
     async with uow_factory() as uow:
         confirmed = await review_decision.confirm_rest(uow, supervisor, branch, NOW, SETTINGS)
     subject = confirmed[0].standing.subject
@@ -194,9 +203,9 @@ async def test_a_changed_proposal_awaits_again(uow_factory):
 async def test_only_the_superior_of_the_branch_decides(uow_factory):
     ids = await world(uow_factory)
     met, collecting, other = ids[MET.name], ids[COLLECTING.name], ids[OTHER.name]
-    cases = [(MET.secretary[0], met, "not_superior"), (MEMBER_USER, met, "not_superior"), (999, met, "not_superior"),
-             (OTHER_SUPERVISOR[0], met, "foreign_branch"), (951, met, "foreign_branch"),
-             (SUPERVISOR[0], other, "foreign_branch")]
+    cases = [(MET.secretary[0], met, "not_superior"), (LOI, met, "not_superior"), (999, met, "not_superior"),
+             (OTHER_SUPERVISOR, met, "foreign_branch"), (951, met, "foreign_branch"),
+             (SUPERVISOR, other, "foreign_branch")]
     for user, branch, code in cases:
         who = await actor(uow_factory, user)
         for attempt in (lambda uow, who=who, b=branch: review_decision.board(uow, who, b),
@@ -209,10 +218,10 @@ async def test_only_the_superior_of_the_branch_decides(uow_factory):
             assert refused.value.code == code, (user, branch)
     async with uow_factory() as uow:  # before the meeting has ended there is nothing to decide
         with pytest.raises(ServiceError) as refused:
-            await review_decision.board(uow, await load_actor(uow, OTHER_SUPERVISOR[0]), collecting)
+            await review_decision.board(uow, await load_actor(uow, OTHER_SUPERVISOR), collecting)
     assert refused.value.code == "decision_before_meeting_end"
     async with uow_factory() as uow:
-        supervisor = await load_actor(uow, SUPERVISOR[0])
+        supervisor = await load_actor(uow, SUPERVISOR)
         with pytest.raises(ServiceError) as refused:
             await review_decision.decide(uow, supervisor, met, 0, "htxsnv_tieu_bieu", None, NOW, SETTINGS)
     assert refused.value.code == "bad_subject"
@@ -221,12 +230,10 @@ async def test_only_the_superior_of_the_branch_decides(uow_factory):
     assert not await outbox(uow_factory)
 
 
-
-
 async def test_the_weekly_summary_says_what_awaits_the_superior_and_what_was_decided_since(uow_factory):
     ids = await world(uow_factory)
     branch = ids[MET.name]
-    supervisor = await actor(uow_factory, SUPERVISOR[0])
+    supervisor = await actor(uow_factory, SUPERVISOR)
     async with uow_factory() as uow:
         first = await supervision.weekly_summary(uow, supervisor.person_id, NOW, TZ)
         await uow.commit()

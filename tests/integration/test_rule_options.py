@@ -13,8 +13,7 @@ from bot.services import rule_options, supervision_admin
 from bot.services.actor import load_actor
 from bot.services.demo_supervision import Stage, build_branch
 from bot.services.errors import AccessDenied, ServiceError
-from tests.conftest import NOW
-from tests.integration.test_supervision import COLLECTING, NO_DATE, TZ
+from tests.helpers import COLLECTING, NO_DATE, NOW, TZ
 
 UNDER_QD366 = replace(NO_DATE, stage=Stage.STARTED, rule_set="qd366_2025")
 ELSEWHERE = replace(COLLECTING, stage=Stage.STARTED, rule_set="qd366_2025")

@@ -2,51 +2,33 @@
 who may read which branch, the nudge once a day, the weekly summary's snapshot, secretaries' invitations."""
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.domain.review.levels import MemberLevel as L
 from bot.domain.roster import RosterEntry, Status
 from bot.services import invitations, review_collect, roster, supervision, supervision_admin
 from bot.services.actor import load_actor
 from bot.services.demo import load_demo
-from bot.services.demo_supervision import DEMO_BRANCHES, BranchSpec, Stage, build_branch, link
+from bot.services.demo_supervision import DEMO_BRANCHES, build_branch, link
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review_progress import progress
 from storage.supervision_models import SupervisorSnapshot
-from tests.conftest import NOW
-
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-TODAY = NOW.astimezone(TZ).date()
-SUPERVISOR = (900, "Phan Văn Quang")
-OTHER_SUPERVISOR = (901, "Đoàn Thị Kim")
-
-# Three branches in different states, as the supervisor sees them; and one she does not supervise.
-DONE = BranchSpec("Chi bộ An Phú", (911, "Trương Thị Bích"),
-                  ("Hồ Văn Lợi", "Mai Thị Xuân", "Tạ Văn Sơn", "Kiều Thị Yến"), Stage.REPORTED,
-                  meeting_in_days=-6, self_reviews=5, branch_score=93,
-                  levels=(L.HTTNV, L.HTTNV, L.HTNV, L.HTTNV, L.KHTNV))
-COLLECTING = BranchSpec("Chi bộ Bình Minh", (912, "Đinh Văn Toàn"),
-                        ("Phùng Thị Lụa", "Tôn Văn Bình", "Giang Thị Mận", "Khúc Văn Tài", "Ông Thị Huệ"),
-                        Stage.COLLECTING, meeting_in_days=10, self_reviews=2, overdue_tasks=1)
-NO_DATE = BranchSpec("Chi bộ Cửu Long", (913, "Lạc Thị Phương"), ("Âu Văn Cường", "Thân Thị Dung", "Văn Đức Long"),
-                     Stage.STARTED, overdue_tasks=2)
-OTHER = BranchSpec("Chi bộ Đồng Tâm", (914, "Nghiêm Văn Thành"), ("Viên Thị Trang", "Mạc Văn Quý"), Stage.NONE)
-THREE = (DONE, COLLECTING, NO_DATE)
-
-
-async def three_branches(uow_factory, now=NOW) -> dict[str, int]:
-    """The three supervised branches and the other one; returns branch ids by name."""
-    ids = {}
-    for spec in (*THREE, OTHER):
-        async with uow_factory() as uow:
-            ids[spec.name] = await build_branch(uow, spec, None, now, TZ)
-    async with uow_factory() as uow:
-        await supervision_admin.person_by_telegram(uow, SUPERVISOR[0], SUPERVISOR[1], now)
-        await link(uow, SUPERVISOR[0], [ids[s.name] for s in THREE], now)
-    return ids
+from tests.helpers import (
+    COLLECTING,
+    DONE,
+    NO_DATE,
+    NOW,
+    OTHER,
+    OTHER_SUPERVISOR,
+    OTHER_SUPERVISOR_NAME,
+    SUPERVISOR,
+    SUPERVISOR_NAME,
+    THREE,
+    TODAY,
+    TZ,
+    three_branches,
+)
 
 
 async def actor(uow_factory, user_id: int):
@@ -81,7 +63,7 @@ async def test_the_summary_reads_what_each_secretary_sees_in_buoc(uow_factory):
 
 async def test_the_supervisor_sees_her_branches_worst_first_and_only_hers(uow_factory):
     ids = await three_branches(uow_factory)
-    supervisor = await actor(uow_factory, SUPERVISOR[0])
+    supervisor = await actor(uow_factory, SUPERVISOR)
     async with uow_factory() as uow:
         o = await supervision.overview(uow, supervisor, TODAY)
     # Bình Minh: 3 late steps and 1 overdue task; Cửu Long: 2 overdue tasks; An Phú: nothing late.
@@ -134,12 +116,12 @@ async def test_a_unit_administrator_reads_every_branch_of_the_unit(uow_factory):
 async def test_a_branch_is_nudged_at_most_once_a_day_whoever_nudges(uow_factory):
     ids = await three_branches(uow_factory)
     async with uow_factory() as uow:
-        await supervision_admin.person_by_telegram(uow, OTHER_SUPERVISOR[0], OTHER_SUPERVISOR[1], NOW)
-        await link(uow, OTHER_SUPERVISOR[0], [ids[COLLECTING.name]], NOW)
-    supervisor, other = await actor(uow_factory, SUPERVISOR[0]), await actor(uow_factory, OTHER_SUPERVISOR[0])
+        await supervision_admin.person_by_telegram(uow, OTHER_SUPERVISOR, OTHER_SUPERVISOR_NAME, NOW)
+        await link(uow, OTHER_SUPERVISOR, [ids[COLLECTING.name]], NOW)
+    supervisor, other = await actor(uow_factory, SUPERVISOR), await actor(uow_factory, OTHER_SUPERVISOR)
     async with uow_factory() as uow:
         sent = await supervision.nudge(uow, supervisor, ids[COLLECTING.name], NOW, TZ)
-    assert (sent.secretary_chat, sent.secretary_name, sent.supervisor_name) == (912, "Đinh Văn Toàn", SUPERVISOR[1])
+    assert (sent.secretary_chat, sent.secretary_name, sent.supervisor_name) == (912, "Đinh Văn Toàn", SUPERVISOR_NAME)
     for who in (supervisor, other):
         async with uow_factory() as uow:
             with pytest.raises(ServiceError) as refused:
@@ -155,9 +137,9 @@ async def test_a_branch_without_a_secretary_in_the_bot_cannot_be_nudged(uow_fact
     async with uow_factory() as uow:
         unit, _ = await supervision_admin.add_unit(uow, "Đảng ủy xã An Bình", NOW)
         created = await supervision_admin.create_branch(uow, unit, "Chi bộ Ấp 3", NOW, timedelta(days=14))
-        await supervision_admin.person_by_telegram(uow, SUPERVISOR[0], SUPERVISOR[1], NOW)
-        await link(uow, SUPERVISOR[0], [created.branch_id], NOW)
-    supervisor = await actor(uow_factory, SUPERVISOR[0])
+        await supervision_admin.person_by_telegram(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
+        await link(uow, SUPERVISOR, [created.branch_id], NOW)
+    supervisor = await actor(uow_factory, SUPERVISOR)
     async with uow_factory() as uow:
         with pytest.raises(ServiceError) as refused:
             await supervision.nudge(uow, supervisor, created.branch_id, NOW, TZ)
@@ -166,7 +148,7 @@ async def test_a_branch_without_a_secretary_in_the_bot_cannot_be_nudged(uow_fact
 
 async def test_the_weekly_summary_tells_what_changed_since_the_last_one(uow_factory):
     ids = await three_branches(uow_factory)
-    person_id = (await actor(uow_factory, SUPERVISOR[0])).person_id
+    person_id = (await actor(uow_factory, SUPERVISOR)).person_id
     async with uow_factory() as uow:
         assert await supervision.weekly_summary(uow, person_id, NOW, TZ) is not None
         # Not committed by the caller: nothing stored, the next call writes the first summary again.
