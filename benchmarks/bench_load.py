@@ -1,7 +1,7 @@
 """Load: updates per second and p50/p99 latency of `chibo run` in webhook mode, beside a bare aiogram echo bot.
 
 Usage: uv run python benchmarks/bench_load.py [--postgres URL] [--seconds S] [--users N] [--branches N]
-                                              [--rounds N]
+                                              [--rounds N] [--profile FILE]
 
 Each bot runs as a process of its own behind a sandbox (bot.sandbox, in this process) that plays Telegram:
 it delivers updates to the bot's webhook over up to 40 connections at once (Telegram's default
@@ -9,7 +9,8 @@ max_connections), one update at a time per chat; its send limits are lifted. chi
 with CHIBO_BOT_TOKEN, CHIBO_API_BASE_URL and CHIBO_WEBHOOK_URL, on a database seeded with `--branches`
 branches in every state of the year's review (bench_supervisor's: roster, calendar tasks, votes) and a
 supervisor for every 30 of them; with --postgres, again on a PostgreSQL database created beside URL's for
-the run and dropped after. The baseline is benchmarks/echo_bot.py, a bare aiogram bot served the same way.
+the run and dropped after; it is measured once its start-up pass has planned every branch's reminders (its log
+says so). The baseline is benchmarks/echo_bot.py, a bare aiogram bot served the same way.
 
 `--users` synthetic users (one in eight a supervisor) each send a question, wait for the answer and send the
 next: secretaries /start, a tap on its button, /buoc, "tháng này cần làm gì", /thangnay; supervisors
@@ -18,20 +19,28 @@ Latency runs from POST /sandbox/send (or /click) to /sandbox/wait reporting the 
 answers inside its webhook request, so the answer is in the sandbox by then), for every update sent in the
 windows; updates/s counts those handled within them. Before the windows, each question is also asked 10
 times with nothing else in flight ("alone").
+
+--profile FILE measures nothing against the echo bot: chibo runs under benchmarks/profiled_chibo.py, each question
+is asked 20 times one at a time, and FILE gets the SQL statements and connections per update, what the background
+jobs run while idle, and cProfile's top functions (the profiles stay beside it, FILE.SQLite.prof, …).
 """
 
 import argparse
 import asyncio
 import contextlib
+import io
+import json
 import math
 import os
+import pstats
 import random
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,6 +63,7 @@ SUPERVISOR_IDS = 900_000  # telegram ids of supervisors: 900_001, 900_002, ...
 FREE_TEXT = "tháng này cần làm gì"
 ALONE_SAMPLES = 10
 KINDS = ("/start", "tap", "/buoc", "free text", "/thangnay", "/tinhhinh")
+PLANNED = "branches planned in"  # chibo's log line once start-up has planned every branch's reminders
 
 
 # -- the data --------------------------------------------------------------------------------------------------
@@ -195,14 +205,19 @@ class Target:
         return list(zip(self.clients, self.users, strict=True))
 
 
-async def start_target(label: str, start_bot, users: list[User], sample_answers: bool = False) -> Target:
+async def start_target(label: str, start_bot, users: list[User], sample_answers: bool = False,
+                       settled: str | None = None) -> Target:
+    """The bot started, its webhook set and, with `settled`, that line in its log (the end of the start-up's
+    work in the background), then warmed up."""
     sandbox = await start_sandbox(port=0)
     async with SandboxClient(sandbox.url) as control:
         await control.set_limits(per_second=None, per_chat_per_second=None)  # lifted for the run
     process, webhook_url, log = start_bot(sandbox)
     target = Target(Run(label), sandbox, process, log, users, [SandboxClient(sandbox.url) for _ in users])
     try:
-        await webhook_set(sandbox, process, webhook_url)
+        await webhook_set(sandbox, process, webhook_url, log)
+        if settled:
+            await logged(process, log, settled)
         await warm_up(target, sample_answers)
     except BaseException:
         await stop(target)
@@ -284,11 +299,12 @@ async def stop(target: Target) -> None:
     await target.sandbox.stop()
 
 
-async def webhook_set(sandbox: SandboxServer, process: subprocess.Popen, url: str) -> None:
+async def webhook_set(sandbox: SandboxServer, process: subprocess.Popen, url: str, log: Path) -> None:
     async with aiohttp.ClientSession() as http:
         for _ in range(1200):
             if process.poll() is not None:
-                raise SystemExit(f"the bot exited with code {process.returncode} before setting its webhook")
+                raise SystemExit(f"the bot exited with code {process.returncode} before setting its webhook; "
+                                 f"its log ends:\n{''.join(log.read_text().splitlines(True)[-15:])}")
             async with http.get(f"{sandbox.url}/sandbox/status") as resp:
                 if (await resp.json())["webhook_url"] == url:
                     return
@@ -296,7 +312,17 @@ async def webhook_set(sandbox: SandboxServer, process: subprocess.Popen, url: st
     raise SystemExit("the bot did not set its webhook within 60 s")
 
 
-def chibo(database_url: str, folder: str):
+async def logged(process: subprocess.Popen, log: Path, line: str) -> None:
+    while line not in log.read_text():
+        if process.poll() is not None:
+            raise SystemExit(f"the bot exited with code {process.returncode} before logging {line!r}")
+        await asyncio.sleep(0.2)
+
+
+def chibo(database_url: str, folder: str, profile: str | None = None):
+    """`python -m bot run`; with `profile`, under benchmarks/profiled_chibo.py writing to that path."""
+    command = ([str(ROOT / "benchmarks" / "profiled_chibo.py"), profile] if profile else ["-m", "bot", "run"])
+
     def start(sandbox: SandboxServer) -> tuple[subprocess.Popen, str, Path]:
         port = free_port()
         url = f"http://127.0.0.1:{port}/webhook"
@@ -307,7 +333,7 @@ def chibo(database_url: str, folder: str):
                 "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))}
         # The temporary folder as working directory keeps a developer's .env out of the run.
         with log.open("w") as out:
-            return subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=folder, env=env, stdout=out,
+            return subprocess.Popen([sys.executable, *command], cwd=folder, env=env, stdout=out,
                                     stderr=subprocess.STDOUT), url, log
     return start
 
@@ -376,6 +402,64 @@ def report(runs: list[Run], baseline: Run, users: list[User], args: argparse.Nam
             print(f"{run.label}: {len(run.log_errors)} errors in its log, the first: {run.log_errors[0]}")
 
 
+# -- profiling (--profile) -------------------------------------------------------------------------------------
+
+PROFILED = 20  # times each question is asked, one at a time, under the profiler
+IDLE_SECONDS = 5.0
+
+
+async def profiled_window(target: Target, path: str, window: int, asks) -> dict:
+    """The statements chibo ran while `asks` ran (benchmarks/profiled_chibo.py's SIGUSR1 … SIGUSR2)."""
+    target.process.send_signal(signal.SIGUSR1)
+    await asyncio.sleep(0.1)
+    await asks()
+    await asyncio.sleep(0.1)
+    target.process.send_signal(signal.SIGUSR2)
+    counted = Path(f"{path}.{window}.json")
+    while not counted.exists():
+        await asyncio.sleep(0.05)
+    return json.loads(counted.read_text())
+
+
+async def profile_questions(label: str, url: str, folder: str, users: list[User], path: str) -> list[str]:
+    """The profile's lines for one database: each question asked PROFILED times one at a time for its CPU
+    time, then as many times under cProfile, with SQL statements and connections (sessions) per update; what
+    the background jobs run while idle; the functions that took the time (the profile is left in PATH.prof)."""
+    for stale in Path(path).parent.glob(f"{Path(path).name}.*"):
+        stale.unlink()
+    target = await start_target(label, chibo(url, folder, path), users, settled=PLANNED)
+    lines = [f"== {label}: each question asked {PROFILED} times, one at a time"]
+    try:
+        idle = await profiled_window(target, path, 1, lambda: asyncio.sleep(IDLE_SECONDS))
+        lines.append(f"idle {IDLE_SECONDS:g} s (background jobs): {sum(idle['statements'].values())} statements, "
+                     f"{idle['checkouts']} connections")
+        lines += [f"  {n:5} × {statement}" for statement, n in Counter(idle["statements"]).most_common(8)]
+        for window, kind in enumerate(KINDS, 2):
+            client, user = next((c, u) for c, u in target.pairs() if kind in u.kinds)
+
+            async def asks(client=client, user=user, kind=kind) -> None:
+                for _ in range(PROFILED):
+                    await ask(client, user, kind)
+
+            cpu = process_cpu(target.process.pid)
+            await asks()
+            cpu = (process_cpu(target.process.pid) - cpu) * 1000 / PROFILED
+            counted = await profiled_window(target, path, window, asks)
+            statements = Counter(counted["statements"])
+            lines.append(f"{kind}: {cpu:.1f} ms CPU, {statements.total() / PROFILED:.1f} statements and "
+                         f"{counted['checkouts'] / PROFILED:.1f} connections per update; compiled cache "
+                         + ", ".join(f"{k} {v}" for k, v in counted["cache"].items()))
+            lines += [f"  {n / PROFILED:5.1f} × {statement}" for statement, n in statements.most_common(14)]
+        for order in ("cumulative", "tottime"):
+            out = io.StringIO()
+            pstats.Stats(f"{path}.prof", stream=out).strip_dirs().sort_stats(order).print_stats(45)
+            lines += [f"-- top functions by {order} time (all {len(KINDS) * PROFILED} updates)",
+                      *out.getvalue().strip().splitlines()[3:]]
+    finally:
+        await stop(target)
+    return lines
+
+
 async def main_async(args: argparse.Namespace) -> None:
     targets: list[Target] = []
     with tempfile.TemporaryDirectory() as folder:
@@ -387,12 +471,20 @@ async def main_async(args: argparse.Namespace) -> None:
                 pg_url = await stack.enter_async_context(scratch_postgres(args.postgres))
                 await populate(pg_url, args.branches)
                 databases.append(("chibo PostgreSQL", pg_url))
+            if args.profile:
+                lines = []
+                for label, url in databases:
+                    lines += await profile_questions(label, url, folder, make_users(args.users, args.branches),
+                                                     f"{args.profile}.{label.split()[-1]}")
+                Path(args.profile).write_text("\n".join(lines) + "\n")
+                print("\n".join(lines))
+                return
             try:
                 targets.append(await start_target("echo (bare aiogram)", echo(folder),
                                                   make_users(args.users, args.branches)))
                 for n, (label, url) in enumerate(databases):
                     targets.append(await start_target(label, chibo(url, folder), make_users(args.users, args.branches),
-                                                      sample_answers=n == 0))
+                                                      sample_answers=n == 0, settled=PLANNED))
                 connections = targets[-1].sandbox.state.webhook.max_connections
                 for _ in range(args.rounds):  # turns, so that the machine's other load falls on every bot alike
                     for target in targets:
@@ -413,6 +505,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--branches", type=int, default=1_000)
     parser.add_argument("--rounds", type=int, default=4, help="turns the bots take (default 4)")
+    parser.add_argument("--profile", metavar="FILE", help="instead of measuring, profile chibo (cProfile, SQL "
+                        "statements per update) one question at a time and write the summary to FILE")
     asyncio.run(main_async(parser.parse_args()))
 
 
