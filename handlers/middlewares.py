@@ -2,13 +2,18 @@
 
 The unit of work also makes handling idempotent: an update already marked handled (Telegram redelivers
 after a crash or a failed webhook answer) is skipped, and the mark commits with the handler's changes.
+It wraps aiogram's FSM middleware (bot.app.create_dispatcher puts it there), so the dialog state is read in
+the update's own session, and it takes the events isolation lock itself, around the handled-once check.
 """
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.fsm.middleware import FSMContextMiddleware
+from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.types import TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -20,8 +25,14 @@ log = logging.getLogger(__name__)
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]):
+    """`isolation` serialises one user's updates (aiogram's FSM middleware would take it, inside this one:
+    too late for the handled-once check); `fsm` names the lock's key, as the FSM middleware does."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], isolation: BaseEventIsolation,
+                 fsm: FSMContextMiddleware):
         self.sessionmaker = sessionmaker
+        self.isolation = isolation
+        self.fsm = fsm
 
     async def __call__(
         self,
@@ -30,7 +41,9 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         user: User | None = data.get("event_from_user")
-        async with UnitOfWork(self.sessionmaker) as uow:
+        context = self.fsm.resolve_event_context(data["bot"], data)
+        async with (self.isolation.lock(context.key) if context else contextlib.nullcontext(),
+                    UnitOfWork(self.sessionmaker) as uow):
             if isinstance(event, Update):
                 bot_id = data["bot"].id
                 if await uow.runtime.was_handled(bot_id, event.update_id):

@@ -1,12 +1,15 @@
 """aiogram FSM storage in the database, so a dialog halfway through survives a restart.
 
 Inside an update the steps are kept on the update's unit of work and committed with it: a handler that
-fails leaves the dialog where it was, like its data. Outside one (aiogram reads the state before our
-middleware opens the unit of work) they are read in a session of their own.
+fails leaves the dialog where it was, like its data. The state is read there once: aiogram reads it again
+for every filter, get_state and set_data, and the dialog cannot change under the update (one user's updates
+take turns), so what was read or written in this unit of work is the state. Outside one (the Zalo adapter,
+a test) it is read and written in a session of its own.
 """
 
 from collections.abc import Mapping
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
@@ -19,18 +22,27 @@ class DialogStorage(BaseStorage):
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]):
         self.sessionmaker = sessionmaker
         self.keys = DefaultKeyBuilder()
+        # per unit of work, the states it read (a state not stored yet is read as (None, {}) too)
+        self._read_in: WeakKeyDictionary[UnitOfWork, dict[str, tuple[str | None, dict[str, Any]]]] = (
+            WeakKeyDictionary())
 
     async def _read(self, key: str) -> tuple[str | None, dict[str, Any]]:
         uow = current_uow.get()
         if uow is not None:
-            return uow.dialogs[key] if key in uow.dialogs else await uow.runtime.dialog(key)
+            if key in uow.dialogs:
+                return uow.dialogs[key]
+            read = self._read_in.setdefault(uow, {})
+            if key not in read:
+                read[key] = await uow.runtime.dialog(key)
+            return read[key]
         async with UnitOfWork(self.sessionmaker) as alone:
             return await alone.runtime.dialog(key)
 
     async def _write(self, key: str, state: str | None, data: dict[str, Any]) -> None:
         uow = current_uow.get()
         if uow is not None:
-            uow.dialogs[key] = (state, data)
+            if key in uow.dialogs or self._read_in.get(uow, {}).get(key) != (state, data):
+                uow.dialogs[key] = (state, data)  # a step (writing back what is stored would be no step)
             return
         async with UnitOfWork(self.sessionmaker) as alone:
             alone.dialogs[key] = (state, data)

@@ -3,10 +3,10 @@
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Row, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Row, Select, and_, bindparam, delete, func, insert, literal, null, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from storage.models import Branch, Invitation, Membership, Person, Plan, PlanImport, PlanPart, SupervisorLink, Task
 from storage.reminder_models import (
@@ -51,19 +51,40 @@ class PersonRepo:
         rows = await self.session.scalars(
             select(Membership)
             .where(Membership.person_id == person_id)
-            .options(selectinload(Membership.branch))
+            .options(joinedload(Membership.branch))
             .order_by(Membership.id)
         )
         return list(rows)
 
-    async def supervised_branches(self, person_id: int) -> list[Branch]:
-        rows = await self.session.scalars(
-            select(Branch)
-            .join(SupervisorLink, SupervisorLink.branch_id == Branch.id)
-            .where(SupervisorLink.person_id == person_id)
-            .order_by(Branch.name)
-        )
-        return list(rows)
+    async def acting(self, chat_id: int, *, zalo: bool) -> list[Row]:
+        """The person at a chat (a Telegram user id, or a Zalo chat number when `zalo`) with their roles and
+        the branches they supervise, in one statement of plain rows (person_id, full_name, branch_id,
+        branch_name, membership_id, role): a role's row has a membership_id, a supervised branch's has none,
+        and a person without a role has one row whose branch is None; roles come in membership order, then
+        the supervised branches by name. No row: nobody is linked at that chat."""
+        return list(await self.session.execute(_ACTING[zalo], {"chat_id": chat_id}))
+
+
+def _acting(chat_column) -> Select:
+    """PersonRepo.acting's statement, built once (every update runs it; building it costs more than running it)."""
+    person = select(Person.id, Person.full_name).where(chat_column == bindparam("chat_id")).subquery()
+    roles = (select(person.c.id.label("person_id"), person.c.full_name, Branch.id.label("branch_id"),
+                    Branch.name.label("branch_name"), Membership.id.label("membership_id"), Membership.role,
+                    literal(0).label("kind"))
+             .select_from(person)
+             .outerjoin(Membership, Membership.person_id == person.c.id)
+             .outerjoin(Branch, Branch.id == Membership.branch_id))
+    supervised = (select(person.c.id, person.c.full_name, Branch.id, Branch.name, null(), null(), literal(1))
+                  .select_from(person)
+                  .join(SupervisorLink, SupervisorLink.person_id == person.c.id)
+                  .join(Branch, Branch.id == SupervisorLink.branch_id))
+    both = union_all(roles, supervised).subquery()
+    person_id, full_name, branch_id, branch_name, membership_id, role, kind = both.c
+    return (select(person_id, full_name, branch_id, branch_name, membership_id, role)
+            .order_by(kind, membership_id, branch_name, branch_id))
+
+
+_ACTING = {False: _acting(Person.telegram_user_id), True: _acting(Person.zalo_chat_id)}
 
 
 class BranchRepo:
@@ -278,12 +299,16 @@ class ReminderRepo:
 
     async def recover(self, claimed_before: datetime | None) -> int:
         """Rows left "sending" by a process that died (claimed before `claimed_before`, or all): their
-        outcome is unknown, so they are sent again."""
-        query = update(Reminder).where(Reminder.status == SENDING)
+        outcome is unknown, so they are sent again. Looked for first: every drain (each second) asks, and when
+        there is none no write transaction is opened (on SQLite it would take the database's write lock)."""
+        orphaned = [Reminder.status == SENDING]
         if claimed_before is not None:
-            query = query.where(Reminder.claimed_at < claimed_before)
+            orphaned.append(Reminder.claimed_at < claimed_before)
+        if await self.session.scalar(select(Reminder.id).where(*orphaned).limit(1)) is None:
+            return 0
         result = await self.session.execute(
-            query.values(status=PENDING, last_error="in flight when a delivery process stopped")
+            update(Reminder).where(*orphaned)
+            .values(status=PENDING, last_error="in flight when a delivery process stopped")
             .execution_options(synchronize_session=False)
         )
         return result.rowcount

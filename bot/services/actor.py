@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
+from bot.channels.ids import is_zalo
 from bot.domain.roster import Role
 from bot.services.errors import AccessDenied
-from bot.services.identity import person_at
 from storage.uow import UnitOfWork
 
 
@@ -59,17 +59,17 @@ class Actor:
 
 async def load_actor(uow: UnitOfWork, telegram_user_id: int) -> Actor:
     """The person at this chat number: a Telegram user id or a Zalo user's chat number (bot.services.identity)."""
-    person = await person_at(uow, telegram_user_id)
-    if person is None:
+    rows = await uow.people.acting(telegram_user_id, zalo=is_zalo(telegram_user_id))  # every update: one query
+    if not rows:
         return Actor(telegram_user_id=telegram_user_id)
-    memberships = await uow.people.memberships(person.id)
-    supervised = await uow.people.supervised_branches(person.id)
     return Actor(
         telegram_user_id=telegram_user_id,
-        person_id=person.id,
-        full_name=person.full_name,
-        roles=tuple(BranchRole(m.branch_id, m.branch.name, m.id, Role(m.role)) for m in memberships),
-        supervised=tuple(SupervisedBranch(b.id, b.name) for b in supervised),
+        person_id=rows[0].person_id,
+        full_name=rows[0].full_name,
+        roles=tuple(BranchRole(r.branch_id, r.branch_name, r.membership_id, Role(r.role))
+                    for r in rows if r.membership_id is not None),
+        supervised=tuple(SupervisedBranch(r.branch_id, r.branch_name)
+                         for r in rows if r.branch_id is not None and r.membership_id is None),
     )
 
 
