@@ -1,7 +1,8 @@
 """Engine and session factory: SQLite in WAL mode with a busy timeout, or PostgreSQL via asyncpg."""
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -25,5 +26,34 @@ def create_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
+class WriteAwareSession(Session):
+    """A session that knows whether its transaction has written anything (see `wrote`)."""
+
+
+@event.listens_for(WriteAwareSession, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if not state.is_select:  # an INSERT, UPDATE, DELETE, or text() whose kind is unknown
+        state.session.info["wrote"] = True
+
+
+@event.listens_for(WriteAwareSession, "after_flush")
+def _flushed(session: Session, _context) -> None:
+    session.info["wrote"] = True
+
+
+@event.listens_for(WriteAwareSession, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop("wrote", None)
+
+
+def wrote(session: AsyncSession) -> bool:
+    """Whether the session's transaction holds changes, flushed or not: an update that only read can commit its
+    handled-once mark in the transaction it read in (no rollback, no second connection). True when unknown."""
+    sync = session.sync_session
+    return (not isinstance(sync, WriteAwareSession) or sync.info.get("wrote", False)
+            or bool(sync.new or sync.dirty or sync.deleted))
+
+
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=WriteAwareSession)

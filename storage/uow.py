@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from storage.channel_repositories import ZaloChatRepo
+from storage.db import wrote
 from storage.decision_repositories import DecisionRepo
 from storage.models import AuditEntry
 from storage.privacy_repositories import PrivacyRepo
@@ -89,7 +90,8 @@ class UnitOfWork:
         if self._held is not None:  # the handler kept something, and the mark is in it already
             await self._held.rollback()
         else:
-            await self.session.rollback()
+            if wrote(self.session):  # drops what the handler did without commit(); after mere reads, no need
+                await self.session.rollback()
             if self._handling is not None:
                 self.runtime.mark_handled(*self._handling)
         self._held = self._handling = None
