@@ -3,13 +3,15 @@ branches tests build, and the steps a test takes through the bot (`tg`: the HTTP
 handler tier's in-process one, which have the same interface)."""
 
 import re
+import socket
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text, update
 
 from bot.config import Settings
+from bot.domain.calendar.model import CalendarTask
 from bot.domain.review.levels import MemberLevel
 from bot.domain.roster import parse_roster
 from bot.services import onboarding, reminders, review, roster, supervision_admin
@@ -46,6 +48,9 @@ MINH, HA, DUC = 601, 602, 603
 # The supervisors (đảng ủy viên phụ trách) of the supervision tests; the first also joins Khu phố 7 by its link.
 SUPERVISOR, SUPERVISOR_NAME = 900, "Phan Văn Quang"
 OTHER_SUPERVISOR, OTHER_SUPERVISOR_NAME = 901, "Đoàn Thị Kim"
+# The superior unit's office (văn phòng cấp ủy cấp trên), and the secretary it makes a branch for.
+UNIT_ADMIN, UNIT_ADMIN_NAME = 950, "Lê Văn Tâm"
+NEW_SECRETARY = 960
 # Hồ Văn Lợi, on the roster of the supervision world's branches (DONE's second), linked to Telegram where a test
 # needs a member who hears the superior's decision.
 LOI = 2001
@@ -58,6 +63,12 @@ Phạm Văn Đức, chính thức, 05/06/1996
 Hoàng Thị Mai, dự bị, 07/08/2026
 Vũ Văn Hùng, chính thức"""
 LINK = re.compile(r"https://t\.me/chibo_sandbox_bot\?start=([\w-]+)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def buttons(message: dict) -> dict[str, str]:
@@ -101,6 +112,55 @@ async def forge(tg, user: int, data: str) -> str:
     """Presses a button that was never shown to `user`, on their last message; returns the alert."""
     await tg.click(user, (await tg.messages(user))[-1]["message_id"], data)
     return await last_answer(tg, user)
+
+
+
+
+# -- Zalo: string ids, numbered replies --------------------------------------------------------------------
+ZALO_SECRETARY = "zl-secretary-1"
+# A member on Zalo, and the Telegram account she links to the same roster entry.
+ZALO_MEMBER, ZALO_MEMBER_TELEGRAM = "zl-member-2", 9002
+ZALO_CODE = re.compile(r"nhắn mã ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})")  # the invitation code a Zalo user types
+
+
+def number_of(text: str, words: str) -> str:
+    """The number a numbered list gives the choice with these words."""
+    found = re.search(rf"^(\d+)\. [^\n]*{re.escape(words)}", text, re.MULTILINE)
+    assert found, f"no numbered choice {words!r} in:\n{text}"
+    return found.group(1)
+
+
+async def zalo_branch(zl, user: str = ZALO_SECRETARY) -> None:
+    """create_branch, on Zalo: the welcome's numbered choice, the button's words typed without diacritics."""
+    welcome = await zl.answer_to(user, "/start", display_name="Lan")
+    assert "<b>" not in welcome and "tạo chi bộ" in welcome.lower()
+    assert "trên Zalo: nhắn cho tôi mã mời đi kèm link, dạng K7QM-2XPD-9RTA" in welcome
+    assert welcome.endswith("1. 🏛 Tạo chi bộ mới\n👉 Nhắn số 1 để chọn.")
+    asked = await zl.answer_to(user, number_of(welcome, "Tạo chi bộ mới"))
+    assert "Tên chi bộ" in asked
+    superior = await zl.answer_to(user, "Chi bộ Khu phố 7")
+    assert number_of(superior, "Bỏ qua") == "1"
+    assert "Họ và tên" in await zl.answer_to(user, "bo qua")  # the button's words, without diacritics
+    assert "Đã tạo Chi bộ Khu phố 7" in await zl.answer_to(user, "Nguyễn Thị Lan")
+
+
+# -- a person's data ----------------------------------------------------------------------------------------
+ERASED_PLACEHOLDER = "Đảng viên đã xoá dữ liệu"  # how the roster names a member who erased their data
+
+
+async def branch_with_member(tg) -> None:
+    """Khu phố 7 with FIVE on its roster, Trần Văn Minh linked as MEMBER."""
+    await create_branch(tg)
+    await paste(tg, FIVE)
+    token = await member_link(tg, "Trần Văn Minh")
+    await tg.send(MEMBER, f"/start {token}", first_name="Minh")
+
+
+async def card_data(tg, name: str) -> dict[str, str]:
+    """The secretary's member card buttons for `name`: label → callback data."""
+    await tg.send(SECRETARY, "/doanvien")
+    await tg.click_button(SECRETARY, name)
+    return buttons((await tg.messages(SECRETARY))[-1])
 
 
 # -- the review -------------------------------------------------------------------------------------------------
@@ -266,6 +326,35 @@ async def supervised_through_the_bot(tg, uow_factory) -> dict[str, int]:
     async with uow_factory() as uow:
         await link(uow, SUPERVISOR, [ids[DONE.name], ids[NO_DATE.name]], NOW)
     return ids
+
+
+
+# -- the calendar -------------------------------------------------------------------------------------------
+
+
+def task(
+    id: int,
+    start: date | None = None,
+    due: date | None = None,
+    *,
+    recurrence: str | None = None,
+    condition: str | None = None,
+    done: bool = False,
+    branch: bool = True,
+) -> CalendarTask:
+    """Calendar task `id` ("việc <id>"), the branch's or the district's."""
+    return CalendarTask(
+        id=id,
+        text=f"việc {id}",
+        owner="Chi bộ" if branch else "Đảng ủy",
+        is_branch_task=branch,
+        start=start,
+        due=due,
+        recurrence=recurrence,
+        condition=condition,
+        time_text="",
+        done=done,
+    )
 
 
 # -- what is stored -----------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from tests.e2e.chat import free_port
+from tests.helpers import free_port
 
 
 class ChiboProcess:

@@ -24,7 +24,7 @@ import aiohttp
 import redis
 from aiohttp import web
 
-from tests.e2e.chat import free_port
+from tests.helpers import free_port
 
 WORKERS = 2
 START_TIMEOUT = 120.0

@@ -3,8 +3,6 @@ talks to the bot (`tg`) once more against two bot processes in webhook mode on P
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import pytest
 
@@ -12,11 +10,13 @@ from bot.app import SANDBOX_TOKEN, create_bot, create_dispatcher, set_menu
 from bot.config import Settings
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import start_sandbox
+from scheduling import runtime
+from scheduling.sender import BotSender
 from storage.db import create_sessionmaker
-from tests.conftest import NOW
 from tests.databases import CLUSTER, REDIS_URL, MigratedPostgres, require_postgres, require_redis
 from tests.e2e.cluster import Cluster
 from tests.e2e.zalo_channel import channels, zl  # noqa: F401  (fixtures: both channels on one dispatcher)
+from tests.helpers import NOW, Clock
 
 
 def in_cluster(request: pytest.FixtureRequest) -> bool:
@@ -32,19 +32,6 @@ def cluster():
     running.start()
     yield running
     running.stop()
-
-
-@dataclass
-class Clock:
-    """The bot's clock; tests move it to check expiries."""
-
-    now: datetime = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture
@@ -96,3 +83,20 @@ async def tg(request, sandbox, engine, db_url, clock):
         return
     async with polling_bot(sandbox, engine, db_url, clock), SandboxClient(sandbox.url) as client:
         yield client
+
+
+@pytest.fixture
+async def reminders_running(sandbox, engine, db_url, clock):
+    """The outbox delivered through the sandbox by the scheduler's own jobs, on the test's clock."""
+    bot = create_bot(SANDBOX_TOKEN, sandbox.url)
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(seconds=seconds)
+        await asyncio.sleep(0)
+
+    built = runtime.build(Settings(_env_file=None, database_url=db_url), create_sessionmaker(engine),
+                          BotSender(bot, 5), clock=clock, sleep=sleep)
+    runtime.install(built)
+    yield built
+    runtime.uninstall(built)
+    await bot.session.close()

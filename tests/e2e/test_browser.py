@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox.client import SandboxClient
-from tests.e2e.chat import free_port
+from tests.helpers import free_port
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -12,9 +12,8 @@ from sqlalchemy import func, select
 
 from bot.sandbox.client import SandboxClient
 from storage.models import Membership, Task
-from tests.conftest import NOW
 from tests.databases import MigratedPostgres, ready_engine
-from tests.e2e.test_onboarding import SECRETARY, create_branch
+from tests.helpers import NOW, SECRETARY, create_branch
 
 NAMES = ("An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Khánh", "Lâm", "Nam", "Phong")
 

@@ -6,8 +6,7 @@ from sqlalchemy import func, select
 from bot.services import demo
 from bot.services.demo_trial import MEMBERS, add_trial_branches
 from storage.models import Branch, Membership
-from tests.conftest import NOW
-from tests.integration.test_supervision import TZ
+from tests.helpers import NOW, TZ
 
 
 async def test_fifty_trial_branches_show_in_the_supervisors_totals(tg, uow_factory):

@@ -15,9 +15,8 @@ from scheduling import jobs
 from scheduling.runtime import Runtime, install, uninstall
 from storage.models import AuditEntry, Membership, Task
 from storage.runtime_models import LEGACY_BOT_ID, DialogState, HandledUpdate
-from tests.conftest import NOW
 from tests.e2e.conftest import polling_bot
-from tests.e2e.test_onboarding import SECRETARY, create_branch
+from tests.helpers import NOW, SECRETARY, create_branch
 
 BOT_ID = extract_bot_id(SANDBOX_TOKEN)
 ANOTHER_BOT = "300000003:another-bot-token-not-a-secret"

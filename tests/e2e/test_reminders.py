@@ -2,37 +2,12 @@
 at 08:00 on the bot's clock, stopped when the task is done. The scheduler's job functions are called
 directly, as the scheduler would call them, on the test's clock."""
 
-import asyncio
 
-import pytest
 
-from bot.app import SANDBOX_TOKEN, create_bot
-from bot.config import Settings
-from scheduling import jobs, runtime
-from scheduling.sender import BotSender
-from storage.db import create_sessionmaker
-from tests.e2e.chat import buttons
-from tests.e2e.test_onboarding import SECRETARY, STRANGER, create_branch
+from scheduling import jobs
+from tests.helpers import SECRETARY, STRANGER, buttons, create_branch
 
 TASK = "Nộp báo cáo kiểm điểm cho Đảng ủy"
-
-
-@pytest.fixture
-async def reminders_running(sandbox, engine, db_url, clock):
-    bot = create_bot(SANDBOX_TOKEN, sandbox.url)
-
-    async def sleep(seconds: float) -> None:
-        clock.advance(seconds=seconds)
-        await asyncio.sleep(0)
-
-    built = runtime.build(Settings(_env_file=None, database_url=db_url), create_sessionmaker(engine),
-                          BotSender(bot, 5), clock=clock, sleep=sleep)
-    runtime.install(built)
-    yield built
-    runtime.uninstall(built)
-    await bot.session.close()
-
-
 
 
 async def texts(tg) -> list[str]:

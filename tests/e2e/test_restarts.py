@@ -53,9 +53,8 @@ from storage.types import UtcDateTime
 from tests.databases import BACKENDS, create_postgres_database, drop_postgres_database, require_postgres
 from tests.e2e.chibo_process import ChiboProcess
 from tests.e2e.conftest import polling_bot
-from tests.e2e.test_onboarding import LINK, SECRETARY, create_branch
+from tests.helpers import DUC, LINK, MINH, SECRETARY, create_branch
 
-MINH, DUC = 601, 602
 CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 START_TOKEN = re.compile(r"/start [\w-]+")
 SEED = int(os.environ.get("CHIBO_RESTART_SEED") or random.SystemRandom().randrange(1_000_000))

@@ -14,15 +14,10 @@ from handlers.review_decision import DecisionAction, DecisionCb
 from handlers.unit_options import OptionAction, OptionCb
 from scheduling import jobs
 from storage.models import Person
-from tests.conftest import NOW
-from tests.e2e.chat import buttons
-from tests.e2e.test_reminders import reminders_running  # noqa: F401 — the outbox delivery, on the test's clock
-from tests.e2e.test_supervisor import forge
-from tests.integration.test_supervision import DONE, TZ
+from tests.helpers import DONE, LOI, NOW, SUPERVISOR, SUPERVISOR_NAME, TZ, UNIT_ADMIN, UNIT_ADMIN_NAME, buttons, forge
 
 BRANCH = replace(DONE, name="Chi bộ Hòa Bình", stage=Stage.MET, meeting_in_days=-2)
 SECRETARY = BRANCH.secretary[0]
-SUPERVISOR, MEMBER = 900, 2001  # Hồ Văn Lợi, linked to Telegram
 
 
 async def met_branch(tg, uow_factory) -> int:
@@ -30,17 +25,17 @@ async def met_branch(tg, uow_factory) -> int:
         branch_id = await build_branch(uow, BRANCH, None, NOW, TZ)
     async with uow_factory() as uow:
         await uow.session.execute(update(Person).where(Person.full_name == "Hồ Văn Lợi")
-                                  .values(telegram_user_id=MEMBER))
+                                  .values(telegram_user_id=LOI))
         await uow.commit()
-        await supervision_admin.person_by_telegram(uow, SUPERVISOR, "Phan Văn Quang", NOW)
+        await supervision_admin.person_by_telegram(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
         await link(uow, SUPERVISOR, [branch_id], NOW)
-    for user in (SECRETARY, MEMBER, SUPERVISOR):
+    for user in (SECRETARY, LOI, SUPERVISOR):
         await tg.send(user, "/start")  # everyone has opened the bot
     return branch_id
 
 
 async def test_the_supervisor_confirms_one_level_and_changes_another(tg, engine, uow_factory, clock,
-                                                                      reminders_running):  # noqa: F811
+                                                                      reminders_running):
     branch_id = await met_branch(tg, uow_factory)
 
     await tg.send(SUPERVISOR, "/tinhhinh")
@@ -85,7 +80,7 @@ async def test_the_supervisor_confirms_one_level_and_changes_another(tg, engine,
     for _ in range(2):
         await jobs.deliver()
         clock.advance(seconds=2)
-    to_member = await tg.last_text(MEMBER)
+    to_member = await tg.last_text(LOI)
     assert "Kết quả xếp loại năm 2026 — Chi bộ Hòa Bình" in to_member
     assert "Cấp ủy cấp trên đã quyết định xếp loại đồng chí: «Hoàn thành tốt nhiệm vụ»" in to_member
     told = [m["text"] for m in await tg.messages(SECRETARY) if "Cấp trên đã quyết định xếp loại" in m["text"]]
@@ -128,7 +123,7 @@ async def test_the_supervisor_confirms_one_level_and_changes_another(tg, engine,
     assert "Quyết định của cấp trên: 6/6 mức đã chính thức" in await tg.last_text(SECRETARY)
 
 
-async def test_a_confirmation_can_carry_a_reason(tg, engine, uow_factory, clock, reminders_running):  # noqa: F811
+async def test_a_confirmation_can_carry_a_reason(tg, engine, uow_factory, clock, reminders_running):
     await met_branch(tg, uow_factory)
     await tg.send(SUPERVISOR, "/tinhhinh")
     await tg.click_button(SUPERVISOR, "🔎 1. Chi bộ Hòa Bình")
@@ -150,25 +145,25 @@ async def test_a_confirmation_can_carry_a_reason(tg, engine, uow_factory, clock,
     for _ in range(2):
         await jobs.deliver()
         clock.advance(seconds=2)
-    assert "Đúng như chi bộ đề xuất (Đã khắc phục hạn chế năm trước)." in await tg.last_text(MEMBER)
+    assert "Đúng như chi bộ đề xuất (Đã khắc phục hạn chế năm trước)." in await tg.last_text(LOI)
 
 
 async def test_the_unit_administrator_sets_an_option_its_branches_classify_with(tg, uow_factory):
     async with uow_factory() as uow:
         unit, _ = await supervision_admin.add_unit(uow, "Đảng ủy phường Bến Thành", NOW)
-        await supervision_admin.add_admin(uow, unit, 950, "Lê Văn Tâm", NOW)
+        await supervision_admin.add_admin(uow, unit, UNIT_ADMIN, UNIT_ADMIN_NAME, NOW)
         branch_id = await build_branch(uow, replace(BRANCH, stage=Stage.STARTED, rule_set="qd366_2025"), unit, NOW,
                                        TZ)
-    await tg.send(950, "/donvi")
-    await tg.click_button(950, "⚙️ Tùy chọn quy định — Đảng ủy phường Bến Thành")
-    shown = await tg.last_text(950)
+    await tg.send(UNIT_ADMIN, "/donvi")
+    await tg.click_button(UNIT_ADMIN, "⚙️ Tùy chọn quy định — Đảng ủy phường Bến Thành")
+    shown = await tg.last_text(UNIT_ADMIN)
     assert "Tùy chọn quy định — Đảng ủy phường Bến Thành" in shown
     assert "Làm tròn số suất «Hoàn thành xuất sắc nhiệm vụ»: làm tròn xuống (mặc định)" in shown
     assert "Quy định 366-QĐ/TW, Điều 11, mục 1.5: «không vượt quá 20% tổng số tập thể" in shown
-    await tg.click_button(950, "2. Làm tròn → làm tròn lên")
+    await tg.click_button(UNIT_ADMIN, "2. Làm tròn → làm tròn lên")
     assert ("✅ Đảng ủy phường Bến Thành: Làm tròn số suất «Hoàn thành xuất sắc nhiệm vụ» — làm tròn lên."
-            in (await tg.messages(950))[-2]["text"])
-    assert "Làm tròn số suất «Hoàn thành xuất sắc nhiệm vụ»: làm tròn lên\n" in await tg.last_text(950)
+            in (await tg.messages(UNIT_ADMIN))[-2]["text"])
+    assert "Làm tròn số suất «Hoàn thành xuất sắc nhiệm vụ»: làm tròn lên\n" in await tg.last_text(UNIT_ADMIN)
     async with uow_factory() as uow:
         review = await uow.reviews.latest(branch_id)
         assert (await rules_for(uow, review)).option("quota_rounding") == "ceil"

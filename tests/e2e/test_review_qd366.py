@@ -9,10 +9,8 @@ Five members: the secretary Lan, the deputy Minh and Hà use the bot; Đức and
 
 from sqlalchemy import text
 
-from tests.e2e.chat import buttons
-from tests.e2e.test_onboarding import SECRETARY, create_branch, member_link, paste
+from tests.helpers import HA, MINH, SECRETARY, buttons, create_branch, member_link, paste
 
-MINH, HA = 601, 602
 ROSTER = """Trần Văn Minh, chính thức, 01/02/2011, phó bí thư
 Lê Thị Hà, chính thức, 03/04/2012
 Phạm Văn Đức, chính thức, 05/06/1996

@@ -7,7 +7,7 @@ from bot.app import SANDBOX_TOKEN
 from bot.config import Settings
 from bot.runner import run
 from bot.sandbox.client import SandboxClient
-from tests.e2e.chat import free_port
+from tests.helpers import free_port
 
 
 async def test_webhook_mode_answers_through_the_sandbox(sandbox, tmp_path):

@@ -9,9 +9,8 @@ from pathlib import Path
 
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.zalo_client import ZaloSandboxClient
-from tests.e2e.chat import free_port
 from tests.e2e.chibo_process import ChiboProcess
-from tests.e2e.test_onboarding import SECRETARY, create_branch
+from tests.helpers import SECRETARY, create_branch, free_port
 
 READY = "running against the local sandbox"
 ZALO_USER = "zl-restart-1"

@@ -4,8 +4,7 @@ import logging
 
 from sqlalchemy import inspect, text
 
-from tests.e2e.chat import buttons
-from tests.e2e.test_onboarding import SECRETARY, create_branch, member_link, paste
+from tests.helpers import SECRETARY, buttons, create_branch, member_link, paste
 
 VOTERS = {"Trần Văn Minh": 611, "Lê Thị Hà": 612, "Phạm Văn Đức": 613}
 PROBATIONARY = 614

@@ -8,64 +8,33 @@ import io
 import aiohttp
 import openpyxl
 from PIL import Image
-from sqlalchemy import text
 
 from bot.services import supervision_admin
-from bot.services.demo_supervision import build_branch, link
 from handlers.callbacks import ReviewAction, ReviewCb, TaskDone
 from handlers.supervisor import SupervisorAction, SupervisorCb
-from tests.conftest import NOW
-from tests.e2e.chat import buttons
-from tests.e2e.test_onboarding import LINK, SECRETARY, create_branch, paste
-from tests.integration.test_supervision import DONE, NO_DATE, OTHER, TZ
-
-SUPERVISOR = 900
-ROSTER = """Trần Văn Minh, chính thức, 01/02/2011, phó bí thư
-Lê Thị Hà, chính thức, 03/04/2012
-Phạm Văn Đức, chính thức, 05/06/1996"""
-
-
-
-
-async def last_answer(tg, user: int) -> str:
-    return (await tg.callback_answers(user))[-1]["text"]
-
-
-async def forge(tg, user: int, data: str) -> str:
-    """Presses a button that was never shown to `user`, on their last message; returns the alert."""
-    await tg.click(user, (await tg.messages(user))[-1]["message_id"], data)
-    return await last_answer(tg, user)
-
-
-async def three_branches(tg, uow_factory) -> dict[str, int]:
-    """Khu phố 7 made in the bot (review started, meeting set), the supervisor joining through its secretary's
-    link; An Phú done and Cửu Long without a meeting date built by the same use cases; Đồng Tâm not hers."""
-    await create_branch(tg)
-    await paste(tg, ROSTER)
-    await tg.send(SECRETARY, "/kiemdiem 2026")
-    await tg.click_button(SECRETARY, "Đặt ngày hội nghị")
-    await tg.send(SECRETARY, "20/12/2026 08:00, Hội trường khu phố 7")
-    await tg.send(SECRETARY, "/moigiamsat")
-    token = LINK.search(await tg.last_text(SECRETARY)).group(1)
-    await tg.send(SUPERVISOR, f"/start {token}", first_name="Phan Văn Quang")
-    assert "đảng ủy viên phụ trách Chi bộ Khu phố 7" in await tg.last_text(SUPERVISOR)
-    ids = {}
-    for spec in (DONE, NO_DATE, OTHER):
-        async with uow_factory() as uow:
-            ids[spec.name] = await build_branch(uow, spec, None, NOW, TZ)
-        await tg.send(spec.secretary[0], "/start")  # the secretaries have opened the bot
-    async with uow_factory() as uow:
-        await link(uow, SUPERVISOR, [ids[DONE.name], ids[NO_DATE.name]], NOW)
-    return ids
-
-
-async def scalar(engine, sql: str):
-    async with engine.connect() as connection:
-        return (await connection.execute(text(sql))).scalar_one()
+from tests.helpers import (
+    DONE,
+    LINK,
+    NEW_SECRETARY,
+    NO_DATE,
+    NOW,
+    OTHER,
+    SECRETARY,
+    STRANGER,
+    SUPERVISED_ROSTER,
+    SUPERVISOR,
+    UNIT_ADMIN,
+    UNIT_ADMIN_NAME,
+    buttons,
+    forge,
+    last_answer,
+    scalar,
+    supervised_through_the_bot,
+)
 
 
 async def test_the_supervisor_reads_three_branches_and_nudges_one(tg, sandbox, engine, uow_factory):
-    await three_branches(tg, uow_factory)
+    await supervised_through_the_bot(tg, uow_factory)
 
     await tg.send(SUPERVISOR, "/tinhhinh")
     summary = await tg.last_text(SUPERVISOR)
@@ -129,7 +98,7 @@ async def test_the_supervisor_reads_three_branches_and_nudges_one(tg, sandbox, e
 
 
 async def test_neither_a_supervisor_nor_a_secretary_reaches_past_their_branches(tg, engine, uow_factory):
-    ids = await three_branches(tg, uow_factory)
+    ids = await supervised_through_the_bot(tg, uow_factory)
     other, done = ids[OTHER.name], ids[DONE.name]
     before = await scalar(engine, "SELECT count(*) FROM task WHERE done_at IS NOT NULL")
     audit = await scalar(engine, "SELECT count(*) FROM audit_log")
@@ -168,30 +137,30 @@ async def test_neither_a_supervisor_nor_a_secretary_reaches_past_their_branches(
 async def test_the_unit_office_creates_a_branch_and_its_secretary_takes_it_over(tg, uow_factory):
     async with uow_factory() as uow:
         unit, _ = await supervision_admin.add_unit(uow, "Đảng ủy phường Bến Thành", NOW)
-        await supervision_admin.add_admin(uow, unit, 950, "Lê Văn Tâm", NOW)
+        await supervision_admin.add_admin(uow, unit, UNIT_ADMIN, UNIT_ADMIN_NAME, NOW)
     await tg.send(SECRETARY, "/donvi")
     assert "Chỉ văn phòng cấp ủy cấp trên" in await tg.last_text(SECRETARY)
 
-    await tg.send(950, "/donvi")
-    assert "Đảng ủy phường Bến Thành</b> — 0 chi bộ" in (await tg.messages(950))[-1]["html"]
-    await tg.click_button(950, "➕ Thêm chi bộ")
-    assert "Tên chi bộ mới thuộc Đảng ủy phường Bến Thành" in await tg.last_text(950)
-    await tg.send(950, "Chi bộ Khu phố 8")
-    token = LINK.search(await tg.last_text(950)).group(1)
+    await tg.send(UNIT_ADMIN, "/donvi")
+    assert "Đảng ủy phường Bến Thành</b> — 0 chi bộ" in (await tg.messages(UNIT_ADMIN))[-1]["html"]
+    await tg.click_button(UNIT_ADMIN, "➕ Thêm chi bộ")
+    assert "Tên chi bộ mới thuộc Đảng ủy phường Bến Thành" in await tg.last_text(UNIT_ADMIN)
+    await tg.send(UNIT_ADMIN, "Chi bộ Khu phố 8")
+    token = LINK.search(await tg.last_text(UNIT_ADMIN)).group(1)
 
-    await tg.send(960, f"/start {token}", first_name="Nguyễn Thị Hoa")
-    assert "Đồng chí là bí thư của Chi bộ Khu phố 8" in await tg.last_text(960)
-    assert "Bí thư chi bộ Nguyễn Thị Hoa đã mở link mời" in await tg.last_text(950)
-    await tg.send(960, "/nhapds")
-    await tg.send(960, ROSTER)
-    assert "Đã thêm 3 đảng viên" in await tg.last_text(960)
-    await tg.send(961, f"/start {token}", first_name="Trần Văn Lạ")
-    assert "đã được dùng" in await tg.last_text(961)
+    await tg.send(NEW_SECRETARY, f"/start {token}", first_name="Nguyễn Thị Hoa")
+    assert "Đồng chí là bí thư của Chi bộ Khu phố 8" in await tg.last_text(NEW_SECRETARY)
+    assert "Bí thư chi bộ Nguyễn Thị Hoa đã mở link mời" in await tg.last_text(UNIT_ADMIN)
+    await tg.send(NEW_SECRETARY, "/nhapds")
+    await tg.send(NEW_SECRETARY, SUPERVISED_ROSTER)
+    assert "Đã thêm 3 đảng viên" in await tg.last_text(NEW_SECRETARY)
+    await tg.send(STRANGER, f"/start {token}", first_name="Trần Văn Lạ")
+    assert "đã được dùng" in await tg.last_text(STRANGER)
 
-    await tg.send(950, "/donvi")
-    assert "Chi bộ Khu phố 8 — bí thư Nguyễn Thị Hoa" in await tg.last_text(950)
-    await tg.send(950, "/tinhhinh")
-    overview = await tg.last_text(950)
+    await tg.send(UNIT_ADMIN, "/donvi")
+    assert "Chi bộ Khu phố 8 — bí thư Nguyễn Thị Hoa" in await tg.last_text(UNIT_ADMIN)
+    await tg.send(UNIT_ADMIN, "/tinhhinh")
+    overview = await tg.last_text(UNIT_ADMIN)
     assert "1 chi bộ" in overview and "Chi bộ Khu phố 8 — Chưa bắt đầu kiểm điểm" in overview
     async with uow_factory() as uow:
         assert (await supervision_admin.listing(uow))[0].branches[0].secretary_linked

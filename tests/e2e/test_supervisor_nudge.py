@@ -3,12 +3,11 @@ day's nudge ("Hôm nay … đã được nhắc rồi"); only a nudge that was s
 
 from sqlalchemy import text
 
-from tests.e2e.test_supervisor import SUPERVISOR, scalar, three_branches
-from tests.integration.test_supervision import NO_DATE
+from tests.helpers import NO_DATE, SUPERVISOR, scalar, supervised_through_the_bot
 
 
 async def test_a_nudge_that_failed_to_send_is_not_the_days_nudge(tg, engine, uow_factory):
-    await three_branches(tg, uow_factory)
+    await supervised_through_the_bot(tg, uow_factory)
     secretary = NO_DATE.secretary[0]
     await tg.set_fault(secretary, "blocked")
     await tg.send(SUPERVISOR, "/tinhhinh")

@@ -12,61 +12,43 @@ from bot.channels.zalo_updates import SECRET_HEADER
 from bot.config import Settings
 from bot.runner import run
 from bot.sandbox.zalo_client import ZaloSandboxClient
-from tests.e2e.chat import free_port
-
-SECRETARY = "zl-secretary-1"
-FIVE = """Trần Văn Minh, chính thức, 01/02/2011, phó bí thư
-Lê Thị Hà, chính thức, 03/04/2012, chi ủy viên
-Phạm Văn Đức, chính thức, 05/06/1996
-Hoàng Thị Mai, dự bị, 07/08/2026
-Vũ Văn Hùng, chính thức"""
-
-
-def number_of(text: str, words: str) -> str:
-    """The number a numbered list gives the choice with these words."""
-    found = re.search(rf"^(\d+)\. [^\n]*{re.escape(words)}", text, re.MULTILINE)
-    assert found, f"no numbered choice {words!r} in:\n{text}"
-    return found.group(1)
-
-
-async def create_branch(zl, user: str = SECRETARY) -> None:
-    welcome = await zl.answer_to(user, "/start", display_name="Lan")
-    assert "<b>" not in welcome and "tạo chi bộ" in welcome.lower()
-    assert "trên Zalo: nhắn cho tôi mã mời đi kèm link, dạng K7QM-2XPD-9RTA" in welcome
-    assert welcome.endswith("1. 🏛 Tạo chi bộ mới\n👉 Nhắn số 1 để chọn.")
-    asked = await zl.answer_to(user, number_of(welcome, "Tạo chi bộ mới"))
-    assert "Tên chi bộ" in asked
-    superior = await zl.answer_to(user, "Chi bộ Khu phố 7")
-    assert number_of(superior, "Bỏ qua") == "1"
-    assert "Họ và tên" in await zl.answer_to(user, "bo qua")  # the button's words, without diacritics
-    assert "Đã tạo Chi bộ Khu phố 7" in await zl.answer_to(user, "Nguyễn Thị Lan")
+from tests.helpers import (
+    FIVE,
+    ZALO_CODE,
+    ZALO_MEMBER,
+    ZALO_MEMBER_TELEGRAM,
+    ZALO_SECRETARY,
+    free_port,
+    number_of,
+    zalo_branch,
+)
 
 
 async def test_secretary_runs_the_branch_on_zalo(zl):
-    await create_branch(zl)
-    assert "Dán danh sách" in await zl.answer_to(SECRETARY, "/nhapds")
-    assert "Đã thêm 5 đảng viên" in await zl.answer_to(SECRETARY, FIVE)
+    await zalo_branch(zl)
+    assert "Dán danh sách" in await zl.answer_to(ZALO_SECRETARY, "/nhapds")
+    assert "Đã thêm 5 đảng viên" in await zl.answer_to(ZALO_SECRETARY, FIVE)
 
-    roster = await zl.answer_to(SECRETARY, "/doanvien")
+    roster = await zl.answer_to(ZALO_SECRETARY, "/doanvien")
     assert "Đảng viên: 6 (5 chính thức, 1 dự bị)" in roster
     assert "Trần Văn Minh — Phó Bí thư" in roster
-    card = await zl.answer_to(SECRETARY, number_of(roster, "○ Trần Văn Minh"))
+    card = await zl.answer_to(ZALO_SECRETARY, number_of(roster, "○ Trần Văn Minh"))
     assert "Trần Văn Minh" in card and "Phó Bí thư" in card and "Link mời" in card
 
-    menu = await zl.answer_to(SECRETARY, "menu")
+    menu = await zl.answer_to(ZALO_SECRETARY, "menu")
     assert "📋 Các việc chibo làm được" in menu
     assert number_of(menu, "Việc tháng này")
-    month = await zl.answer_to(SECRETARY, number_of(menu, "Việc tháng này"))
+    month = await zl.answer_to(ZALO_SECRETARY, number_of(menu, "Việc tháng này"))
     assert "Việc tháng 11/2026 — Chi bộ Khu phố 7" in month
-    assert month == await zl.answer_to(SECRETARY, "/thangnay")
+    assert month == await zl.answer_to(ZALO_SECRETARY, "/thangnay")
 
 
 LINK = re.compile(r"📎 (\S+): (http://127\.0\.0\.1:\d+/files/\S+)")
 
 
 async def test_a_file_comes_as_a_signed_link_chibo_serves(zl):
-    await create_branch(zl)
-    answer = await zl.answer_to(SECRETARY, "/xuatlich")
+    await zalo_branch(zl)
+    answer = await zl.answer_to(ZALO_SECRETARY, "/xuatlich")
     name, url = LINK.search(answer).groups()
     assert name.endswith(".ics") and "dùng được trong 60 phút" in answer
     assert b"BEGIN:VCALENDAR" in await zl.download(url)
@@ -75,38 +57,34 @@ async def test_a_file_comes_as_a_signed_link_chibo_serves(zl):
         await zl.download(forged)
 
 
-CODE = re.compile(r"nhắn mã ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})")
-MEMBER, MEMBER_TELEGRAM = "zl-member-2", 9002
-
-
 async def test_a_member_joins_by_code_and_links_telegram_to_the_same_entry(channels):
     zl, tg = channels.zalo, channels.telegram
-    await create_branch(zl)
-    await zl.answer_to(SECRETARY, "/nhapds")
-    await zl.answer_to(SECRETARY, FIVE)
-    roster = await zl.answer_to(SECRETARY, "/doanvien")
-    card = await zl.answer_to(SECRETARY, number_of(roster, "Trần Văn Minh"))
+    await zalo_branch(zl)
+    await zl.answer_to(ZALO_SECRETARY, "/nhapds")
+    await zl.answer_to(ZALO_SECRETARY, FIVE)
+    roster = await zl.answer_to(ZALO_SECRETARY, "/doanvien")
+    card = await zl.answer_to(ZALO_SECRETARY, number_of(roster, "Trần Văn Minh"))
     assert "Tài khoản: chưa liên kết — gửi link mời (hoặc mã mời)" in card
-    invite = await zl.answer_to(SECRETARY, number_of(card, "Link mời"))
-    code = CODE.search(invite).group(1)
+    invite = await zl.answer_to(ZALO_SECRETARY, number_of(card, "Link mời"))
+    code = ZALO_CODE.search(invite).group(1)
     assert f"https://t.me/chibo_sandbox_bot?start={code}" in invite  # one invitation, both channels
 
-    joined = await zl.answer_to(MEMBER, code.lower().replace("-", " "), display_name="Minh")  # typed loosely
+    joined = await zl.answer_to(ZALO_MEMBER, code.lower().replace("-", " "), display_name="Minh")  # typed loosely
     assert "Chào đồng chí Trần Văn Minh" in joined
-    assert "Trần Văn Minh đã mở link mời" in await zl.last_text(SECRETARY)
-    assert "Link mời này đã được dùng" in await zl.answer_to(MEMBER, code)  # once only, on Zalo too
+    assert "Trần Văn Minh đã mở link mời" in await zl.last_text(ZALO_SECRETARY)
+    assert "Link mời này đã được dùng" in await zl.answer_to(ZALO_MEMBER, code)  # once only, on Zalo too
 
-    me = await zl.answer_to(MEMBER, "/toi")
+    me = await zl.answer_to(ZALO_MEMBER, "/toi")
     assert "Chi bộ Khu phố 7: Phó Bí thư" in me
-    link = await zl.answer_to(MEMBER, number_of(me, "Dùng cả Telegram và Zalo"))
-    own_code = CODE.search(link).group(1)
-    await tg.send(MEMBER_TELEGRAM, f"/start {own_code}", first_name="Minh")
-    assert "Đã liên kết" in await tg.last_text(MEMBER_TELEGRAM)
-    await tg.send(MEMBER_TELEGRAM, "/toi")
-    assert "Chi bộ Khu phố 7: Phó Bí thư" in await tg.last_text(MEMBER_TELEGRAM)  # the same roster entry
-    roster = await zl.answer_to(SECRETARY, "/doanvien")
+    link = await zl.answer_to(ZALO_MEMBER, number_of(me, "Dùng cả Telegram và Zalo"))
+    own_code = ZALO_CODE.search(link).group(1)
+    await tg.send(ZALO_MEMBER_TELEGRAM, f"/start {own_code}", first_name="Minh")
+    assert "Đã liên kết" in await tg.last_text(ZALO_MEMBER_TELEGRAM)
+    await tg.send(ZALO_MEMBER_TELEGRAM, "/toi")
+    assert "Chi bộ Khu phố 7: Phó Bí thư" in await tg.last_text(ZALO_MEMBER_TELEGRAM)  # the same roster entry
+    roster = await zl.answer_to(ZALO_SECRETARY, "/doanvien")
     assert "đã vào bot: 2" in roster  # still one person
-    card = await zl.answer_to(SECRETARY, number_of(roster, "Trần Văn Minh"))
+    card = await zl.answer_to(ZALO_SECRETARY, number_of(roster, "Trần Văn Minh"))
     assert "Tài khoản: đã liên kết Telegram và Zalo" in card
 
 

@@ -26,7 +26,7 @@ from bot.runner import serve_http
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.zalo_client import ZaloSandboxClient
 from storage.db import create_sessionmaker
-from tests.e2e.chat import free_port
+from tests.helpers import free_port
 
 
 @dataclass

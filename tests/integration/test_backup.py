@@ -13,8 +13,8 @@ from sqlalchemy import func, insert, select
 from bot.cli import main
 from storage.db import create_engine
 from storage.models import Branch, Plan, Task
-from tests.conftest import NOW
 from tests.databases import create_postgres_database, drop_postgres_database
+from tests.helpers import NOW
 
 WAIT_STEPS = 20_000  # polls of 5 ms: a stuck writer fails the test instead of hanging it
 

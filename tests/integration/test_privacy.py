@@ -41,7 +41,7 @@ from storage.models import AuditEntry, Invitation, Person, PlanPart
 from storage.reminder_models import PENDING, Reminder, ReminderPrefs
 from storage.review_models import BallotTally, BallotVoter, ReviewFeedback, ReviewMember, ReviewVote
 from storage.runtime_models import DialogState
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SECRETARY, MINH, DUC, OTHER_SECRETARY, SUPERVISOR, STRANGER = 700, 701, 703, 800, 900, 999

@@ -18,8 +18,7 @@ from bot.services.actor import load_actor
 from scheduling import runtime
 from storage.db import create_sessionmaker
 from storage.reminder_models import Reminder, ReplanRequest
-from tests.conftest import NOW
-from tests.e2e.chat import free_port
+from tests.helpers import NOW, free_port
 
 TASK = "Nộp báo cáo kiểm điểm cho Đảng ủy"
 SECRETARY = 501

@@ -29,7 +29,7 @@ from bot.services.actor import load_actor
 from bot.services.demo_supervision import BranchSpec, Stage, add_branch
 from bot.services.review_meeting import BRANCH, COMMITTEE_REPORT, Counts
 from storage.reminder_models import ReplanRequest
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 SECRETARY, MINH, HA, NEW_SECRETARY = 501, 502, 503, 504
 TTL = timedelta(days=14)

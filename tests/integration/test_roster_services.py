@@ -11,7 +11,7 @@ from bot.services import invitations, onboarding, roster
 from bot.services.actor import load_actor
 from bot.services.errors import AccessDenied, ServiceError
 from storage.models import AuditEntry, Membership, SupervisorLink
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 TTL = timedelta(days=14)
 PASTE = "\n".join([

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from bot.cli import main
 from bot.services import invitations
 from bot.services.actor import load_actor
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 COMMANDS = [["admin"], ["admin", "add-unit"], ["admin", "add-branch"], ["admin", "invite-secretary"],
             ["admin", "link-supervisor"], ["admin", "list"], ["admin", "set-option"]]

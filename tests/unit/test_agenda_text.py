@@ -7,7 +7,7 @@ from bot.domain.calendar.agenda import build_agenda
 from bot.domain.calendar.periods import month_period
 from handlers.calendar import agenda_keyboard, agenda_text
 from handlers.common import MAX_TEXT
-from tests.unit.test_calendar_agenda import task
+from tests.helpers import task
 
 TODAY = date(2026, 11, 22)
 

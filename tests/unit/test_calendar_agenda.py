@@ -13,34 +13,11 @@ from bot.domain.calendar.periods import (
     upcoming_period,
     week_period,
 )
+from tests.helpers import task
 
 TODAY = date(2014, 11, 22)
 NOVEMBER = month_period(2014, 11)
 GROUPS = ("overdue", "due", "open_windows", "standing", "waiting")
-
-
-def task(
-    id: int,
-    start: date | None = None,
-    due: date | None = None,
-    *,
-    recurrence: str | None = None,
-    condition: str | None = None,
-    done: bool = False,
-    branch: bool = True,
-) -> CalendarTask:
-    return CalendarTask(
-        id=id,
-        text=f"việc {id}",
-        owner="Chi bộ" if branch else "Đảng ủy",
-        is_branch_task=branch,
-        start=start,
-        due=due,
-        recurrence=recurrence,
-        condition=condition,
-        time_text="",
-        done=done,
-    )
 
 
 def ids(agenda: Agenda) -> dict[str, list[int]]:

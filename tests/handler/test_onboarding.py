@@ -1,0 +1,72 @@
+"""Onboarding's single answers: a pasted roster's bad lines, used and expired links, what members and strangers
+may not do, /huy and /help."""
+
+from tests.helpers import FIVE, MEMBER, SECRETARY, STRANGER, Clock, create_branch, member_link, paste
+
+
+async def test_bad_lines_are_reported_line_by_line_and_good_ones_kept(tg):
+    await create_branch(tg)
+    answer = await paste(tg, "Trần Văn Minh, chính thức\nNguyễn Văn A, 31/02/2015\nLê Văn B, chính thứcc\n"
+                             "Đỗ Thị C, dự bị, 02/03/2024")
+    assert "Đã thêm 2 đảng viên" in answer
+    assert "Dòng 2 «Nguyễn Văn A, 31/02/2015»: ngày «31/02/2015» không có thật" in answer
+    assert "Dòng 3 «Lê Văn B, chính thứcc»: không hiểu «chính thứcc»" in answer
+    await tg.send(SECRETARY, "/doanvien")
+    roster = await tg.last_text(SECRETARY)
+    assert "Trần Văn Minh" in roster and "Đỗ Thị C" in roster and "Lê Văn B" not in roster
+
+
+async def test_used_and_expired_links_get_a_clear_answer(tg, clock: Clock):
+    await create_branch(tg)
+    await paste(tg, FIVE)
+    token = await member_link(tg, "Lê Thị Hà")
+    await tg.send(MEMBER, f"/start {token}")
+    await tg.send(STRANGER, f"/start {token}")
+    assert "đã được dùng" in await tg.last_text(STRANGER)
+
+    token = await member_link(tg, "Phạm Văn Đức")
+    clock.advance(days=15)
+    await tg.send(STRANGER, f"/start {token}")
+    assert "đã hết hạn" in await tg.last_text(STRANGER)
+    await tg.send(STRANGER, "/start not-a-real-token")
+    assert "không đúng" in await tg.last_text(STRANGER)
+
+
+async def test_members_and_strangers_cannot_use_the_secretarys_commands_or_buttons(tg):
+    await create_branch(tg)
+    await paste(tg, FIVE)
+    token = await member_link(tg, "Vũ Văn Hùng")
+    await tg.send(MEMBER, f"/start {token}")
+    await tg.send(SECRETARY, "/doanvien")
+    await tg.click_button(SECRETARY, "Hoàng Thị Mai")
+    card = (await tg.messages(SECRETARY))[-1]
+    remove = next(b["data"] for row in card["buttons"] for b in row if "Xóa" in b["text"])
+    confirm = remove.replace(":remove", ":remove_ok")
+
+    for user in (MEMBER, STRANGER):
+        for command in ("/doanvien", "/nhapds", "/themdv", "/moigiamsat"):
+            await tg.send(user, command)
+            assert (await tg.last_text(user)).startswith(("⛔️", "Bạn chưa thuộc chi bộ"))
+        # Forged: the secretary's button data replayed from the member's own chat.
+        await tg.click(user, (await tg.messages(user))[-1]["message_id"], confirm)
+        assert "⛔️" in (await tg.callback_answers(user))[-1]["text"]
+
+    await tg.click(SECRETARY, card["message_id"], "m:999999:remove_ok")
+    assert "không thuộc chi bộ của bạn" in (await tg.callback_answers(SECRETARY))[-1]["text"]
+    await tg.click(SECRETARY, card["message_id"], "m:garbage")
+    assert "không còn hiệu lực" in (await tg.callback_answers(SECRETARY))[-1]["text"]
+    await tg.send(SECRETARY, "/doanvien")
+    assert "Hoàng Thị Mai" in await tg.last_text(SECRETARY)
+
+
+async def test_cancel_works_from_any_state_and_help_lists_the_menu(tg):
+    await create_branch(tg)
+    await tg.send(SECRETARY, "/themdv")
+    await tg.send(SECRETARY, "/huy")
+    assert "Đã hủy" in await tg.last_text(SECRETARY)
+    await tg.send(SECRETARY, "Ngô Văn Tám")
+    assert "chưa hiểu" in await tg.last_text(SECRETARY)
+    await tg.send(SECRETARY, "/help")
+    assert "/nhapds" in await tg.last_text(SECRETARY)
+    await tg.send(STRANGER, "/help")
+    assert "/nhapds" not in await tg.last_text(STRANGER)
