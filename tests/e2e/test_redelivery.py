@@ -13,7 +13,7 @@ from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import start_sandbox
 from scheduling import jobs
 from scheduling.runtime import Runtime, install, uninstall
-from storage.models import AuditEntry, Membership, Task
+from storage.models import Membership
 from storage.runtime_models import LEGACY_BOT_ID, DialogState, HandledUpdate
 from tests.e2e.conftest import polling_bot
 from tests.helpers import NOW, SECRETARY, create_branch
@@ -25,37 +25,6 @@ ANOTHER_BOT = "300000003:another-bot-token-not-a-secret"
 async def count(engine, model) -> int:
     async with engine.connect() as connection:
         return await connection.scalar(select(func.count()).select_from(model))
-
-
-async def test_a_redelivered_update_changes_nothing_and_answers_nothing(tg, engine):
-    await create_branch(tg)
-    await tg.send(SECRETARY, "/themviec")
-    await tg.send(SECRETARY, "Nộp báo cáo kiểm điểm chi bộ")
-    saving = await tg.send(SECRETARY, "20/12/2026")
-    assert "Đã thêm" in await tg.last_text(SECRETARY)
-    tasks, audits, seen = await count(engine, Task), await count(engine, AuditEntry), len(await tg.chat(SECRETARY))
-
-    await tg.redeliver(saving)  # the step that stored the task
-    question = await tg.send(SECRETARY, "/buoc")
-    await tg.redeliver(question)  # a question: answered once, not twice
-
-    assert (await count(engine, Task), await count(engine, AuditEntry)) == (tasks, audits)
-    chat = await tg.chat(SECRETARY)
-    assert len(chat) == seen + 2  # the /buoc message and its one answer
-    assert chat[-1]["from"] == "bot" and chat[-2]["text"] == "/buoc"
-
-
-async def test_a_redelivered_dialog_step_is_not_taken_twice(tg, engine):
-    await create_branch(tg)
-    members = await count(engine, Membership)
-    await tg.send(SECRETARY, "/themdv")
-    name = await tg.send(SECRETARY, "Đinh Văn Long")
-    await tg.redeliver(name)  # must not be read as the answer to the next question
-    await tg.click_button(SECRETARY, "Chính thức")
-    await tg.send(SECRETARY, "15/01/2010")
-    await tg.click_button(SECRETARY, "Đảng viên")
-    assert "Đinh Văn Long — Đảng viên, chính thức, 15/01/2010" in await tg.last_text(SECRETARY)
-    assert await count(engine, Membership) == members + 1
 
 
 async def test_a_new_token_on_the_same_database_answers_its_first_updates(sandbox, engine, db_url, clock):

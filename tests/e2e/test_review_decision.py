@@ -9,12 +9,10 @@ from sqlalchemy import text, update
 
 from bot.services import supervision_admin
 from bot.services.demo_supervision import Stage, build_branch, link
-from bot.services.rule_options import rules_for
 from handlers.review_decision import DecisionAction, DecisionCb
-from handlers.unit_options import OptionAction, OptionCb
 from scheduling import jobs
 from storage.models import Person
-from tests.helpers import DONE, LOI, NOW, SUPERVISOR, SUPERVISOR_NAME, TZ, UNIT_ADMIN, UNIT_ADMIN_NAME, buttons, forge
+from tests.helpers import DONE, LOI, NOW, SUPERVISOR, SUPERVISOR_NAME, TZ, buttons, forge
 
 BRANCH = replace(DONE, name="Chi bộ Hòa Bình", stage=Stage.MET, meeting_in_days=-2)
 SECRETARY = BRANCH.secretary[0]
@@ -148,29 +146,3 @@ async def test_a_confirmation_can_carry_a_reason(tg, engine, uow_factory, clock,
     assert "Đúng như chi bộ đề xuất (Đã khắc phục hạn chế năm trước)." in await tg.last_text(LOI)
 
 
-async def test_the_unit_administrator_sets_an_option_its_branches_classify_with(tg, uow_factory):
-    async with uow_factory() as uow:
-        unit, _ = await supervision_admin.add_unit(uow, "Đảng ủy phường Bến Thành", NOW)
-        await supervision_admin.add_admin(uow, unit, UNIT_ADMIN, UNIT_ADMIN_NAME, NOW)
-        branch_id = await build_branch(uow, replace(BRANCH, stage=Stage.STARTED, rule_set="qd366_2025"), unit, NOW,
-                                       TZ)
-    await tg.send(UNIT_ADMIN, "/donvi")
-    await tg.click_button(UNIT_ADMIN, "⚙️ Tùy chọn quy định — Đảng ủy phường Bến Thành")
-    shown = await tg.last_text(UNIT_ADMIN)
-    assert "Tùy chọn quy định — Đảng ủy phường Bến Thành" in shown
-    assert "Làm tròn số suất «Hoàn thành xuất sắc nhiệm vụ»: làm tròn xuống (mặc định)" in shown
-    assert "Quy định 366-QĐ/TW, Điều 11, mục 1.5: «không vượt quá 20% tổng số tập thể" in shown
-    await tg.click_button(UNIT_ADMIN, "2. Làm tròn → làm tròn lên")
-    assert ("✅ Đảng ủy phường Bến Thành: Làm tròn số suất «Hoàn thành xuất sắc nhiệm vụ» — làm tròn lên."
-            in (await tg.messages(UNIT_ADMIN))[-2]["text"])
-    assert "Làm tròn số suất «Hoàn thành xuất sắc nhiệm vụ»: làm tròn lên\n" in await tg.last_text(UNIT_ADMIN)
-    async with uow_factory() as uow:
-        review = await uow.reviews.latest(branch_id)
-        assert (await rules_for(uow, review)).option("quota_rounding") == "ceil"
-
-    # The branch's secretary cannot, forged button or not.
-    await tg.send(SECRETARY, "/start")
-    forged = OptionCb(act=OptionAction.SET, u=unit.id, r=0, k=1, v=0).pack()
-    assert "Chỉ văn phòng cấp ủy cấp trên" in await forge(tg, SECRETARY, forged)
-    async with uow_factory() as uow:
-        assert (await rules_for(uow, await uow.reviews.latest(branch_id))).option("quota_rounding") == "ceil"

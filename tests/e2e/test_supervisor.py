@@ -10,15 +10,11 @@ import openpyxl
 from PIL import Image
 
 from bot.services import supervision_admin
-from handlers.callbacks import ReviewAction, ReviewCb, TaskDone
-from handlers.supervisor import SupervisorAction, SupervisorCb
 from tests.helpers import (
-    DONE,
     LINK,
     NEW_SECRETARY,
     NO_DATE,
     NOW,
-    OTHER,
     SECRETARY,
     STRANGER,
     SUPERVISED_ROSTER,
@@ -26,9 +22,7 @@ from tests.helpers import (
     UNIT_ADMIN,
     UNIT_ADMIN_NAME,
     buttons,
-    forge,
     last_answer,
-    scalar,
     supervised_through_the_bot,
 )
 
@@ -95,43 +89,6 @@ async def test_the_supervisor_reads_three_branches_and_nudges_one(tg, sandbox, e
     assert members["Tổng cộng (3 chi bộ)"] == (13, 0, 3, 1, 1, 8)
     levels = {r[1]: r[2:4] for r in book["Xếp loại chi bộ"].iter_rows(min_row=2, max_row=4, values_only=True)}
     assert levels["Chi bộ An Phú"] == (93, "Hoàn thành xuất sắc nhiệm vụ") and levels["Chi bộ Cửu Long"] == (None, None)
-
-
-async def test_neither_a_supervisor_nor_a_secretary_reaches_past_their_branches(tg, engine, uow_factory):
-    ids = await supervised_through_the_bot(tg, uow_factory)
-    other, done = ids[OTHER.name], ids[DONE.name]
-    before = await scalar(engine, "SELECT count(*) FROM task WHERE done_at IS NOT NULL")
-    audit = await scalar(engine, "SELECT count(*) FROM audit_log")
-    cuu_long_task = await scalar(engine, f"SELECT min(id) FROM task WHERE branch_id = {ids[NO_DATE.name]}")
-    an_phu_task = await scalar(engine, f"SELECT min(id) FROM task WHERE branch_id = {done} AND done_at IS NULL")
-
-    # The supervisor: another branch is refused, forged or not; a supervised branch cannot be changed.
-    await tg.send(SUPERVISOR, "/tinhhinh")
-    for act in (SupervisorAction.OPEN, SupervisorAction.NUDGE):
-        answer = await forge(tg, SUPERVISOR, SupervisorCb(act=act, b=other).pack())
-        assert "không thuộc các chi bộ đồng chí phụ trách" in answer
-    for command in ("/kiemdiem", "/themviec", "/nhapds"):
-        await tg.send(SUPERVISOR, command)
-        assert "Chỉ bí thư chi bộ mới làm được việc này" in await tg.last_text(SUPERVISOR), command
-    tick = TaskDone(id=cuu_long_task, done=True, kind="month", start="20261101", end="20261130").pack()
-    assert "Chỉ bí thư chi bộ" in await forge(tg, SUPERVISOR, tick)
-    assert "Chỉ bí thư chi bộ" in await forge(tg, SUPERVISOR, ReviewCb(act=ReviewAction.TICK, n=cuu_long_task).pack())
-
-    # A secretary: no summary, no other branch, forged buttons refused.
-    await tg.send(SECRETARY, "/tinhhinh")
-    assert "Chỉ đảng ủy viên phụ trách" in await tg.last_text(SECRETARY)
-    for act in (SupervisorAction.OPEN, SupervisorAction.NUDGE, SupervisorAction.WORKBOOK):
-        assert "⛔️ Chỉ đảng ủy viên phụ trách" in await forge(tg, SECRETARY, SupervisorCb(act=act, b=done).pack())
-    tick = TaskDone(id=an_phu_task, done=True, kind="month", start="20261101", end="20261130").pack()
-    assert "Việc này không thuộc lịch chi bộ của bạn" in await forge(tg, SECRETARY, tick)
-    forged_tick = ReviewCb(act=ReviewAction.TICK, n=an_phu_task).pack()
-    assert "không thuộc lịch chi bộ" in await forge(tg, SECRETARY, forged_tick)
-    await tg.send(SECRETARY, "/thangnay")
-    assert "Chi bộ An Phú" not in await tg.last_text(SECRETARY)
-
-    assert await scalar(engine, "SELECT count(*) FROM task WHERE done_at IS NOT NULL") == before
-    assert await scalar(engine, "SELECT count(*) FROM audit_log") == audit
-    assert await scalar(engine, "SELECT count(*) FROM branch_nudge") == 0
 
 
 async def test_the_unit_office_creates_a_branch_and_its_secretary_takes_it_over(tg, uow_factory):

@@ -4,9 +4,9 @@ import logging
 
 from sqlalchemy import inspect, text
 
-from tests.helpers import SECRETARY, buttons, create_branch, member_link, paste
+from tests.helpers import DUC, HA, MINH, SECRETARY, buttons, create_branch, member_link, paste
 
-VOTERS = {"Trần Văn Minh": 611, "Lê Thị Hà": 612, "Phạm Văn Đức": 613}
+VOTERS = {"Trần Văn Minh": MINH, "Lê Thị Hà": HA, "Phạm Văn Đức": DUC}
 PROBATIONARY = 614
 ROSTER = """Trần Văn Minh, chính thức, 01/02/2011, phó bí thư
 Lê Thị Hà, chính thức, 03/04/2012, chi ủy viên
