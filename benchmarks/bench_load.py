@@ -22,7 +22,7 @@ times with nothing else in flight ("alone").
 
 --profile FILE measures nothing against the echo bot: chibo runs under benchmarks/profiled_chibo.py, each question
 is asked 20 times one at a time, and FILE gets the SQL statements and connections per update, what the background
-jobs run while idle, and cProfile's top functions (the profiles stay beside it, FILE.SQLite.prof, …).
+jobs run while idle, and cProfile's top functions (the profiles stay beside it: FILE.SQLite.1.prof, …).
 """
 
 import argparse
@@ -424,7 +424,8 @@ async def profiled_window(target: Target, path: str, window: int, asks) -> dict:
 async def profile_questions(label: str, url: str, folder: str, users: list[User], path: str) -> list[str]:
     """The profile's lines for one database: each question asked PROFILED times one at a time for its CPU
     time, then as many times under cProfile, with SQL statements and connections (sessions) per update; what
-    the background jobs run while idle; the functions that took the time (the profile is left in PATH.prof)."""
+    the background jobs run while idle; the functions that took the time (the profiles are left in PATH.<n>.prof:
+    1 idle, then one per question in KINDS' order)."""
     for stale in Path(path).parent.glob(f"{Path(path).name}.*"):
         stale.unlink()
     target = await start_target(label, chibo(url, folder, path), users, settled=PLANNED)
@@ -452,7 +453,8 @@ async def profile_questions(label: str, url: str, folder: str, users: list[User]
             lines += [f"  {n / PROFILED:5.1f} × {statement}" for statement, n in statements.most_common(14)]
         for order in ("cumulative", "tottime"):
             out = io.StringIO()
-            pstats.Stats(f"{path}.prof", stream=out).strip_dirs().sort_stats(order).print_stats(45)
+            questions = [f"{path}.{window}.prof" for window in range(2, len(KINDS) + 2)]
+            pstats.Stats(*questions, stream=out).strip_dirs().sort_stats(order).print_stats(45)
             lines += [f"-- top functions by {order} time (all {len(KINDS) * PROFILED} updates)",
                       *out.getvalue().strip().splitlines()[3:]]
     finally:

@@ -2,8 +2,8 @@
 
 Usage: python benchmarks/profiled_chibo.py PATH (with chibo's environment). SIGUSR1 starts profiling the
 main thread (its CPU time) and counting SQL statements (with their compiled-cache outcome) and connections
-checked out; SIGUSR2 stops, writes the profile so far (cumulative over the windows) to PATH.prof and the
-window's statements to PATH.<n>.json, n counting the windows from 1.
+checked out; SIGUSR2 stops and writes the window's profile to PATH.<n>.prof and its statements to
+PATH.<n>.json, n counting the windows from 1.
 """
 
 import cProfile
@@ -20,8 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
 path = sys.argv.pop(1)
-# CPU time of the main thread, not wall time: on a busy machine the wall clock mostly counts waiting for a core.
-profile = cProfile.Profile(time.thread_time)
+profile: list[cProfile.Profile] = []
 statements: Counter[str] = Counter()
 cache: Counter[str] = Counter()
 checkouts = [0]
@@ -46,15 +45,16 @@ def start(*_args) -> None:
     cache.clear()
     checkouts[0] = 0
     counting[0] = True
-    profile.enable()
+    # CPU time of the main thread, not wall time: on a busy machine the wall clock mostly counts waiting for a core.
+    profile[:] = [cProfile.Profile(time.thread_time)]
+    profile[0].enable()
 
 
 def stop(*_args) -> None:
-    profile.disable()
+    profile[0].disable()
     counting[0] = False
     windows[0] += 1
-    profile.dump_stats(f"{path}.prof.part")
-    os.replace(f"{path}.prof.part", f"{path}.prof")
+    profile[0].dump_stats(f"{path}.{windows[0]}.prof")
     window = f"{path}.{windows[0]}.json"
     with open(f"{window}.part", "w") as out:
         json.dump({"statements": statements, "cache": cache, "checkouts": checkouts[0]}, out, ensure_ascii=False)
