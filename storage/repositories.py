@@ -7,6 +7,7 @@ from sqlalchemy import Row, Select, and_, bindparam, delete, func, insert, liter
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import Branch, Invitation, Membership, Person, Plan, PlanImport, PlanPart, SupervisorLink, Task
 from storage.reminder_models import (
@@ -245,6 +246,19 @@ class ReminderRepo:
             )
         )
         return {row.key: row for row in found}
+
+    async def revise(self, row: Reminder, values: dict) -> bool:
+        """Changes a row read by a re-plan only if its status is still the one read: a delivery may have
+        claimed it since (the hourly and start-up passes run beside delivery), and a row being sent, or sent,
+        must never go back to the queue. True when changed."""
+        changed = await self.session.execute(
+            update(Reminder).where(Reminder.id == row.id, Reminder.status == row.status).values(**values)
+            .execution_options(synchronize_session=False))
+        if changed.rowcount != 1:
+            return False
+        for name, value in values.items():  # the loaded row says what is stored, without a second UPDATE
+            set_committed_value(row, name, value)
+        return True
 
     async def get(self, reminder_id: int) -> Reminder | None:
         return await self.session.get(Reminder, reminder_id)

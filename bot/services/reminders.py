@@ -159,15 +159,16 @@ async def plan_branch(uow: UnitOfWork, branch_id: int, now: datetime, settings: 
         text, subject = _texts(p, ctx.branch_name)
         if row is None and not p.late:
             new_rows.append(outbox_row(p, text, subject, now))
-        elif row is not None and _refresh(row, p, text, subject):
-            updated += 1
+        elif row is not None and (values := _refreshed(row, p, text, subject)):
+            updated += await uow.reminders.revise(row, values)
     wanted = {p.key for p in planned}
-    cancelled = [row for row in existing.values() if row.status == PENDING and row.key not in wanted]
-    for row in cancelled:
-        row.status, row.last_error = CANCELLED, "no longer planned"
+    cancelled = 0
+    for row in existing.values():
+        if row.status == PENDING and row.key not in wanted:
+            cancelled += await uow.reminders.revise(row, {"status": CANCELLED, "last_error": "no longer planned"})
     await uow.reminders.add_new(new_rows)
     await uow.commit()
-    return Replanned(len(new_rows), updated, len(cancelled))
+    return Replanned(len(new_rows), updated, cancelled)
 
 
 async def digest_now(uow: UnitOfWork, branch_id: int, now: datetime, settings: Settings) -> list[datetime]:
@@ -189,17 +190,15 @@ async def digest_now(uow: UnitOfWork, branch_id: int, now: datetime, settings: S
     return [row["send_at"] for row in rows]
 
 
-def _refresh(row: Reminder, p: Planned, text: str, subject: str) -> bool:
-    """A pending row takes the new plan, a cancelled one comes back while still in time; sent, sending and
-    failed rows are history. True when the row changed."""
+def _refreshed(row: Reminder, p: Planned, text: str, subject: str) -> dict | None:
+    """What a pending row takes from the new plan, or a cancelled one coming back while still in time; sent,
+    sending and failed rows are history. None when the row stays as it is."""
     if not (row.status == PENDING or (row.status == CANCELLED and not p.late)):
-        return False
+        return None
     wanted = (PENDING, p.send_at, text, subject, p.recipient.chat_id)  # the chat: the channel linked last
     if (row.status, row.send_at, row.text, row.subject, row.chat_id) == wanted:
-        return False
-    row.status, row.send_at, row.text, row.subject, row.chat_id = wanted
-    row.last_error = None
-    return True
+        return None
+    return dict(zip(("status", "send_at", "text", "subject", "chat_id"), wanted, strict=True), last_error=None)
 
 
 async def plan_all(uows: UowFactory, now: datetime, settings: Settings, *,

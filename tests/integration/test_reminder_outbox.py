@@ -12,6 +12,7 @@ from bot.services.actor import load_actor
 from bot.services.errors import AccessDenied, ServiceError
 from storage.models import Task
 from storage.reminder_models import CANCELLED, FAILED, PENDING, Reminder, ReminderPrefs, ReplanRequest
+from storage.repositories import ReminderRepo
 from tests.helpers import (
     MINH,
     REMINDER_NOW,
@@ -191,3 +192,31 @@ async def test_a_digest_can_be_queued_now(uow_factory):
     assert [(r.chat_id, r.subject) for r in digests] == [(SECRETARY, "Việc tháng 11/2026"),
                                                          (MINH, "Việc tháng 11/2026")]
     assert "• Họp chi bộ — hạn 28/11/2026" in digests[0].text
+
+
+async def test_a_re_plan_leaves_alone_what_a_delivery_claimed_after_it_read(uow_factory, monkeypatch):
+    """The hourly and start-up passes run beside delivery: a row claimed between the planner's read and its
+    write is being sent, and must neither go back to the queue (a second send) nor be cancelled."""
+    actor = await branch_with_leaders(uow_factory)
+    task_id = await add_task(uow_factory, actor, date(2026, 11, 30))
+    await plan(uow_factory, actor)
+    async with uow_factory() as uow:  # moved: every pending reminder of the task changes or goes
+        (await uow.calendar.task(task_id)).due = date(2026, 12, 20)
+        uow.reminders.request_replan(actor.home.branch_id, REMINDER_NOW)
+        await uow.commit()
+    due_soon = (await reminder_rows(uow_factory, Reminder.chat_id == SECRETARY, Reminder.kind == "due_soon"))[0]
+    planned = ReminderRepo.planned
+
+    async def planned_then_claimed(self, *args, **kwargs):
+        rows = await planned(self, *args, **kwargs)
+        async with uow_factory() as other:  # a delivery process claims the row now
+            await other.session.execute(
+                Reminder.__table__.update().where(Reminder.id == due_soon.id).values(status="sending"))
+            await other.commit()
+        return rows
+
+    monkeypatch.setattr(ReminderRepo, "planned", planned_then_claimed)
+    replanned = await plan(uow_factory, actor)
+    [claimed] = await reminder_rows(uow_factory, Reminder.id == due_soon.id)
+    assert (claimed.status, claimed.send_at, claimed.text) == ("sending", due_soon.send_at, due_soon.text)
+    assert replanned.cancelled + replanned.updated + replanned.added > 0  # the rest was re-planned
