@@ -123,6 +123,7 @@ class ReviewAction(StrEnum):
     SET_MEETING = "meeting"
     TICK = "tick"  # n: the calendar task of a procedure step done by hand
     MEMBERS = "members"
+    MEMBERS_PAGE = "members_page"  # n: the page of the members, drawn in place
     MEMBER = "member"  # n: membership id
     PAPER = "paper"
     RESIDENCE_OUT = "res_out"
@@ -189,6 +190,7 @@ class BallotAction(StrEnum):
     CLOSE_CONFIRMED = "close_ok"
     STATUS = "status"
     PICK = "pick"  # m: a member put to the ballot or left out
+    PAGE = "page"  # m: the page of the ballot screen, drawn in place
     OPEN_CONFIRMED = "open_ok"  # opened though it will replace recorded results, after saying whose
 
 
@@ -210,6 +212,7 @@ class BallotCb(CallbackData, prefix="bv"):
 
 class AssessAction(StrEnum):
     LIST = "list"  # every sheet of the review
+    PAGE = "page"  # n: the page of the list, drawn in place
     OPEN = "open"  # n: the member's sheet (membership id), 0: the branch's
     SELF = "self"  # a member fills their own
     FILL = "fill"  # n: the secretary fills it (a member without a phone, 0: the branch)

@@ -37,9 +37,12 @@ from handlers.callbacks import (
     RuleSetCb,
 )
 from handlers.common import refuse_stale
+from handlers.paging import Page, nav, page_of
 from handlers.review_assessment import SheetInput
 from handlers.review_meeting import TYPED, VoteInput
 from storage.uow import UnitOfWork
+
+MEMBERS_PAGE_SIZE = 20  # members a page of the list: a big branch has 150
 
 
 class ReviewInput(StatesGroup):
@@ -87,12 +90,14 @@ def progress_keyboard(p: Progress) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def members_keyboard(p: Progress) -> InlineKeyboardMarkup:
+def members_keyboard(p: Progress, page: Page) -> InlineKeyboardMarkup:
     kb = keyboards.Keyboard()
-    for m in p.members:
+    shown = page.of(p.members)
+    for m in shown:
         kb.button(text=label("review_member", m=m), callback_data=ReviewCb(act=ReviewAction.MEMBER, n=m.membership_id))
+    moves = nav(kb, page, lambda n: ReviewCb(act=ReviewAction.MEMBERS_PAGE, n=n))
     kb.button(text=label("review_progress"), callback_data=ReviewCb(act=ReviewAction.PROGRESS))
-    kb.adjust(2)
+    kb.adjust(*[2] * (-(-len(shown) // 2)), *([moves] if moves else []), 1)
     return kb.as_markup()
 
 
@@ -260,9 +265,12 @@ async def tick(query: CallbackQuery, callback_data: ReviewCb, uow: UnitOfWork, a
 
 
 # --- members: paper self-reviews, residence comments, attendance --------------------------------------------------
-async def members(query: CallbackQuery, uow: UnitOfWork, actor: Actor) -> None:
+async def members(query: CallbackQuery, callback_data: ReviewCb, uow: UnitOfWork, actor: Actor) -> None:
+    """The list (a page of a big branch's members at a time): ◀️ / ▶️ draw their page in place."""
     p = await review_progress.progress(uow, actor, manage=True)
-    await query.message.answer(render("review", "members", p=p), reply_markup=members_keyboard(p))
+    page = page_of(len(p.members), MEMBERS_PAGE_SIZE, callback_data.n)
+    await keyboards.show(query.message, render("review", "members", p=p, page=page), members_keyboard(p, page),
+                         edit=callback_data.act == ReviewAction.MEMBERS_PAGE)
     await query.answer()
 
 
@@ -494,7 +502,7 @@ def setup() -> Router:
     on_button(choose_rule_set, RuleSetCb.filter(F.key != ""))
     on_button(outstanding, ReviewCb.filter(F.act == ReviewAction.OUTSTANDING))
     on_button(tick, ReviewCb.filter(F.act == ReviewAction.TICK))
-    on_button(members, ReviewCb.filter(F.act == ReviewAction.MEMBERS))
+    on_button(members, ReviewCb.filter(F.act.in_({ReviewAction.MEMBERS, ReviewAction.MEMBERS_PAGE})))
     on_button(member, ReviewCb.filter(F.act == ReviewAction.MEMBER))
     on_button(mark, ReviewCb.filter(F.act.in_(set(MARKS))))
     on_button(present, ReviewCb.filter(F.act == ReviewAction.PRESENT))

@@ -16,10 +16,12 @@ from bot.texts import label, render
 from handlers import commands, keyboards
 from handlers.callbacks import AssessAction, AssessCb, ReviewAction, ReviewCb
 from handlers.common import refuse_stale
+from handlers.paging import nav, page_of
 from handlers.review_meeting import TYPED
 from storage.uow import UnitOfWork
 
 REMEDIED = {1: True, 0: False, 2: None}  # the last question's buttons
+SHEETS_PAGE_SIZE = 20  # sheets a page of the list: a big branch has 150
 
 
 class SheetInput(StatesGroup):
@@ -160,15 +162,21 @@ async def remedied(query: CallbackQuery, callback_data: AssessCb, uow: UnitOfWor
 
 
 # --- the secretary: the list, one sheet, the committee's check ------------------------------------------------------
-async def sheets(query: CallbackQuery, uow: UnitOfWork, actor: Actor) -> None:
+async def sheets(query: CallbackQuery, callback_data: AssessCb, uow: UnitOfWork, actor: Actor) -> None:
+    """The branch's sheet, then the members' (a page of a big branch at a time): ◀️ / ▶️ draw their page in place."""
     rows = await review_assessment.sheet_list(uow, actor)
+    page = page_of(len(rows), SHEETS_PAGE_SIZE, callback_data.n)
+    shown = page.of(rows)
     kb = keyboards.Keyboard()
-    for row in rows:
+    for row in shown:
         kb.button(text=label("sheet_row", row=row),
                   callback_data=AssessCb(act=AssessAction.OPEN, n=number_of(row.subject)))
+    moves = nav(kb, page, lambda n: AssessCb(act=AssessAction.PAGE, n=n))
     kb.button(text=label("review_progress"), callback_data=ReviewCb(act=ReviewAction.PROGRESS))
-    kb.adjust(1, 2)
-    await query.message.answer(render("assessment", "sheets", rows=rows), reply_markup=kb.as_markup())
+    alone = int(page.number == 0)  # the branch's own sheet, on a row of its own
+    kb.adjust(*[1] * alone, *[2] * (-(-(len(shown) - alone) // 2)), *([moves] if moves else []), 1)
+    await keyboards.show(query.message, render("assessment", "sheets", rows=rows, page=page), kb.as_markup(),
+                         edit=callback_data.act == AssessAction.PAGE)
     await query.answer()
 
 
@@ -292,7 +300,7 @@ def setup() -> Router:
     on_button(fill_for, AssessCb.filter(F.act == AssessAction.FILL))
     on_message(figure, SheetInput.figure, TYPED)
     on_button(remedied, SheetInput.remedied, AssessCb.filter(F.act == AssessAction.REMEDIED))
-    on_button(sheets, AssessCb.filter(F.act == AssessAction.LIST))
+    on_button(sheets, AssessCb.filter(F.act.in_({AssessAction.LIST, AssessAction.PAGE})))
     on_button(open_sheet, AssessCb.filter(F.act == AssessAction.OPEN))
     on_button(accept, AssessCb.filter(F.act == AssessAction.ACCEPT))
     on_button(correct, AssessCb.filter(F.act == AssessAction.CORRECT))

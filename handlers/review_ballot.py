@@ -14,8 +14,11 @@ from bot.texts import label, render
 from handlers import keyboards
 from handlers.callbacks import BallotAction, BallotAdmin, BallotCb, ProposeCb, ReviewAction, ReviewCb
 from handlers.common import refuse_stale
+from handlers.paging import answer_long, nav, page_of, pieces
 from handlers.review_meeting import changes_text
 from storage.uow import UnitOfWork
+
+BALLOT_PAGE_SIZE = 10  # members a page of the ballot screen, two buttons each
 
 
 def ticket_keyboard(t: Ticket) -> InlineKeyboardMarkup:
@@ -43,24 +46,37 @@ async def ballot_lines(uow: UnitOfWork, actor: Actor, state: FSMContext) -> list
     return await review_ballot_plan.lines(uow, actor, *await picks(state))
 
 
-async def show_proposals(target: Message, uow: UnitOfWork, actor: Actor, state: FSMContext, *, edit: bool) -> None:
+async def show_proposals(target: Message, uow: UnitOfWork, actor: Actor, state: FSMContext, *, edit: bool,
+                         page: int | None = None) -> None:
+    """The screen, a page of a big branch's members at a time: the page shown is kept in the dialog, so a pick
+    redraws the page it was made on."""
     lines = await ballot_lines(uow, actor, state)
+    number = page if page is not None else (await state.get_data()).get("ballot", {}).get("page", 0)
+    shown = page_of(len(lines), BALLOT_PAGE_SIZE, number)
+    await remember(state, page=shown.number)
     kb = keyboards.Keyboard()
-    for c, included, level in lines:
+    for c, included, level in shown.of(lines):
         kb.button(text=label("ballot_level", name=c.name, level=level.value, on=included),
                   callback_data=ProposeCb(membership_id=c.membership_id))
         kb.button(text=label("ballot_pick", name=c.name, on=included),
                   callback_data=BallotAdmin(act=BallotAction.PICK, m=c.membership_id))
+    moves = nav(kb, shown, lambda n: BallotAdmin(act=BallotAction.PAGE, m=n))
     kb.button(text=label("open_ballot"), callback_data=BallotAdmin(act=BallotAction.OPEN))
     kb.button(text=label("open_ballot_for", minutes=BALLOT_MINUTES),
               callback_data=BallotAdmin(act=BallotAction.OPEN, minutes=BALLOT_MINUTES))
-    kb.adjust(*([2] * len(lines)), 1, 1)
-    await keyboards.show(target, render("ballot", "proposals", plan=lines), kb.as_markup(), edit=edit)
+    kb.adjust(*([2] * len(shown.of(lines))), *([moves] if moves else []), 1, 1)
+    await keyboards.show(target, render("ballot", "proposals", plan=lines, page=shown), kb.as_markup(), edit=edit)
 
 
 async def secret(query: CallbackQuery, uow: UnitOfWork, actor: Actor, state: FSMContext) -> None:
     await state.clear()  # a new ballot screen starts from the defaults
     await show_proposals(query.message, uow, actor, state, edit=False)
+    await query.answer()
+
+
+async def turn_page(query: CallbackQuery, callback_data: BallotAdmin, uow: UnitOfWork, actor: Actor,
+                    state: FSMContext) -> None:
+    await show_proposals(query.message, uow, actor, state, edit=True, page=callback_data.m)
     await query.answer()
 
 
@@ -113,7 +129,7 @@ async def open_ballot(query: CallbackQuery, callback_data: BallotAdmin, uow: Uni
                   callback_data=BallotAdmin(act=BallotAction.OPEN_CONFIRMED, minutes=minutes))
         kb.button(text=label("not_yet"), callback_data=ReviewCb(act=ReviewAction.DISMISS))
         kb.adjust(1)
-        await query.message.answer(render("ballot", "replaces", replaced=replaced), reply_markup=kb.as_markup())
+        await answer_long(query.message, render("ballot", "replaces", replaced=replaced), kb.as_markup())
         await query.answer()
         return
     now = clock()
@@ -159,11 +175,13 @@ async def ask_close(query: CallbackQuery, uow: UnitOfWork, actor: Actor) -> None
 async def close(query: CallbackQuery, uow: UnitOfWork, actor: Actor, clock: Clock, bot: Bot) -> None:
     closed = await review_ballot.close_ballots(uow, actor, clock())
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(render("ballot", "closed", c=closed, changes=changes_text(closed.changes)))
+    await answer_long(query.message, render("ballot", "closed", c=closed, changes=changes_text(closed.changes)))
     branch_name, chats = await review_ballot.announced_to(uow, actor)
+    announced = pieces(render("ballot", "announced", branch_name=branch_name, c=closed))
     for chat in chats:
         try:
-            await bot.send_message(chat, render("ballot", "announced", branch_name=branch_name, c=closed))
+            for part in announced:
+                await bot.send_message(chat, part)
         except TelegramAPIError:
             continue  # an unreachable member misses the announcement, not the result
     await query.answer()
@@ -174,6 +192,7 @@ def setup() -> Router:
     on_button = router.callback_query.register
     on_button(secret, BallotAdmin.filter(F.act == BallotAction.SECRET))
     on_button(pick, BallotAdmin.filter(F.act == BallotAction.PICK))
+    on_button(turn_page, BallotAdmin.filter(F.act == BallotAction.PAGE))
     on_button(choose, ProposeCb.filter(F.level == ""))
     on_button(chosen, ProposeCb.filter(F.level != ""))
     on_button(open_ballot, BallotAdmin.filter(F.act.in_({BallotAction.OPEN, BallotAction.OPEN_CONFIRMED})))

@@ -18,11 +18,15 @@ from bot.services.actor import Actor
 from bot.services.review_decision import Board, Proposal
 from bot.texts import plain, render
 from handlers import keyboards
+from handlers.paging import Page, nav, page_of
 from storage.uow import UnitOfWork
+
+BOARD_PAGE_SIZE = 8  # proposals a page of the list, each with its reasons: a big branch has 150
 
 
 class DecisionAction(StrEnum):
     OPEN = "open"  # b: the branch — the list of proposals
+    PAGE = "page"  # b, m: the page of the list, drawn in place
     PICK = "pick"  # b, m: one proposal (m: membership id, 0 for the branch)
     SET = "set"  # b, m, lv: decide that level (another than the proposed one asks for a reason first)
     NOTE = "note"  # b, m: confirm the proposed level with a reason, typed next
@@ -54,14 +58,16 @@ def entry_button(kb: keyboards.Keyboard, branch_id: int, awaiting: int) -> None:
     kb.button(text=_label("btn_entry", n=awaiting), callback_data=DecisionCb(act=DecisionAction.OPEN, b=branch_id))
 
 
-def board_keyboard(b: Board) -> InlineKeyboardMarkup:
+def board_keyboard(b: Board, page: Page) -> InlineKeyboardMarkup:
     kb = keyboards.Keyboard()
-    for n, p in enumerate(b.proposals, start=1):
+    shown = page.of(b.proposals)
+    for n, p in enumerate(shown, start=page.start + 1):
         kb.button(text=_label("btn_item", n=n, p=p),
                   callback_data=DecisionCb(act=DecisionAction.PICK, b=b.branch_id, m=p.membership_id))
+    moves = nav(kb, page, lambda n: DecisionCb(act=DecisionAction.PAGE, b=b.branch_id, m=n))
     if b.awaiting:
         kb.button(text=_label("btn_all"), callback_data=DecisionCb(act=DecisionAction.ALL, b=b.branch_id))
-    kb.adjust(1)
+    kb.adjust(*[1] * len(shown), *([moves] if moves else []), 1)
     return kb.as_markup()
 
 
@@ -81,15 +87,23 @@ def pick_keyboard(b: Board, p: Proposal) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-async def show_board(target: Message, uow: UnitOfWork, actor: Actor, branch_id: int) -> None:
+async def show_board(target: Message, uow: UnitOfWork, actor: Actor, branch_id: int, number: int = 0, *,
+                     edit: bool = False) -> None:
+    """The proposals, a page of a big branch's at a time."""
     b = await review_decision.board(uow, actor, branch_id)
-    await target.answer(_text("board", b=b), reply_markup=board_keyboard(b))
+    page = page_of(len(b.proposals), BOARD_PAGE_SIZE, number)
+    await keyboards.show(target, _text("board", b=b, page=page), board_keyboard(b, page), edit=edit)
 
 
 async def open_board(query: CallbackQuery, callback_data: DecisionCb, uow: UnitOfWork, actor: Actor,
                      state: FSMContext) -> None:
     await state.clear()
     await show_board(query.message, uow, actor, callback_data.b)
+    await query.answer()
+
+
+async def board_page(query: CallbackQuery, callback_data: DecisionCb, uow: UnitOfWork, actor: Actor) -> None:
+    await show_board(query.message, uow, actor, callback_data.b, callback_data.m, edit=True)
     await query.answer()
 
 
@@ -164,6 +178,7 @@ def setup() -> Router:
     router = Router(name="review_decision")
     on_button = router.callback_query.register
     on_button(open_board, DecisionCb.filter(F.act == DecisionAction.OPEN))
+    on_button(board_page, DecisionCb.filter(F.act == DecisionAction.PAGE))
     on_button(pick, DecisionCb.filter(F.act == DecisionAction.PICK))
     on_button(set_level, DecisionCb.filter(F.act == DecisionAction.SET))
     on_button(ask_note, DecisionCb.filter(F.act == DecisionAction.NOTE))

@@ -20,6 +20,7 @@ from bot.texts import label, plain, render
 from handlers import keyboards
 from handlers.callbacks import AssessAction, AssessCb, BallotAction, BallotAdmin, LevelCb, ReviewAction, ReviewCb
 from handlers.common import refuse_stale
+from handlers.paging import answer_long
 from storage.uow import UnitOfWork
 
 # What a dialog step takes as typed input: any text but a command, which runs (and leaves the dialog, see
@@ -98,7 +99,7 @@ async def after_end(target: Message, changes=()) -> None:
     kb.button(text=label("review_progress"), callback_data=ReviewCb(act=ReviewAction.PROGRESS))
     kb.button(text=label("review_reopen"), callback_data=ReviewCb(act=ReviewAction.REOPEN))
     kb.adjust(1)
-    await target.answer(render("review", "meeting_ended", changes=changes_text(changes)), reply_markup=kb.as_markup())
+    await answer_long(target, render("review", "meeting_ended", changes=changes_text(changes)), kb.as_markup())
 
 
 # --- the live order ----------------------------------------------------------------------------------------------
@@ -174,7 +175,7 @@ async def reopen(query: CallbackQuery, uow: UnitOfWork, actor: Actor, clock: Clo
 
 async def close_votes(query: CallbackQuery, uow: UnitOfWork, actor: Actor, clock: Clock, settings: Settings) -> None:
     changes = await review_meeting.close_votes(uow, actor, clock())
-    await query.message.answer(render("review", "votes_closed", changes=changes_text(changes)))
+    await answer_long(query.message, render("review", "votes_closed", changes=changes_text(changes)))
     await show_live(query.message, await review_meeting.live(uow, actor, manage=True), settings, edit=False)
     await query.answer()
 
@@ -274,8 +275,8 @@ async def got_counts(message: Message, uow: UnitOfWork, actor: Actor, clock: Clo
                                  reply_markup=levels_keyboard(data["membership_id"], levels))
             return
         await state.clear()
-        await message.answer(render("review", "member_recorded", name=data["name"], level=level, counts=counts,
-                                    outcome=outcome, changes=changes_text(outcome.changes)))
+        await answer_long(message, render("review", "member_recorded", name=data["name"], level=level, counts=counts,
+                                          outcome=outcome, changes=changes_text(outcome.changes)))
         await choose_member(message, uow, actor)
         return
     vote = await review_meeting.record_collective(uow, actor, data["subject"], counts, clock(), score=data.get("score"))
@@ -287,7 +288,7 @@ async def got_counts(message: Message, uow: UnitOfWork, actor: Actor, clock: Clo
 
 async def results(query: CallbackQuery, uow: UnitOfWork, actor: Actor) -> None:
     rows = await review_meeting.results(uow, actor)
-    await query.message.answer(render("review", "results", rows=rows))
+    await answer_long(query.message, render("review", "results", rows=rows))  # a big branch's: several messages
     await query.answer()
 
 

@@ -153,8 +153,7 @@ async def _meet(uow: UnitOfWork, secretary: Actor, spec: BranchSpec, now: dateti
     everyone = Counts(len(spec.members) + 1, 0, 0)
     await review_meeting.record_collective(uow, secretary, COMMITTEE_REPORT, everyone, now)
     await review_meeting.record_collective(uow, secretary, BRANCH, everyone, now, score=spec.branch_score)
-    for membership_id, level in levels.items():
-        await review_meeting.record_member(uow, secretary, membership_id, level, everyone, now)
+    await review_meeting.record_members(uow, secretary, [(m, level, everyone) for m, level in levels.items()], now)
     await review_meeting.end_meeting(uow, secretary, now)
     await _tick(uow, secretary, "meeting", now)
 

@@ -28,7 +28,7 @@ from bot.services.review_meeting import (
     member_case,
     member_subject,
     reason_json,
-    record_member,
+    record_members,
     reviewed_here,
     standing,
     voters,
@@ -266,10 +266,11 @@ async def close_ballots(uow: UnitOfWork, actor: Actor, now: datetime) -> Closed:
     await uow.commit()
     results = []
     changes: dict[str, Change] = {}
-    for ballot, counts in tallies:
-        membership_id = int(ballot.subject.split(":")[1])
-        before = standing((await repo.votes(review.id)).get(ballot.subject))
-        outcome = await record_member(uow, actor, membership_id, MemberLevel(ballot.proposed), counts, now)
+    stood = {subject: standing(vote) for subject, vote in (await repo.votes(review.id)).items()}  # before
+    votes = [(int(ballot.subject.split(":")[1]), MemberLevel(ballot.proposed), counts) for ballot, counts in tallies]
+    outcomes = await record_members(uow, actor, votes, now)  # all at once: a big branch has 150 ballots
+    for (ballot, counts), (membership_id, _, _), outcome in zip(tallies, votes, outcomes, strict=True):
+        before = stood.get(ballot.subject)
         name = names.get(membership_id, "")
         results.append((name, ballot.proposed, counts, outcome))
         after = outcome.level or ("pending" if outcome.pending else None)

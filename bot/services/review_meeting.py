@@ -1,6 +1,7 @@
 """Step 2: the review meeting — attendance, the prescribed order in a live mode, votes and the rules' outcome."""
 
 import json
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -405,37 +406,53 @@ class Recorded:
 async def record_member(uow: UnitOfWork, actor: Actor, membership_id: int, proposed: MemberLevel, counts: Counts,
                         now: datetime) -> Recorded:
     """A member's proposed level and ballot counts; every member's outcome is recomputed (the quota is shared)."""
+    [recorded] = await record_members(uow, actor, [(membership_id, proposed, counts)], now)
+    return recorded
+
+
+async def record_members(uow: UnitOfWork, actor: Actor, votes: Sequence[tuple[int, MemberLevel, Counts]],
+                         now: datetime) -> list[Recorded]:
+    """Members' proposed levels and counts at once (a closed secret ballot brings a whole branch's), each checked
+    as one typed vote would be, then every member's outcome recomputed once: recomputing after each of a big
+    branch's 150 votes took seconds a vote. A refused vote records none of them."""
     review = await _meeting_review(uow, actor)
     members = await member_states(uow, review)
-    state = next((m for m in members if m.membership_id == membership_id), None)
-    if state is None or state not in reviewed_here(members):
-        raise ServiceError("not_classified_here", reason=state.exemption or "absent" if state else "unknown")
+    here = {m.membership_id: m for m in reviewed_here(members)}
+    known = {m.membership_id: m for m in members}
     branch_facts = facts(members, outstanding=review.outstanding)
-    _check_counts(counts, branch_facts.present_voters)
     rules = await rules_for(uow, review)
     entries = {e.membership_id: e for e in await uow.reviews.members(review.id)}
     sheets = await member_sheets(uow, review)
-    require_sheet(state.full_name, state.telegram_user_id is not None, sheets.get(membership_id), rules)
-    case = member_case(state, entries[membership_id], proposed, counts, sheets.get(membership_id))
-    if problems := validate_counts(case, branch_facts, rules):
-        raise ServiceError("vote_refused", codes=tuple(p.code for p in problems),
-                           problems=[reason_json(p) for p in problems])
-    await _upsert_vote(uow, review, member_subject(membership_id), str(proposed), counts, now)
-    uow.audit(now, actor.person_id, review.branch_id, "review.vote", subject=member_subject(membership_id),
-              proposed=str(proposed), approve=counts.approve, disapprove=counts.disapprove, other=counts.other)
-    subject = member_subject(membership_id)
-    _, changes = await _reclassify(uow, review, members, entries, branch_facts, recorded=subject)
-    vote = (await uow.reviews.votes(review.id))[subject]
+    subjects = []
+    for membership_id, proposed, counts in votes:
+        state = here.get(membership_id)
+        if state is None:
+            state = known.get(membership_id)
+            raise ServiceError("not_classified_here", reason=state.exemption or "absent" if state else "unknown")
+        _check_counts(counts, branch_facts.present_voters)
+        require_sheet(state.full_name, state.telegram_user_id is not None, sheets.get(membership_id), rules)
+        case = member_case(state, entries[membership_id], proposed, counts, sheets.get(membership_id))
+        if problems := validate_counts(case, branch_facts, rules):
+            raise ServiceError("vote_refused", codes=tuple(p.code for p in problems),
+                               problems=[reason_json(p) for p in problems])
+        subjects.append(member_subject(membership_id))
+    for (_, proposed, counts), subject in zip(votes, subjects, strict=True):
+        await _upsert_vote(uow, review, subject, str(proposed), counts, now)
+        uow.audit(now, actor.person_id, review.branch_id, "review.vote", subject=subject, proposed=str(proposed),
+                  approve=counts.approve, disapprove=counts.disapprove, other=counts.other)
+    _, changes = await _reclassify(uow, review, members, entries, branch_facts, recorded=set(subjects))
+    stored = await uow.reviews.votes(review.id)
     await records_changed(uow, review, now)
     await uow.commit()
-    return Recorded(vote.outcome, standing(vote) == PENDING, json.loads(vote.reasons), changes)
+    return [Recorded(stored[s].outcome, standing(stored[s]) == PENDING, json.loads(stored[s].reasons), changes)
+            for s in subjects]
 
 
 async def _reclassify(uow: UnitOfWork, review: Review, members: list[MemberState], entries, branch_facts, *,
-                      recorded: str | None = None) -> tuple[dict[int, Outcome], tuple[Change, ...]]:
+                      recorded: Collection[str] = ()) -> tuple[dict[int, Outcome], tuple[Change, ...]]:
     """Every member's outcome again. The quota is judged only once the votes it depends on are in: every member
     classified here has a vote, or the secretary closed the round. Until then a member who reaches HTXSNV stands
-    "đạt, chờ xét tỷ lệ". Any announced result this changes (other than the one just `recorded`) is returned."""
+    "đạt, chờ xét tỷ lệ". Any announced result this changes (other than the ones just `recorded`) is returned."""
     votes = await uow.reviews.votes(review.id)
     sheets = await member_sheets(uow, review)
     here = reviewed_here(members)
@@ -462,7 +479,7 @@ async def _reclassify(uow: UnitOfWork, review: Review, members: list[MemberState
             reasons.append({"code": QUOTA_PENDING, "params": {"waiting": waiting}})
         vote.outcome = str(outcome.level) if outcome.level and not pending else None
         vote.reasons = json.dumps(reasons, ensure_ascii=False)
-        if subject != recorded and standing(vote) != before[subject]:
+        if subject not in recorded and standing(vote) != before[subject]:
             changes.append(Change(names[membership_id], before[subject], standing(vote), reasons))
     return outcomes, tuple(changes)
 

@@ -710,6 +710,8 @@ TABLE: tuple[Row, ...] = (
            read("Ngày giờ và địa điểm hội nghị"), "prepare"),
           (ReviewAction.MEMBERS, read("Đảng viên — kiểm điểm năm 2026", "rv:member"),
            read("Đảng viên — kiểm điểm năm 2026"), "prepare"),
+          (ReviewAction.MEMBERS_PAGE, read("Đảng viên — kiểm điểm năm 2026", "rv:member"),
+           read("Đảng viên — kiểm điểm năm 2026"), "prepare"),
           (ReviewAction.REMIND, read("Đã nhắc"), read("Đã nhắc"), "prepare"),
           (ReviewAction.FEEDBACK, read("Ý kiến góp ý của"), read("Ý kiến góp ý của"), "prepare"),
           (ReviewAction.ANSWERS, read("Góp ý đã nhận", "rv:answer"), read("Chưa có góp ý nào"), "prepare"),
@@ -774,6 +776,8 @@ TABLE: tuple[Row, ...] = (
         prelude=dict.fromkeys((Role.MEMBER, Role.DEPUTY, *S), SHEET_FIGURES)),
     row("ad:list", packed(lambda i: AssessCb(act=AssessAction.LIST)),
         *secretaries(read(SHEET_LIST, "ad:open"), read(SHEET_LIST))),
+    row("ad:page", packed(lambda i: AssessCb(act=AssessAction.PAGE)),
+        *secretaries(read(SHEET_LIST, "ad:open"), read(SHEET_LIST))),
     row("ad:fill", packed(lambda i: AssessCb(act=AssessAction.FILL, n=i.new_member)),
         *secretaries(read(f"Phiếu tự đánh giá năm 2026 — {NEW_MEMBER}"), FOREIGN_MEMBER)),
     *(row(f"ad:{act.value}", packed(lambda i, act=act, v=v: AssessCb(act=act, n=i.member, v=v)),
@@ -801,6 +805,8 @@ TABLE: tuple[Row, ...] = (
         *secretaries(read("Bỏ phiếu kín trên bot", "pp:"), read("Bỏ phiếu kín trên bot")), stage="meeting"),
     row("ba:open", packed(lambda i: BallotAdmin(act=BallotAction.OPEN)),
         *secretaries(write("Đã gửi phiếu kín cho", "ba:close"), write("Đã gửi phiếu kín cho")), stage="meeting"),
+    row("ba:page", packed(lambda i: BallotAdmin(act=BallotAction.PAGE)),
+        *secretaries(read("Bỏ phiếu kín trên bot", "pp:"), read("Bỏ phiếu kín trên bot")), stage="meeting"),
     row("ba:pick", packed(lambda i: BallotAdmin(act=BallotAction.PICK, m=i.member)),
         *secretaries(read("Bỏ phiếu kín trên bot", "ba:open"), FOREIGN_MEMBER), stage="meeting"),
     row("ba:open_ok", packed(lambda i: BallotAdmin(act=BallotAction.OPEN_CONFIRMED)),
@@ -866,6 +872,8 @@ TABLE: tuple[Row, ...] = (
           ("dq:note", DecisionAction.NOTE, "", read("Gõ lý do hoặc ghi chú kèm theo")),
           ("dq:all", DecisionAction.ALL, "", read("cho 1 đề xuất còn lại", "dq:all_ok")),
           ("dq:all_ok", DecisionAction.ALL_OK, "", write("Đã xác nhận 1 đề xuất")))),
+    row("dq:page", packed(lambda i: DecisionCb(act=DecisionAction.PAGE, b=i.branch)), *[NOT_SUPERIOR] * 5,
+        read("Quyết định xếp loại — Chi bộ Khu phố 3 (demo)", "dq:pick"), stage="decide"),
 )
 
 CELLS = [pytest.param(r, role, id=f"{r.key}|{role}") for r in TABLE for role in ROLES]

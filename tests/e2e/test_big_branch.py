@@ -2,17 +2,18 @@
 Telegram's message limit."""
 
 import re
+from dataclasses import replace
+
+from sqlalchemy import text
 
 from bot.domain.review.levels import MemberLevel as L
 from bot.services import supervision_admin
 from bot.services.actor import load_actor
-from bot.services.demo_supervision import BranchSpec, Stage, build_branch, confirm, link
+from bot.services.demo_supervision import BranchSpec, Stage, assess, build_branch, confirm, link
+from handlers.callbacks import AssessAction, AssessCb, BallotAction, BallotAdmin, ReviewAction, ReviewCb
+from handlers.review_decision import DecisionAction, DecisionCb
 from handlers.supervisor import SupervisorAction, SupervisorCb
-from tests.conftest import NOW
-from tests.e2e.chat import buttons
-from tests.e2e.test_onboarding import SECRETARY, create_branch, paste
-from tests.e2e.test_supervisor import forge
-from tests.integration.test_supervision import TZ
+from tests.helpers import NOW, SECRETARY, SUPERVISOR, SUPERVISOR_NAME, TZ, buttons, create_branch, forge, paste
 
 GIVEN = ["An", "Bình", "Cường", "Dung", "Giang", "Hà", "Khánh", "Lan", "Minh", "Nga", "Oanh", "Phúc", "Quang",
          "Sơn", "Tâm"]
@@ -56,7 +57,6 @@ async def test_a_roster_of_150_pages_within_the_limit_and_every_member_can_be_op
 
 # --- a supervisor over 60 branches, as a ward's party committee has ------------------------------------------
 
-SUPERVISOR = 900
 MEMBERS = ("Trần Văn Hải", "Lê Thị Thu", "Phạm Văn Long")
 # A fifth of the branches in each state; the names longer than a line (the summary shortens them to 60).
 STATES = (Stage.NONE, Stage.STARTED, Stage.COLLECTING, Stage.MET, Stage.REPORTED)
@@ -81,7 +81,7 @@ async def ward(uow_factory) -> dict[int, str]:
         async with uow_factory() as uow:
             ids[await build_branch(uow, spec, None, NOW, TZ)] = spec.name.split(" — ")[0]
     async with uow_factory() as uow:
-        await supervision_admin.person_by_telegram(uow, SUPERVISOR, "Phan Văn Quang", NOW)
+        await supervision_admin.person_by_telegram(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
         await link(uow, SUPERVISOR, list(ids), NOW)
         superior = await load_actor(uow, SUPERVISOR)
         for (branch_id, _), spec in zip(ids.items(), specs, strict=True):
@@ -155,3 +155,138 @@ async def test_a_supervisor_of_60_branches_pages_through_them_in_place_with_the_
     await tg.click_button(SUPERVISOR, "⬅️ Tình hình chung")
     back = (await tg.messages(SUPERVISOR))[-1]
     assert "trang 4/6" in back["text"] and opened(back) == page_4
+
+
+# --- the review of a branch of 150 ---------------------------------------------------------------------------
+
+REVIEWER = 1500  # the big branch's secretary
+BIG = BranchSpec("Chi bộ Khu phố 7", (REVIEWER, "Nguyễn Thị Lan"), tuple(NAMES[:149]), Stage.COLLECTING,
+                 self_reviews=30)
+
+
+async def page_through(tg, user: int, pages: int, entry: str) -> tuple[list[dict], list[str]]:
+    """Every page of the list on the user's last message, ▶️ by ▶️; each page drawn in place of the last. Returns
+    the pages as shown, and the entries of all pages (lines matching `entry`)."""
+    shown, entries = [], []
+    for page in range(1, pages + 1):
+        if page > 1:
+            before = len(await tg.messages(user))
+            await tg.click_button(user, "Sau ▶️")
+            assert len(await tg.messages(user)) == before  # in place
+        last = (await tg.messages(user))[-1]
+        assert len(last["text"]) <= 4096 and f"trang {page}/{pages}" in last["text"].lower()
+        assert sum(len(row) for row in last["buttons"]) <= 100
+        assert ("Sau ▶️" in buttons(last)) == (page < pages) and ("◀️ Trước" in buttons(last)) == (page > 1)
+        shown.append(last)
+        entries += re.findall(entry, last["text"], flags=re.MULTILINE)
+    return shown, entries
+
+
+async def test_the_review_of_150_members_lists_them_in_pages_and_sends_long_results_in_pieces(tg, uow_factory):
+    async with uow_factory() as uow:
+        await build_branch(uow, BIG, None, NOW, TZ)
+    await tg.send(REVIEWER, "/start")
+    await tg.send(REVIEWER, "/buoc")
+    assert len(await tg.last_text(REVIEWER)) <= 4096
+
+    # The members' self-reviews and residence comments: 8 pages of 20, each member once.
+    await tg.click_button(REVIEWER, "👥 Đảng viên")
+    _, entries = await page_through(tg, REVIEWER, 8, r"^(\d+)\. (.+?): ")
+    assert [int(n) for n, _ in entries] == list(range(1, 151))
+    assert sorted(name for _, name in entries) == sorted([BIG.secretary[1], *NAMES[:149]])
+    answer = await forge(tg, REVIEWER, ReviewCb(act=ReviewAction.MEMBERS_PAGE, n=8).pack())
+    assert answer == "Danh sách không có trang này (hiện có 8 trang). Hãy mở lại danh sách."
+    await tg.click_button(REVIEWER, NAMES[148])  # the last page's member opens
+    assert NAMES[148] in await tg.last_text(REVIEWER)
+
+    # The reminder names the first 30 of the 149 it could not reach, and how many more.
+    await tg.send(REVIEWER, "/buoc")
+    await tg.click_button(REVIEWER, "🔔 Nhắc người còn thiếu")
+    reminded = await tg.last_text(REVIEWER)
+    assert len(reminded) <= 4096 and "và 119 đồng chí khác." in reminded
+
+    # The assessment sheets: the branch's and 150 members', 8 pages.
+    async with uow_factory() as uow:
+        secretary = await load_actor(uow, REVIEWER)
+        roster = [m.id for m in await uow.branches.roster(secretary.home.branch_id)]
+        await assess(uow, secretary, {m: (L.HTTNV, L.HTXSNV, L.HTNV)[n % 3] for n, m in enumerate(roster)}, NOW)
+    await tg.click(REVIEWER, (await tg.messages(REVIEWER))[-1]["message_id"], AssessCb(act=AssessAction.LIST).pack())
+    _, sheets = await page_through(tg, REVIEWER, 8, r"^✅ (.+)$")
+    assert sorted(sheets) == sorted([BIG.secretary[1], *NAMES[:149]])  # checked, each once
+
+    # The secret ballot's screen: 15 pages of 10; a pick redraws the page it was made on.
+    await tg.click(REVIEWER, (await tg.messages(REVIEWER))[-1]["message_id"],
+                   ReviewCb(act=ReviewAction.START_CONFIRMED).pack())
+    assert "Hội nghị kiểm điểm — mục 1/" in await tg.last_text(REVIEWER)
+    await tg.click(REVIEWER, (await tg.messages(REVIEWER))[-1]["message_id"],
+                   BallotAdmin(act=BallotAction.SECRET).pack())
+    screens, proposed = await page_through(tg, REVIEWER, 15, r"^• (.+?): «")
+    assert "Phiếu kín cho 150/150 đồng chí — trang 1/15" in screens[0]["text"]
+    assert sorted(proposed) == sorted([BIG.secretary[1], *NAMES[:149]])
+    await tg.click_button(REVIEWER, "◀️ Trước")
+    await tg.click_button(REVIEWER, f"☑️ {NAMES[138]}")  # on page 14: left out of the ballot
+    screen = (await tg.messages(REVIEWER))[-1]["text"]
+    assert "Phiếu kín cho 149/150 đồng chí — trang 14/15" in screen
+    assert f"Không bỏ phiếu kín lần này:\n• {NAMES[138]}" in screen
+
+    # Opened: 149 tickets to the one voter in the bot; the 148 others not in the bot named 30 and counted.
+    await tg.click_button(REVIEWER, "📨 Mở phiếu kín (đóng bằng nút)")
+    opened = await tg.last_text(REVIEWER)
+    assert "Đã gửi phiếu kín cho 1 đồng chí." in opened and "và 119 đồng chí khác." in opened
+    assert len(opened) <= 4096
+
+    # Closed: the 149 results come in pieces within the limit, each member once; so do the results so far.
+    await tg.click_button(REVIEWER, "🔒 Đóng phiếu")
+    before = len(await tg.messages(REVIEWER))
+    await tg.click_button(REVIEWER, "🔒 Đúng, đóng phiếu và kiểm phiếu")
+    closed = [m["text"] for m in (await tg.messages(REVIEWER))[before:]]
+    assert len(closed) > 1 and all(len(text) <= 4096 for text in closed)
+    assert closed[0].startswith("🔒 Đã đóng phiếu kín: 0/150 đồng chí đã bỏ phiếu.")
+    counted = re.findall(r"^• (.+?) — mức «", "\n".join(closed), flags=re.MULTILINE)
+    assert sorted(counted) == sorted(set([BIG.secretary[1], *NAMES[:149]]) - {NAMES[138]})
+    before = len(await tg.messages(REVIEWER))
+    await tg.click(REVIEWER, (await tg.messages(REVIEWER))[-1]["message_id"],
+                   ReviewCb(act=ReviewAction.RESULTS).pack())
+    results = [m["text"] for m in (await tg.messages(REVIEWER))[before:]]
+    assert len(results) > 1 and all(len(text) <= 4096 for text in results)
+    numbers = re.findall(r"^(\d+)\. ", "\n".join(results), flags=re.MULTILINE)
+    assert [int(n) for n in numbers] == list(range(1, 150))  # the member left out of the ballot has no result
+
+
+async def test_the_superior_decides_150_proposals_in_pages_and_the_notices_fit_a_message(tg, uow_factory, engine):
+    met = replace(BIG, stage=Stage.MET, meeting_in_days=-2, self_reviews=0,
+                  levels=tuple((L.HTTNV, L.HTNV, L.HTTNV)[n % 3] for n in range(150)))
+    async with uow_factory() as uow:
+        branch_id = await build_branch(uow, met, None, NOW, TZ)
+        await supervision_admin.person_by_telegram(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
+        await link(uow, SUPERVISOR, [branch_id], NOW)
+    await tg.send(REVIEWER, "/start")
+    await tg.send(SUPERVISOR, "/tinhhinh")
+    assert "⚖️ Chờ cấp trên quyết định: 150 đảng viên ở 1 chi bộ; xếp loại của 1 chi bộ" in await tg.last_text(
+        SUPERVISOR)
+    await tg.click_button(SUPERVISOR, "🔎 1. Chi bộ Khu phố 7")
+    review = (await tg.messages(SUPERVISOR))[-2]
+    assert len(review["text"]) <= 4096 and "Quyết định của cấp trên: 0/151 mức đã chính thức" in review["text"]
+
+    # The 151 proposals (150 members and the branch), 8 a page: 19 pages, each proposal once.
+    await tg.click_button(SUPERVISOR, "⚖️ Quyết định xếp loại (151 chờ)")
+    _, proposals = await page_through(tg, SUPERVISOR, 19, r"^(\d+)\. (.+?) — đề xuất «")
+    assert [int(n) for n, _ in proposals] == list(range(1, 152))
+    assert sorted(name for _, name in proposals) == sorted([BIG.secretary[1], *NAMES[:149], "Tập thể chi bộ"])
+    answer = await forge(tg, SUPERVISOR, DecisionCb(act=DecisionAction.PAGE, b=branch_id, m=19).pack())
+    assert answer == "Danh sách không có trang này (hiện có 19 trang). Hãy mở lại danh sách."
+
+    # Everything at once: the question names 20 and counts the rest; the secretary's notice fits one message.
+    await tg.click_button(SUPERVISOR, "Xác nhận tất cả đề xuất còn lại")
+    ask = await tg.last_text(SUPERVISOR)
+    assert len(ask) <= 4096 and "cho 151 đề xuất còn lại" in ask and "… và 131 đề xuất khác" in ask
+    await tg.click_button(SUPERVISOR, "✅ Đồng ý, xác nhận tất cả")
+    confirmed, board = (await tg.messages(SUPERVISOR))[-2:]
+    assert "Đã xác nhận 151 đề xuất" in confirmed["text"] and "✅ Đã quyết định tất cả đề xuất." in board["text"]
+    async with engine.connect() as connection:
+        notices = (await connection.execute(text("SELECT chat_id, text FROM reminder WHERE kind = 'decision'"))).all()
+    [(chat, notice)] = notices  # the members are not in the bot: only the secretary is told
+    assert chat == REVIEWER and len(notice) <= 4096 and "… và 131 mức khác." in notice
+    await tg.send(REVIEWER, "/buoc")
+    buoc = await tg.last_text(REVIEWER)
+    assert len(buoc) <= 4096 and "151/151 mức đã chính thức" in buoc and "✅ … và 131 mức khác." in buoc
