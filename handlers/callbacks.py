@@ -124,6 +124,8 @@ class ReviewAction(StrEnum):
     TICK = "tick"  # n: the calendar task of a procedure step done by hand
     MEMBERS = "members"
     MEMBERS_PAGE = "members_page"  # n: the page of the members, drawn in place
+    VOTE_PAGE = "vote_page"  # n: the page of the members to record a vote for, drawn in place
+    SECRETARY_PAGE = "secretary_page"  # n: the page of those present to pick the meeting's secretary from
     MEMBER = "member"  # n: membership id
     PAPER = "paper"
     RESIDENCE_OUT = "res_out"

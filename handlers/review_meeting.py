@@ -20,12 +20,13 @@ from bot.texts import label, plain, render
 from handlers import keyboards
 from handlers.callbacks import AssessAction, AssessCb, BallotAction, BallotAdmin, LevelCb, ReviewAction, ReviewCb
 from handlers.common import refuse_stale
-from handlers.paging import answer_long
+from handlers.paging import answer_long, nav, page_of
 from storage.uow import UnitOfWork
 
 # What a dialog step takes as typed input: any text but a command, which runs (and leaves the dialog, see
 # handlers/review.py `leave_dialog`).
 TYPED = F.text & ~F.text.startswith("/")
+PICKER_PAGE_SIZE = 20  # people a page of a picker, two a row: a big branch has 150, a keyboard takes about 100
 
 
 class VoteInput(StatesGroup):
@@ -143,11 +144,24 @@ async def secretary(query: CallbackQuery, callback_data: ReviewCb, uow: UnitOfWo
         await query.message.edit_text(render("review", "secretary_set", name=m.secretary))
         await show_live(query.message, m, settings, edit=False)
     else:
-        kb = keyboards.Keyboard()
-        for a in await review_meeting.attendees(uow, actor):
-            kb.button(text=a.full_name, callback_data=ReviewCb(act=ReviewAction.SECRETARY, n=a.membership_id))
-        kb.adjust(2)
-        await query.message.answer(render("review", "ask_secretary"), reply_markup=kb.as_markup())
+        await ask_secretary(query.message, uow, actor)
+    await query.answer()
+
+
+async def ask_secretary(target: Message, uow: UnitOfWork, actor: Actor, number: int = 0, *, edit: bool = False) -> None:
+    """Those present, a page of a big branch's at a time."""
+    attendees = await review_meeting.attendees(uow, actor)
+    page = page_of(len(attendees), PICKER_PAGE_SIZE, number)
+    kb = keyboards.Keyboard()
+    for a in page.of(attendees):
+        kb.button(text=a.full_name, callback_data=ReviewCb(act=ReviewAction.SECRETARY, n=a.membership_id))
+    moves = nav(kb, page, lambda n: ReviewCb(act=ReviewAction.SECRETARY_PAGE, n=n))
+    kb.adjust(*[2] * (-(-len(page.of(attendees)) // 2)), *([moves] if moves else []))
+    await keyboards.show(target, render("review", "ask_secretary", page=page), kb.as_markup(), edit=edit)
+
+
+async def secretary_page(query: CallbackQuery, callback_data: ReviewCb, uow: UnitOfWork, actor: Actor) -> None:
+    await ask_secretary(query.message, uow, actor, callback_data.n, edit=True)
     await query.answer()
 
 
@@ -195,13 +209,26 @@ async def ask_counts(target: Message, state: FSMContext, uow: UnitOfWork, actor:
     await target.answer(text)
 
 
-async def choose_member(target: Message, uow: UnitOfWork, actor: Actor) -> None:
+async def choose_member(target: Message, uow: UnitOfWork, actor: Actor, number: int = 0, *, near: int | None = None,
+                        edit: bool = False) -> None:
+    """The members to record a vote for, a page of a big branch's at a time: the page `number`, or the one with
+    the member `near` (the vote just recorded: the next ones are beside it)."""
+    choices = await review_live.member_choices(uow, actor)
+    if near is not None:
+        number = next((n for n, (m, _) in enumerate(choices) if m.membership_id == near), 0) // PICKER_PAGE_SIZE
+    page = page_of(len(choices), PICKER_PAGE_SIZE, number)
     kb = keyboards.Keyboard()
-    for m, done in await review_live.member_choices(uow, actor):
+    for m, done in page.of(choices):
         kb.button(text=label("voted_member", name=m.full_name, done=done),
                   callback_data=LevelCb(membership_id=m.membership_id, level=""))
-    kb.adjust(2)
-    await target.answer(render("review", "choose_member"), reply_markup=kb.as_markup())
+    moves = nav(kb, page, lambda n: ReviewCb(act=ReviewAction.VOTE_PAGE, n=n))
+    kb.adjust(*[2] * (-(-len(page.of(choices)) // 2)), *([moves] if moves else []))
+    await keyboards.show(target, render("review", "choose_member", page=page), kb.as_markup(), edit=edit)
+
+
+async def vote_page(query: CallbackQuery, callback_data: ReviewCb, uow: UnitOfWork, actor: Actor) -> None:
+    await choose_member(query.message, uow, actor, callback_data.n, edit=True)
+    await query.answer()
 
 
 async def vote(query: CallbackQuery, uow: UnitOfWork, actor: Actor, state: FSMContext) -> None:
@@ -277,7 +304,7 @@ async def got_counts(message: Message, uow: UnitOfWork, actor: Actor, clock: Clo
         await state.clear()
         await answer_long(message, render("review", "member_recorded", name=data["name"], level=level, counts=counts,
                                           outcome=outcome, changes=changes_text(outcome.changes)))
-        await choose_member(message, uow, actor)
+        await choose_member(message, uow, actor, near=data["membership_id"])
         return
     vote = await review_meeting.record_collective(uow, actor, data["subject"], counts, clock(), score=data.get("score"))
     await state.clear()
@@ -299,11 +326,13 @@ def setup() -> Router:
     on_button(dismiss, ReviewCb.filter(F.act == ReviewAction.DISMISS))
     on_button(move, ReviewCb.filter(F.act.in_({ReviewAction.NEXT, ReviewAction.BACK})))
     on_button(secretary, ReviewCb.filter(F.act == ReviewAction.SECRETARY))
+    on_button(secretary_page, ReviewCb.filter(F.act == ReviewAction.SECRETARY_PAGE))
     on_button(ask_end, ReviewCb.filter(F.act == ReviewAction.END))
     on_button(end, ReviewCb.filter(F.act == ReviewAction.END_CONFIRMED))
     on_button(reopen, ReviewCb.filter(F.act == ReviewAction.REOPEN))
     on_button(close_votes, ReviewCb.filter(F.act == ReviewAction.CLOSE_VOTES))
     on_button(vote, ReviewCb.filter(F.act == ReviewAction.VOTE))
+    on_button(vote_page, ReviewCb.filter(F.act == ReviewAction.VOTE_PAGE))
     on_message(got_score, VoteInput.score, TYPED)
     on_button(choose_level, LevelCb.filter(F.level == ""))
     on_button(level_chosen, LevelCb.filter(F.level != ""))

@@ -721,6 +721,8 @@ TABLE: tuple[Row, ...] = (
            write("Hội nghị kiểm điểm — mục 1/28"), "prepare"),
           (ReviewAction.SECRETARY, read("Thư ký hội nghị là đồng chí nào?", "rv:secretary"),
            read("Thư ký hội nghị là đồng chí nào?"), "meeting"),
+          (ReviewAction.SECRETARY_PAGE, read("Thư ký hội nghị là đồng chí nào?", "rv:secretary"),
+           read("Thư ký hội nghị là đồng chí nào?"), "meeting"),
           (ReviewAction.END, read("Kết thúc hội nghị?", "rv:end_ok"), read("Kết thúc hội nghị?"), "meeting"),
           (ReviewAction.END_CONFIRMED, write("Hội nghị đã kết thúc", "rv:reopen"), write("Hội nghị đã kết thúc"),
            "meeting"),
@@ -731,6 +733,8 @@ TABLE: tuple[Row, ...] = (
           (ReviewAction.BACK, write("mục 1/40"), write("mục 1/28"), "meeting"),
           (ReviewAction.VOTE, read("Chọn đảng viên để ghi kết quả", "lv:"), read("Chọn đảng viên để ghi kết quả"),
            "meeting"),
+          (ReviewAction.VOTE_PAGE, read("Chọn đảng viên để ghi kết quả", "lv:"),
+           read("Chọn đảng viên để ghi kết quả"), "meeting"),
           (ReviewAction.RESULTS, read("Kết quả đánh giá, phân loại"), read("Kết quả đánh giá, phân loại"), "ended"),
           # The meeting ended with nothing voted: the papers are withheld and the answer lists what is missing
           # (review_documents: a paper never states an empty result) — the allowed answer to an allowed role.

@@ -218,6 +218,20 @@ async def test_the_review_of_150_members_lists_them_in_pages_and_sends_long_resu
     await tg.click(REVIEWER, (await tg.messages(REVIEWER))[-1]["message_id"],
                    ReviewCb(act=ReviewAction.START_CONFIRMED).pack())
     assert "Hội nghị kiểm điểm — mục 1/" in await tg.last_text(REVIEWER)
+
+    # Whom to pick as the meeting's secretary, and whose vote to record: those present, 8 pages of 20 buttons.
+    everyone = sorted([BIG.secretary[1], *NAMES[:149]])
+    live = (await tg.messages(REVIEWER))[-1]
+    for opens in (ReviewAction.SECRETARY, ReviewAction.VOTE):  # ✍️ Thư ký, and 🗳 as the members' ballot item has it
+        await tg.click(REVIEWER, live["message_id"], ReviewCb(act=opens).pack())
+        picked = []
+        for page in range(1, 9):
+            if page > 1:
+                await tg.click_button(REVIEWER, "Sau ▶️")
+            last = (await tg.messages(REVIEWER))[-1]
+            assert f"trang {page}/8" in last["text"], opens
+            picked += [name for name in buttons(last) if name not in ("◀️ Trước", "Sau ▶️")]
+        assert sorted(picked) == everyone, opens
     await tg.click(REVIEWER, (await tg.messages(REVIEWER))[-1]["message_id"],
                    BallotAdmin(act=BallotAction.SECRET).pack())
     screens, proposed = await page_through(tg, REVIEWER, 15, r"^• (.+?): «")
