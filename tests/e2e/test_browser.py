@@ -35,7 +35,7 @@ async def chibo_run(tmp_path: Path):
     url = f"http://127.0.0.1:{port}"
     printed = ""
     while f"open {url}/" not in printed:  # migrations log first, then the sandbox's address
-        line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+        line = (await asyncio.wait_for(process.stdout.readline(), 120)).decode()  # a hang guard: slow when loaded
         assert line, f"chibo run ended without printing the sandbox's address: {printed!r}"
         printed += line
     async with SandboxClient(url) as client:
