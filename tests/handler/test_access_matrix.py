@@ -2,7 +2,7 @@
 
 Every command and every kind of button is used by each role — a stranger, a member, the deputy secretary,
 the branch's secretary, the secretary of another branch and the branch's supervisor — through the real
-dispatcher polling the sandbox. Buttons are pressed as a forger would press them: the callback data is sent
+dispatcher, fed in process (tests/handler). Buttons are pressed as a forger would press them: the callback data is sent
 as-is on a message of the user's own chat, whether or not the bot ever showed it to them. A cell checks what
 the user sees, that a refusal or a read changed nothing in the database (every table is compared), that a
 refusal is logged with the user's id and what was refused, and that nothing crashed.
@@ -13,8 +13,6 @@ cell starts from the same world. Forged button data (another branch's ids, cut, 
 tests at the end.
 """
 
-import asyncio
-import contextlib
 import logging
 import re
 from collections.abc import Callable
@@ -34,7 +32,6 @@ from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
     EditMessageText,
-    GetUpdates,
     SendDocument,
     SendMessage,
     SendPhoto,
@@ -45,13 +42,10 @@ from sqlalchemy import Table, select, text
 import storage.reminder_models
 import storage.review_models
 import storage.supervision_models
-from bot.app import SANDBOX_TOKEN, create_bot, create_dispatcher, set_menu
 from bot.config import Settings
 from bot.domain.plans.structure import split_lines
 from bot.domain.review.levels import MemberLevel
 from bot.domain.roster import RosterEntry, Status
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import start_sandbox
 from bot.services import (
     demo,
     invitations,
@@ -108,9 +102,9 @@ from storage.db import create_sessionmaker
 from storage.models import Base
 from storage.review_models import ReviewVote
 from storage.uow import UnitOfWork
-from tests.conftest import NOW
 from tests.databases import BACKENDS, database_url, ready_engine
-from tests.integration.test_supervision import COLLECTING
+from tests.handler.telegram import TelegramInProcess, running
+from tests.helpers import COLLECTING, NOW
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -123,7 +117,7 @@ _ = (storage.reminder_models, storage.review_models, storage.supervision_models)
 # aiogram reads each Bot API answer as Response[T]; pydantic caches such classes only weakly, so after a garbage
 # collection the next call builds the class again (~10 ms of CPU). Kept alive here, the matrix runs in half the time.
 RESPONSE_TYPES = [Response[m.__returning__] for m in (AnswerCallbackQuery, EditMessageReplyMarkup, EditMessageText,
-                                                      GetUpdates, SendDocument, SendMessage, SendPhoto)]
+                                                      SendDocument, SendMessage, SendPhoto)]
 
 
 class Role(StrEnum):
@@ -389,7 +383,7 @@ def shown_text(m: dict) -> str:
 
 @dataclass
 class World:
-    tg: SandboxClient
+    tg: TelegramInProcess
     engine: Any
     dispatcher: Any
     bot_id: int
@@ -487,22 +481,15 @@ def matrix_db_url(request, tmp_path_factory) -> str:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(matrix_db_url):
-    """The bot against the sandbox, as the `tg` fixture runs it, but once for the whole module."""
+    """The bot in process, as the `tg` fixture runs it, but once for the whole module."""
     engine = await ready_engine(matrix_db_url)
     sessionmaker = create_sessionmaker(engine)
     uows = lambda: UnitOfWork(sessionmaker)  # noqa: E731
     ids = await build_world(uows)
-    sandbox = await start_sandbox("127.0.0.1", 0)
-    bot = create_bot(SANDBOX_TOKEN, sandbox.url)
-    me = await bot.me()
     settings = Settings(_env_file=None, database_url=matrix_db_url)
-    dp = create_dispatcher(settings, sessionmaker, bot_username=me.username, clock=lambda: NOW)
-    await set_menu(bot)
-    polling = asyncio.create_task(dp.start_polling(bot, handle_as_tasks=False, handle_signals=False,
-                                                   polling_timeout=1))
     try:
-        async with SandboxClient(sandbox.url) as tg:
-            w = World(tg, engine, dp, me.id, ids)
+        async with running(settings, sessionmaker, lambda: NOW) as tg:
+            w = World(tg, engine, tg.dispatcher, tg.bot.id, ids)
             for user in USERS.values():
                 await tg.send(user, "/help")  # everyone has opened the chat, so the bot can write to them
             for user in USERS.values():
@@ -519,11 +506,6 @@ async def world(matrix_db_url):
             await w.keep_stage("decide")
             yield w
     finally:
-        await dp.stop_polling()
-        with contextlib.suppress(asyncio.CancelledError):
-            await polling
-        await bot.session.close()
-        await sandbox.stop()
         await engine.dispose()
 
 
