@@ -1,7 +1,7 @@
 """The bot's commands, one record each, in the order of Telegram's command menu.
 
 The menu (bot/app.set_menu), /help, the handlers' Command filters (`filter`) and the access matrix
-(tests/e2e/test_access_matrix.py, docs/access.md) read this table. A new command is one record here, its menu
+(tests/handler/test_access_matrix.py, docs/access.md) read this table. A new command is one record here, its menu
 description and help line in templates/messages/commands.j2 (`<name>` and `<name>_help`), its handler, and
 its row in docs/access.md and the matrix (both checked against `who`).
 """
