@@ -4,7 +4,6 @@ from storage.db import create_sessionmaker
 from storage.uow import UnitOfWork
 from tests import replan_guard
 from tests.databases import BACKENDS, CLUSTER, WITH_REDIS, MigratedPostgres, MigratedSqlite, database_url, ready_engine
-from tests.helpers import NOW  # noqa: F401  (tests still import it from here)
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
