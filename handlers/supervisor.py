@@ -26,7 +26,7 @@ from bot.texts import plain, render
 from handlers import commands, keyboards
 from handlers.calendar import GROUP_LIMITS
 from handlers.common import MAX_TEXT
-from handlers.paging import Page, nav, page_of
+from handlers.paging import Page, answer_long, nav, page_of
 from handlers.review_decision import entry_button
 from handlers.roster import invite_link
 from handlers.unit_options import entry_button as options_button
@@ -114,7 +114,7 @@ def branch_texts(v: BranchView, today: date, settings: Settings) -> tuple[str, s
         calendar = _text("branch_calendar", v=v, limit=limit)
         if len(calendar) <= MAX_TEXT:
             break
-    return header[:MAX_TEXT], calendar
+    return header, calendar
 
 
 def branch_keyboard(v: BranchView, page: int) -> InlineKeyboardMarkup:
@@ -154,7 +154,7 @@ async def open_branch(query: CallbackQuery, callback_data: SupervisorCb, uow: Un
     today = today_in(settings, clock())
     view = await supervision.branch_view(uow, actor, callback_data.b, today)
     review, calendar = branch_texts(view, today, settings)
-    await query.message.answer(review)
+    await answer_long(query.message, review)  # a big branch's walkthrough may take more than one message
     await query.message.answer(calendar, reply_markup=branch_keyboard(view, callback_data.n))
     await query.answer()
 
