@@ -54,6 +54,8 @@ NEW_SECRETARY = 960
 # Hồ Văn Lợi, on the roster of the supervision world's branches (DONE's second), linked to Telegram where a test
 # needs a member who hears the superior's decision.
 LOI = 2001
+# A second bot (another token) on the same database: its updates are numbered from its own start.
+ANOTHER_BOT = "300000003:another-bot-token-not-a-secret"
 
 # -- steps through the bot ----------------------------------------------------------------------------------
 

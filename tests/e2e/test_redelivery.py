@@ -2,24 +2,19 @@
 answer): each update is handled once. Dialogs are stored with the update, so a restart keeps them."""
 
 import asyncio
-from datetime import timedelta
 
 from aiogram.utils.token import extract_bot_id
 from sqlalchemy import func, select
 
 from bot.app import SANDBOX_TOKEN
-from bot.config import Settings
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import start_sandbox
-from scheduling import jobs
-from scheduling.runtime import Runtime, install, uninstall
 from storage.models import Membership
-from storage.runtime_models import LEGACY_BOT_ID, DialogState, HandledUpdate
+from storage.runtime_models import DialogState, HandledUpdate
 from tests.e2e.conftest import polling_bot
-from tests.helpers import NOW, SECRETARY, create_branch
+from tests.helpers import ANOTHER_BOT, SECRETARY, create_branch
 
 BOT_ID = extract_bot_id(SANDBOX_TOKEN)
-ANOTHER_BOT = "300000003:another-bot-token-not-a-secret"
 
 
 async def count(engine, model) -> int:
@@ -93,31 +88,3 @@ async def test_ten_updates_at_once_from_one_user_leave_a_consistent_state(sandbo
     assert await count(engine, Membership) == 2  # the secretary and exactly one new member
 
 
-async def test_handled_updates_are_forgotten_after_24_hours(engine, uow_factory):
-    async with uow_factory() as uow:
-        for update_id, hours in ((1, 30), (2, 25), (3, 23), (4, 1)):
-            uow.runtime.mark_handled(BOT_ID, update_id, NOW - timedelta(hours=hours))
-        await uow.commit()
-    runtime = Runtime(uow_factory, Settings(_env_file=None), None, lambda: NOW)
-    install(runtime)
-    try:
-        await jobs.forget_handled_updates()
-    finally:
-        uninstall(runtime)
-    async with engine.connect() as connection:
-        kept = (await connection.scalars(select(HandledUpdate.update_id).order_by(HandledUpdate.update_id))).all()
-    assert kept == [3, 4]
-
-
-async def test_marks_from_before_they_were_kept_per_bot_count_for_every_bot(uow_factory):
-    """Migration 0013 keeps the day's marks under bot 0: until forgotten they hold for any bot; the sandbox
-    starts after the highest mark of its bot (and of bot 0)."""
-    other = extract_bot_id(ANOTHER_BOT)
-    async with uow_factory() as uow:
-        uow.runtime.mark_handled(LEGACY_BOT_ID, 7, NOW)
-        uow.runtime.mark_handled(BOT_ID, 9, NOW)
-        await uow.commit()
-    async with uow_factory() as uow:
-        assert await uow.runtime.was_handled(BOT_ID, 7) and await uow.runtime.was_handled(other, 7)
-        assert await uow.runtime.was_handled(BOT_ID, 9) and not await uow.runtime.was_handled(other, 9)
-        assert (await uow.runtime.last_handled(BOT_ID), await uow.runtime.last_handled(other)) == (9, 7)
