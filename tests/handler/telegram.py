@@ -84,6 +84,11 @@ class TelegramInProcess(SandboxClient):
         self._handling: dict[int, asyncio.Task[None]] = {}
         self._last: asyncio.Task[None] | None = None
 
+    @property
+    def requests(self) -> list[TelegramMethod[Any]]:
+        """Every Bot API call the bot has made, in order (aiogram's method objects)."""
+        return self.bot.session.requests
+
     async def _request(self, verb: str, path: str, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{verb} {path}: the in-process driver has no such control yet")
 

@@ -20,9 +20,13 @@ async def test_a_redelivered_update_changes_nothing_and_answers_nothing(tg, engi
     assert "Đã thêm" in await tg.last_text(SECRETARY)
     tasks, audits, seen = await count(engine, Task), await count(engine, AuditEntry), len(await tg.chat(SECRETARY))
 
+    calls = len(tg.requests)
     await tg.redeliver(saving)  # the step that stored the task
+    assert tg.requests[calls:] == []  # not one Bot API call the second time
     question = await tg.send(SECRETARY, "/buoc")
+    calls = len(tg.requests)
     await tg.redeliver(question)  # a question: answered once, not twice
+    assert tg.requests[calls:] == []
 
     assert (await count(engine, Task), await count(engine, AuditEntry)) == (tasks, audits)
     chat = await tg.chat(SECRETARY)
