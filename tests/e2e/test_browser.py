@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox.client import SandboxClient
-from tests.helpers import free_port
+from tests.helpers import SECRETARY, STRANGER, free_port
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -54,22 +54,22 @@ async def test_scripted_onboarding_and_the_page_in_chromium(chibo_run):
     from playwright.async_api import async_playwright, expect
 
     async with SandboxClient(chibo_run) as tg:
-        await tg.send(700, "/start", first_name="Lan")
-        await tg.click_button(700, "Tạo chi bộ mới")
-        await tg.send(700, "Chi bộ Tổ dân phố 5")
-        await tg.click_button(700, "Bỏ qua")
-        await tg.send(700, "Nguyễn Thị Lan")
-        assert "Đã tạo Chi bộ Tổ dân phố 5" in await tg.last_text(700)
+        await tg.send(SECRETARY, "/start", first_name="Lan")
+        await tg.click_button(SECRETARY, "Tạo chi bộ mới")
+        await tg.send(SECRETARY, "Chi bộ Tổ dân phố 5")
+        await tg.click_button(SECRETARY, "Bỏ qua")
+        await tg.send(SECRETARY, "Nguyễn Thị Lan")
+        assert "Đã tạo Chi bộ Tổ dân phố 5" in await tg.last_text(SECRETARY)
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = await browser.new_page(viewport={"width": 390, "height": 844})
         await page.goto(chibo_run + "/")
-        await page.fill("#user-id", "700")
+        await page.fill("#user-id", str(SECRETARY))
         await expect(page.locator(".message.bot").last).to_contain_text("Đã tạo Chi bộ Tổ dân phố 5")
         await expect(page.locator(".message.user").first).to_contain_text("/start")
 
-        await page.fill("#user-id", "701")
+        await page.fill("#user-id", str(STRANGER))
         await page.fill("#first-name", "Minh")
         await page.fill("#text", "/start")
         await page.click("#send")

@@ -7,7 +7,7 @@ from bot.app import SANDBOX_TOKEN
 from bot.config import Settings
 from bot.runner import run
 from bot.sandbox.client import SandboxClient
-from tests.helpers import free_port
+from tests.helpers import SECRETARY, free_port
 
 
 async def test_webhook_mode_answers_through_the_sandbox(sandbox, tmp_path):
@@ -23,10 +23,10 @@ async def test_webhook_mode_answers_through_the_sandbox(sandbox, tmp_path):
             if sandbox.state.webhook is not None:
                 break
             await asyncio.sleep(0.05)
-        await tg.send(701, "/start", first_name="Hoa")
-        assert "Xin chào Hoa" in await tg.last_text(701)
-        await tg.click_button(701, "Tạo chi bộ mới")
-        assert "Tên chi bộ" in await tg.last_text(701)
+        await tg.send(SECRETARY, "/start", first_name="Hoa")
+        assert "Xin chào Hoa" in await tg.last_text(SECRETARY)
+        await tg.click_button(SECRETARY, "Tạo chi bộ mới")
+        assert "Tên chi bộ" in await tg.last_text(SECRETARY)
     bot_task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await bot_task
