@@ -3,7 +3,22 @@ import pytest
 from storage.db import create_sessionmaker
 from storage.uow import UnitOfWork
 from tests import replan_guard
-from tests.databases import BACKENDS, CLUSTER, WITH_REDIS, MigratedPostgres, MigratedSqlite, database_url, ready_engine
+from tests.databases import (
+    BACKENDS,
+    CLUSTER,
+    REDIS_DATABASES,
+    WITH_REDIS,
+    MigratedPostgres,
+    MigratedSqlite,
+    database_url,
+    ready_engine,
+)
+
+
+@pytest.hookimpl(wrapper=True, optionalhook=True)
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: one worker per core, at most one per Redis database (each worker flushes its own)."""
+    return min((yield), REDIS_DATABASES)
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:

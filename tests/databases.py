@@ -21,6 +21,8 @@ from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.models import Base
 
+REDIS_DATABASES = 16  # Redis's default
+
 
 def _worker_redis(url: str) -> str:
     """The Redis database of this xdist worker (gw0 the one the URL names, gw1 the next…): tests flush theirs."""
@@ -29,7 +31,7 @@ def _worker_redis(url: str) -> str:
         return url
     parsed = make_url(url.replace("redis://", "redis+x://", 1))  # SQLAlchemy's URL parser, for the path
     number = int(parsed.database or 0) + worker
-    if number > 15:
+    if number >= REDIS_DATABASES:
         raise RuntimeError(f"xdist worker {worker} has no Redis database of its own (Redis has 16): use fewer")
     return url.rsplit("/", 1)[0] + f"/{number}" if parsed.database else f"{url.rstrip('/')}/{number}"
 
