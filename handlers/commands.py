@@ -9,6 +9,7 @@ its row in docs/access.md and the matrix (both checked against `who`).
 from dataclasses import dataclass
 from enum import StrEnum
 
+from aiogram import F
 from aiogram.filters import Command
 
 from bot.services.actor import Actor
@@ -98,3 +99,7 @@ def help_sections(actor: Actor) -> list[tuple[Section, list[str]]]:
     """The commands /help lists for this actor, by section, in the table's order; empty sections left out."""
     listed = [c for c in COMMANDS if c.section is not None and c.who.runs(actor)]
     return [(s, names) for s in Section if (names := [c.name for c in listed if c.section == s])]
+
+
+# Text the user typed that is not a command: a command typed during a question runs instead.
+TYPED = F.text & ~F.text.startswith("/")

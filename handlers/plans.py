@@ -27,6 +27,7 @@ from bot.services.plan_import import DraftView
 from bot.texts import label, render
 from handlers import commands, keyboards
 from handlers.callbacks import DraftAction, DraftCb, PartsAction, PartsCb
+from handlers.commands import TYPED
 from storage.uow import UnitOfWork
 
 PAGE_SIZE = 10
@@ -34,7 +35,6 @@ PAGE_SIZE = 10
 PASTED_PLAN_MIN_CHARS = 400
 MAX_SOURCE_NAME = 200  # the file name is kept with the plan (a column of this size)
 # What a step of the import takes as typed input: any text but a command, which runs instead (see setup_leave).
-TYPED = F.text & ~F.text.startswith("/")
 
 
 class ImportPlan(StatesGroup):

@@ -19,13 +19,13 @@ from bot.services.review_meeting import BRANCH, LiveMeeting
 from bot.texts import label, plain, render
 from handlers import keyboards
 from handlers.callbacks import AssessAction, AssessCb, BallotAction, BallotAdmin, LevelCb, ReviewAction, ReviewCb
+from handlers.commands import TYPED
 from handlers.common import refuse_stale
 from handlers.paging import answer_long, nav, page_of
 from storage.uow import UnitOfWork
 
 # What a dialog step takes as typed input: any text but a command, which runs (and leaves the dialog, see
 # handlers/review.py `leave_dialog`).
-TYPED = F.text & ~F.text.startswith("/")
 PICKER_PAGE_SIZE = 20  # people a page of a picker, two a row: a big branch has 150, a keyboard takes about 100
 
 

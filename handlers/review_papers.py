@@ -15,9 +15,8 @@ from bot.services.errors import ServiceError
 from bot.texts import label, render
 from handlers import keyboards
 from handlers.callbacks import ReviewAction, ReviewCb
+from handlers.commands import TYPED  # /huy leaves the question: asked again next time
 from storage.uow import UnitOfWork
-
-TYPED = F.text & ~F.text.startswith("/")  # a command runs (/huy leaves the question: asked again next time)
 
 
 class PapersInput(StatesGroup):

@@ -4,7 +4,7 @@ chart and the workbook — and the superior unit's /donvi: its branches and thei
 Both lists go in pages (handlers/paging.py): many branches fit no single message."""
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 
 from aiogram import Bot, F, Router
@@ -24,7 +24,7 @@ from bot.services.supervision_admin import BranchEntry, UnitEntry
 from bot.services.supervision_files import chart_pages, workbook_xlsx
 from bot.texts import plain, render
 from handlers import commands, keyboards
-from handlers.calendar import GROUP_LIMITS
+from handlers.calendar import GROUP_LIMITS, today_in
 from handlers.common import MAX_TEXT
 from handlers.paging import Page, answer_long, nav, page_of
 from handlers.review_decision import entry_button
@@ -73,10 +73,6 @@ def _text(macro: str, /, **context: object) -> str:
 
 def _label(macro: str, /, **context: object) -> str:
     return plain("supervisor", macro, **context)
-
-
-def today_in(settings: Settings, now: datetime) -> date:
-    return now.astimezone(settings.tz).date()
 
 
 # --- /tinhhinh: the summary, a page of branches at a time --------------------------------------------------
