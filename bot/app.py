@@ -8,7 +8,6 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest
@@ -26,6 +25,7 @@ from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.files import FileLinks
+from bot.channels.json_session import JsonBodySession
 from bot.channels.zalo_api import ZaloApi
 from bot.channels.zalo_chats import ZaloChats
 from bot.channels.zalo_session import AIOGRAM_TOKEN as ZALO_AIOGRAM_TOKEN
@@ -81,7 +81,7 @@ class HeldResponseTypes(BaseRequestMiddleware):
 
 
 def create_bot(token: str, api_base_url: str | None) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base_url)) if api_base_url else AiohttpSession()
+    session = JsonBodySession(api=TelegramAPIServer.from_base(api_base_url)) if api_base_url else JsonBodySession()
     session.middleware(HeldResponseTypes())
     session.middleware(RepeatedAnswerIsDone())
     return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
