@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.config import Settings
 from bot.domain.dates import Clock
 from bot.domain.roster import (
+    SINGLE_ROLES,
     RejectedLine,
     RosterEntry,
     RosterLineError,
@@ -162,7 +163,7 @@ async def add_status(query: CallbackQuery, callback_data: NewStatus, state: FSMC
 async def ask_role(target: Message, uow: UnitOfWork, actor: Actor, state: FSMContext) -> None:
     data = await state.get_data()
     view = await roster_service.roster(uow, actor)
-    taken = {m.role for m in view.members}
+    taken = {m.role for m in view.members} & SINGLE_ROLES  # many members share the other roles
     await state.set_state(AddMember.role)
     await target.answer(render("roster", "ask_role", name=data["full_name"]), reply_markup=keyboards.new_role(taken))
 

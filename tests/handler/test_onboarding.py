@@ -1,7 +1,7 @@
 """Onboarding's single answers: a pasted roster's bad lines, used and expired links, what members and strangers
 may not do, /huy and /help."""
 
-from tests.helpers import FIVE, MEMBER, SECRETARY, STRANGER, Clock, create_branch, member_link, paste
+from tests.helpers import FIVE, MEMBER, SECRETARY, STRANGER, Clock, buttons, create_branch, member_link, paste
 
 
 async def test_bad_lines_are_reported_line_by_line_and_good_ones_kept(tg):
@@ -70,3 +70,23 @@ async def test_cancel_works_from_any_state_and_help_lists_the_menu(tg):
     assert "/nhapds" in await tg.last_text(SECRETARY)
     await tg.send(STRANGER, "/help")
     assert "/nhapds" not in await tg.last_text(STRANGER)
+
+
+async def test_members_added_one_by_one_share_roles_but_the_branch_has_one_deputy(tg):
+    await create_branch(tg)
+    added = (("Đinh Văn Long", "Đảng viên"), ("Lý Thị Hoa", "Đảng viên"), ("Mai Văn Cường", "Chi ủy viên"),
+             ("Tạ Thị Thu", "Chi ủy viên"), ("Hồ Văn Nam", "Phó Bí thư"), ("Vi Thị Yến", "Đảng viên"))
+    for number, (name, role) in enumerate(added):
+        await tg.send(SECRETARY, "/themdv")
+        await tg.send(SECRETARY, name)
+        await tg.click_button(SECRETARY, "Chính thức")
+        await tg.click_button(SECRETARY, "Bỏ qua")
+        offered = set(buttons((await tg.messages(SECRETARY))[-1]))
+        deputy_named = number > 4  # Hồ Văn Nam is the deputy from then on
+        assert offered == {"Đảng viên", "Chi ủy viên"} | (set() if deputy_named else {"Phó Bí thư"})
+        await tg.click_button(SECRETARY, role)
+        assert f"{name} — {role}, chính thức" in await tg.last_text(SECRETARY)
+    await tg.send(SECRETARY, "/doanvien")
+    roster = await tg.last_text(SECRETARY)
+    assert "Đảng viên: 7 (7 chính thức, 0 dự bị)" in roster
+    assert all(f"{name} — {role}" in roster for name, role in added)
