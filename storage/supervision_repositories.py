@@ -186,12 +186,6 @@ class SupervisionRepo:
             .where(ReviewFeedback.review_id.in_(list(review_ids)), ReviewFeedback.kind != "superior_hint")
             .order_by(ReviewFeedback.id)))
 
-    async def ticks(self, review_ids: Iterable[int]) -> list[Row]:
-        """(review_id, procedure_key, task_id, done_at) of the review's calendar tasks."""
-        return list(await self.session.execute(
-            select(ReviewTask.review_id, ReviewTask.procedure_key, Task.id, Task.done_at)
-            .join(Task, Task.id == ReviewTask.task_id).where(ReviewTask.review_id.in_(list(review_ids)))))
-
     async def overdue_counts(self, branch_ids: Iterable[int], today: date) -> dict[int, int]:
         """The branch's own one-off tasks not done and due before today — the calendar's "overdue" group
         (bot/domain/calendar/agenda.py), counted in the database — leaving out the review's own steps, which

@@ -6,18 +6,18 @@ kept as a separate counter that could drift.
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
 from bot.domain.review.decision import MEMBER_PREFIX, Decided, Standing, proposals_of, standings
 from bot.domain.review.procedure import DatedTask, Procedure, dated_tasks, load_procedure
-from bot.domain.review.record import FeedbackFact, Record, StoredReview, VoteFact, derive
+from bot.domain.review.record import Record, StoredReview, derive
 from bot.domain.review.rules import load_rule_set
 from bot.services.actor import Actor
 from bot.services.review import SCORE_TASKS, open_review
-from bot.services.review_collect import MemberState, member_states
-from bot.services.review_record import member_fact, stored, superior_decides
+from bot.services.review_collect import MemberState
+from bot.services.review_record import load
 from storage.review_models import Review
 from storage.uow import UnitOfWork
 
@@ -101,32 +101,15 @@ class Tick(NamedTuple):
 
 @dataclass(frozen=True)
 class ReviewFacts:
-    """What a review's progress is derived from. /buoc loads it for one review; a supervisor's summary loads
-    it for many reviews at once (bot/services/supervision.py), so both show the same numbers."""
+    """What a review's progress is derived from. /buoc loads it for one review (everything stored); a supervisor's
+    summary loads it for many reviews at once (bot/services/supervision.py: what its figures need), so both show
+    the same numbers."""
 
     review: Review
     branch_name: str
     members: tuple[MemberState, ...]
-    voted: frozenset[str]  # subjects with a recorded vote
-    feedback_answered: tuple[bool, ...]  # one per named feedback
     ticks: Mapping[str, Tick]  # procedure key → its calendar task
-    proposals: Mapping[str, str] = field(default_factory=dict)  # member/branch subject → the level proposed
-    decisions: Mapping[str, Decided] = field(default_factory=dict)  # subject → the superior's decision
-    stored: StoredReview | None = None  # everything stored, where loaded for one review (/buoc, the papers)
-
-
-def record_of(facts: ReviewFacts) -> Record:
-    """The review's record: from everything stored where it was loaded, else from what a summary of many
-    branches loads (members, the subjects voted and their proposals, which feedback is answered)."""
-    if facts.stored is not None:
-        return derive(facts.stored)
-    return derive(StoredReview(
-        members=tuple(member_fact(m) for m in facts.members),
-        votes=tuple(VoteFact(subject, outcome=facts.proposals.get(subject)) for subject in sorted(facts.voted)),
-        feedback=tuple(FeedbackFact(n, "person", answered) for n, answered in enumerate(facts.feedback_answered)),
-        decisions=facts.decisions, started_at=facts.review.meeting_started_at, ended_at=facts.review.meeting_ended_at,
-        superior_decides=superior_decides(load_rule_set(facts.review.rule_set)),
-    ))
+    stored: StoredReview  # the record's facts (bot/domain/review/record.py)
 
 
 def _counts(facts: ReviewFacts, record: Record) -> dict[str, tuple[int, int]]:
@@ -154,7 +137,7 @@ def assemble(facts: ReviewFacts) -> Progress:
     dated: dict[str, DatedTask] = (
         {t.key: t for t in dated_tasks(procedure, {"meeting": review.meeting_on})} if review.meeting_on else {}
     )
-    record = record_of(facts)
+    record = derive(facts.stored)
     counts = _counts(facts, record)
     steps = []
     scored = load_rule_set(review.rule_set).uses_scores
@@ -178,7 +161,7 @@ def assemble(facts: ReviewFacts) -> Progress:
         meeting_place=review.meeting_place, rule_set=review.rule_set, secret_ballot=review.secret_ballot,
         outstanding=review.outstanding,
         phase=_phase(review, steps_t), steps=steps_t, members=facts.members,
-        decisions=standings(facts.proposals, facts.decisions,
+        decisions=standings(proposals_of((v.subject, v.outcome) for v in facts.stored.votes), facts.stored.decisions,
                             ((f"{MEMBER_PREFIX}{m.membership_id}", m.full_name) for m in facts.members))
         if review.meeting_ended_at and record.superior_decides else (),  # the 2014 vote is final: nothing awaits
         record=record,
@@ -199,16 +182,10 @@ async def progress(uow: UnitOfWork, actor: Actor, *, manage: bool = False) -> Pr
 
 async def progress_of(uow: UnitOfWork, review: Review) -> Progress:
     """One review's walkthrough, whoever reads it (access is the caller's)."""
-    members = await member_states(uow, review)
-    repo = uow.reviews
+    loaded = await load(uow, review)
     branch = await uow.branches.get(review.branch_id)
-    votes = await repo.votes(review.id)
     return assemble(ReviewFacts(
-        review=review, branch_name=branch.name, members=tuple(members),
-        voted=frozenset(votes),
-        proposals=proposals_of((subject, v.outcome) for subject, v in votes.items()),
-        decisions=(await decisions_by_review(uow, [review.id])).get(review.id, {}),
-        feedback_answered=tuple(bool(f.answer) for f in await repo.feedback(review.id)),
-        ticks={rt.procedure_key: Tick(rt.task.id, rt.task.done_at is not None) for rt in await repo.tasks(review.id)},
-        stored=await stored(uow, review),
+        review=review, branch_name=branch.name, members=loaded.members,
+        ticks={key: Tick(task_id, done) for _, key, task_id, done in await uow.reviews.ticks([review.id])},
+        stored=loaded.stored,
     ))

@@ -2,6 +2,7 @@
 figures of the papers, `/buoc` and `/tinhhinh` come from. A fixed number of queries, whatever the branch's size."""
 
 import json
+from dataclasses import dataclass
 
 from bot.domain.review.decision import Decided
 from bot.domain.review.record import (
@@ -12,6 +13,7 @@ from bot.domain.review.record import (
     StoredReview,
     VoteFact,
     derive,
+    member_subject,
     vote_held,
 )
 from bot.domain.review.rules import RuleSet
@@ -48,26 +50,38 @@ def feedback_fact(f: ReviewFeedback) -> FeedbackFact:
                         f.received_at)
 
 
-async def stored(uow: UnitOfWork, review: Review) -> StoredReview:
-    """Everything a figure of this review is derived from."""
+@dataclass(frozen=True)
+class Loaded:
+    """One review's stored facts, each read once: every roster entry's state (its assessment sheet included) and
+    everything a figure is derived from."""
+
+    members: tuple[MemberState, ...]
+    stored: StoredReview
+
+
+async def load(uow: UnitOfWork, review: Review) -> Loaded:
+    """What /buoc and the papers read of a review, in a fixed number of queries."""
     repo = uow.reviews
     entries = await sync_roster(uow, review)
+    sheets = {subject: checked for _, subject, checked in await repo.assessment_checks([review.id])}
+    members = tuple(member_state(review, e, sheets.get(member_subject(e.membership_id))) for e in entries)
     decisions = {subject: Decided(proposed, level, reason)
                  for _, subject, proposed, level, reason in await uow.decisions.decided([review.id])}
-    return StoredReview(
-        members=tuple(member_fact(member_state(review, e), e.residence_comment) for e in entries),
-        votes=tuple(vote_fact(v) for v in (await repo.votes(review.id)).values()),
-        ballots=tuple(BallotFact(b.subject, b.closed_at is not None) for b in await repo.ballots(review.id)),
-        feedback=tuple(feedback_fact(f) for f in await repo.feedback(review.id)),
-        decisions=decisions,
-        started_at=review.meeting_started_at,
-        ended_at=review.meeting_ended_at,
-        clerk=next((e.membership.person.full_name for e in entries if e.membership_id == review.meeting_secretary_id),
-                   None),  # the meeting's secretary as picked at the meeting; none recorded: a blank, never invented
-        superior_decides=superior_decides(await rules_for(uow, review)),
-    )
+    return Loaded(
+        members=members,
+        stored=StoredReview(
+            members=tuple(member_fact(m, e.residence_comment) for m, e in zip(members, entries, strict=True)),
+            votes=tuple(vote_fact(v) for v in (await repo.votes(review.id)).values()),
+            ballots=tuple(BallotFact(b.subject, b.closed_at is not None) for b in await repo.ballots(review.id)),
+            feedback=tuple(feedback_fact(f) for f in await repo.feedback(review.id)),
+            decisions=decisions,
+            started_at=review.meeting_started_at,
+            ended_at=review.meeting_ended_at,
+            # the meeting's secretary as picked at the meeting; none recorded: a blank, never invented
+            clerk=next((m.full_name for m in members if m.membership_id == review.meeting_secretary_id), None),
+            superior_decides=superior_decides(await rules_for(uow, review)),
+        ))
 
 
 async def record(uow: UnitOfWork, review: Review) -> Record:
-    return derive(await stored(uow, review))
-
+    return derive((await load(uow, review)).stored)

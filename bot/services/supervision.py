@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfo
 from bot.domain.calendar.agenda import Agenda, build_agenda
 from bot.domain.calendar.periods import this_month
 from bot.domain.review.decision import proposals_of
-from bot.domain.review.record import Record
+from bot.domain.review.record import FeedbackFact, Record, StoredReview, VoteFact
+from bot.domain.review.rules import load_rule_set
 from bot.domain.supervision import BranchStatus, Totals, changes, snapshot, totals, worst_first
 from bot.services.actor import Actor, superior_scope
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review_collect import member_state
 from bot.services.review_progress import Progress, ReviewFacts, Tick, assemble, decisions_by_review
+from bot.services.review_record import member_fact, superior_decides
 from bot.services.task_mapper import calendar_task
 from bot.texts import render
 from storage.models import Branch
@@ -73,16 +75,22 @@ async def _progress(uow: UnitOfWork, reviews: list[Review],
     sheets = {(review_id, subject): checked
               for review_id, subject, checked in await uow.reviews.assessment_checks(ids)}
     ticks: dict[int, dict[str, Tick]] = defaultdict(dict)
-    for review_id, key, task_id, done_at in await supervision.ticks(ids):
-        ticks[review_id][key] = Tick(task_id, done_at is not None)
+    for review_id, key, task_id, done in await uow.reviews.ticks(ids):
+        ticks[review_id][key] = Tick(task_id, done)
     found = {}
     for review in reviews:
+        members = tuple(member_state(review, e, sheets.get((review.id, f"member:{e.membership_id}")))
+                        for e in entries[review.id])
+        proposals = proposals_of(votes[review.id].items())
         found[review.id] = assemble(ReviewFacts(
-            review=review, branch_name=names[review.branch_id],
-            members=tuple(member_state(review, e, sheets.get((review.id, f"member:{e.membership_id}")))
-                          for e in entries[review.id]), voted=frozenset(votes[review.id]),
-            feedback_answered=tuple(answered[review.id]), ticks=ticks[review.id],
-            proposals=proposals_of(votes[review.id].items()), decisions=decisions.get(review.id, {}),
+            review=review, branch_name=names[review.branch_id], members=members, ticks=ticks[review.id],
+            stored=StoredReview(  # what the summary reads: outcomes only where proposals, no counts, no texts
+                members=tuple(member_fact(m) for m in members),
+                votes=tuple(VoteFact(subject, outcome=proposals.get(subject)) for subject in sorted(votes[review.id])),
+                feedback=tuple(FeedbackFact(n, "person", answered) for n, answered in enumerate(answered[review.id])),
+                decisions=decisions.get(review.id, {}), started_at=review.meeting_started_at,
+                ended_at=review.meeting_ended_at, superior_decides=superior_decides(load_rule_set(review.rule_set)),
+            ),
         ))
     return found
 
