@@ -14,7 +14,6 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
@@ -96,6 +95,8 @@ def template_bytes(kind: DocumentKind) -> bytes:
 
 
 def _render(kind: DocumentKind, data: object) -> bytes:
+    from docxtpl import DocxTemplate  # here, not at the top: ~0.25 s of every start, and most runs make no paper
+
     template = DocxTemplate(io.BytesIO(template_bytes(kind)))
     context = {field.name: getattr(data, field.name) for field in fields(data)}
     template.render(context, _environment(), autoescape=True)
