@@ -167,6 +167,13 @@ class CalendarRepo:
         rows = await self.session.scalars(select(Task).where(Task.branch_id == branch_id).order_by(Task.id))
         return list(rows)
 
+    async def task_rows(self, branch_id: int, columns: Sequence[str]) -> list[Row]:
+        """The branch's tasks as plain read-only rows, in the order of `tasks`: the id, the columns named, whether
+        it is done, its plan's number (None for a task added by hand)."""
+        return list(await self.session.execute(
+            select(Task.id, *(getattr(Task, name) for name in columns), Task.done_at.is_not(None), Plan.number)
+            .outerjoin(Plan, Plan.id == Task.plan_id).where(Task.branch_id == branch_id).order_by(Task.id)))
+
     async def task(self, task_id: int) -> Task | None:
         return await self.session.get(Task, task_id)
 

@@ -55,6 +55,33 @@ class EntryRow(NamedTuple):
     disciplined: bool
 
 
+class BranchRow(NamedTuple):
+    id: int
+    name: str
+
+
+class ReviewRow(NamedTuple):
+    """A review with the attributes of storage.review_models.Review that a summary reads: its walkthrough
+    (bot.services.review_progress.assemble, review_collect.member_state) and the branch's status."""
+
+    id: int
+    branch_id: int
+    year: int
+    rule_set: str
+    meeting_on: date | None
+    meeting_at: datetime | None
+    meeting_place: str | None
+    secret_ballot: bool
+    outstanding: bool
+    meeting_started_at: datetime | None
+    meeting_ended_at: datetime | None
+    started_at: datetime
+    branch_score: int | None
+
+
+_REVIEW_ROW = tuple(getattr(Review, name) for name in ReviewRow._fields)
+
+
 class SupervisionRepo:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -116,14 +143,17 @@ class SupervisionRepo:
 
     # -- many branches at once ---------------------------------------------------------------------------
 
-    async def branches(self, ids: Iterable[int]) -> list[Branch]:
-        return list(await self.session.scalars(select(Branch).where(Branch.id.in_(list(ids)))))
+    async def branches(self, ids: Iterable[int]) -> list[BranchRow]:
+        rows = await self.session.execute(select(Branch.id, Branch.name).where(Branch.id.in_(list(ids))))
+        return [BranchRow(*row) for row in rows]
 
-    async def secretaries(self, branch_ids: Iterable[int]) -> dict[int, Person]:
+    async def secretaries(self, branch_ids: Iterable[int]) -> dict[int, PersonRow]:
+        """Each branch's secretary, as a plain row (a name and where the bot reaches her)."""
         rows = await self.session.execute(
-            select(Membership.branch_id, Person).join(Person, Person.id == Membership.person_id)
+            select(Membership.branch_id, Person.full_name, Person.telegram_user_id, Person.zalo_chat_id, Person.channel)
+            .join(Person, Person.id == Membership.person_id)
             .where(Membership.branch_id.in_(list(branch_ids)), Membership.role == "secretary"))
-        return {branch_id: person for branch_id, person in rows}
+        return {branch_id: PersonRow(*person) for branch_id, *person in rows}
 
     async def supervisors_of(self, branch_ids: Iterable[int]) -> dict[int, list[str]]:
         rows = await self.session.execute(
@@ -134,12 +164,14 @@ class SupervisionRepo:
             found[branch_id].append(name)
         return found
 
-    async def latest_reviews(self, branch_ids: Iterable[int]) -> list[Review]:
+    async def latest_reviews(self, branch_ids: Iterable[int]) -> list[ReviewRow]:
+        """Each branch's latest review, as a plain read-only row."""
         latest = (select(Review.branch_id, func.max(Review.year).label("year"))
                   .where(Review.branch_id.in_(list(branch_ids))).group_by(Review.branch_id).subquery())
-        rows = await self.session.scalars(
-            select(Review).join(latest, and_(Review.branch_id == latest.c.branch_id, Review.year == latest.c.year)))
-        return list(rows)
+        rows = await self.session.execute(
+            select(*_REVIEW_ROW)
+            .join(latest, and_(Review.branch_id == latest.c.branch_id, Review.year == latest.c.year)))
+        return [ReviewRow(*row) for row in rows]
 
     async def review_entries(self, reviews: Mapping[int, int]) -> list["EntryRow"]:
         """Every roster entry of the branches (branch id → its review's id) with its record in that review, as
@@ -161,13 +193,11 @@ class SupervisionRepo:
                                           ReviewMember.membership_id == Membership.id))
             .where(Membership.branch_id.in_(list(reviews)))
             .order_by(ReviewMember.id.is_(None), ReviewMember.id, Membership.id))
-        return [EntryRow(
-            review_id=reviews[branch_id], membership_id=membership_id,
-            membership=MembershipRow(membership_id, branch_id, PersonRow(name, telegram_user_id, zalo_chat_id, channel),
-                                     role, status, admitted_on, exempt, suspended),
-            self_review=self_review, residence_requested_at=requested, residence_received_at=received,
-            present=present, absence_reason=absence, meetings_missed=missed or 0, sick_leave_months=sick or 0,
-            disciplined=bool(disciplined),
+        return [EntryRow(  # by position: thousands of rows
+            reviews[branch_id], membership_id,
+            MembershipRow(membership_id, branch_id, PersonRow(name, telegram_user_id, zalo_chat_id, channel),
+                          role, status, admitted_on, exempt, suspended),
+            self_review, requested, received, present, absence, missed or 0, sick or 0, bool(disciplined),
         ) for (membership_id, branch_id, role, status, admitted_on, exempt, suspended, name, telegram_user_id,
                zalo_chat_id, channel, _,
                self_review, requested, received, present, absence, missed, sick, disciplined) in rows]

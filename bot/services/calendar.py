@@ -8,7 +8,7 @@ from bot.domain.calendar.model import CalendarTask
 from bot.domain.calendar.periods import Period
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
-from bot.services.task_mapper import calendar_task
+from bot.services.task_mapper import calendar_task, calendar_tasks
 from storage.models import Task
 from storage.uow import UnitOfWork
 
@@ -26,7 +26,7 @@ def readable_branch(actor: Actor) -> tuple[int, str]:
 
 async def agenda(uow: UnitOfWork, actor: Actor, period: Period, today: date, *, only_branch: bool) -> Agenda:
     branch_id, _ = readable_branch(actor)
-    tasks = [calendar_task(t) for t in await uow.calendar.tasks(branch_id)]
+    tasks = await calendar_tasks(uow, branch_id)
     return build_agenda(tasks, period, today, only_branch=only_branch)
 
 
@@ -60,5 +60,5 @@ async def add_task(uow: UnitOfWork, actor: Actor, *, text: str, start: date | No
 
 async def export_ics(uow: UnitOfWork, actor: Actor, now: datetime, tz_name: str) -> tuple[str, bytes]:
     branch_id, name = readable_branch(actor)
-    tasks = [calendar_task(t) for t in await uow.calendar.tasks(branch_id)]
+    tasks = await calendar_tasks(uow, branch_id)
     return name, to_ics(tasks, calendar_name=name, tz_name=tz_name, now=now)

@@ -8,10 +8,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from types import MappingProxyType
 from typing import NamedTuple
 
 from bot.domain.review.decision import MEMBER_PREFIX, Decided, Standing, proposals_of, standings
-from bot.domain.review.procedure import DatedTask, Procedure, dated_tasks, load_procedure
+from bot.domain.review.procedure import Procedure, dated_tasks, load_procedure
 from bot.domain.review.record import Record, StoredReview, derive
 from bot.domain.review.rules import load_rule_set
 from bot.services.actor import Actor
@@ -117,8 +119,8 @@ def _counts(facts: ReviewFacts, record: Record) -> dict[str, tuple[int, int]]:
     voted, reviewed = len(record.member_votes), len(record.reviewed)
     return {
         "self_reviews": (record.self_reviews.done, record.self_reviews.total),
-        "assessment_sheets": (sum(1 for m in reviewing if m.assessment in ("filled", "checked")), len(reviewing)),
-        "assessment_checked": (sum(1 for m in reviewing if m.assessment == "checked"), len(reviewing)),
+        "assessment_sheets": (len([m for m in reviewing if m.assessment in ("filled", "checked")]), len(reviewing)),
+        "assessment_checked": (len([m for m in reviewing if m.assessment == "checked"]), len(reviewing)),
         "residence_forms_out": (record.residence_requested.done, record.residence_requested.total),
         "residence_comments_in": (record.residence_received.done, record.residence_received.total),
         "named_feedback": (len(record.named_feedback), 0),
@@ -130,13 +132,17 @@ def _counts(facts: ReviewFacts, record: Record) -> dict[str, tuple[int, int]]:
     }
 
 
+@lru_cache(maxsize=1024)
+def _due_dates(meeting_on: date) -> Mapping[str, date]:
+    """Each task's due date for a meeting on that day, in the procedure (loaded once, never changed)."""
+    return MappingProxyType({t.key: t.due for t in dated_tasks(load_procedure(), {"meeting": meeting_on})})
+
+
 def assemble(facts: ReviewFacts) -> Progress:
     """The walkthrough of one review from its facts; pure."""
     review = facts.review
     procedure: Procedure = load_procedure()
-    dated: dict[str, DatedTask] = (
-        {t.key: t for t in dated_tasks(procedure, {"meeting": review.meeting_on})} if review.meeting_on else {}
-    )
+    due = _due_dates(review.meeting_on) if review.meeting_on else {}
     record = derive(facts.stored)
     counts = _counts(facts, record)
     steps = []
@@ -150,7 +156,7 @@ def assemble(facts: ReviewFacts) -> Progress:
             done, total = counts.get(task.key) or (int(tick is not None and tick.done), 1)
             items.append(ChecklistItem(
                 key=task.key, title=task.title, done=done, total=total,
-                due=dated[task.key].due if task.key in dated else None,
+                due=due.get(task.key),
                 task_id=tick.task_id if tick is not None and task.key not in COUNTED else None,
                 optional=task.optional,
             ))

@@ -22,14 +22,12 @@ from bot.domain.supervision import BranchStatus, Totals, changes, snapshot, tota
 from bot.services.actor import Actor, superior_scope
 from bot.services.errors import AccessDenied, ServiceError
 from bot.services.review_collect import member_state
-from bot.services.review_progress import Progress, ReviewFacts, Tick, assemble, decisions_by_review
+from bot.services.review_progress import ChecklistItem, Progress, ReviewFacts, Tick, assemble, decisions_by_review
 from bot.services.review_record import member_fact, superior_decides
-from bot.services.task_mapper import calendar_task
+from bot.services.task_mapper import calendar_tasks
 from bot.texts import render
-from storage.models import Branch
-from storage.review_models import Review
 from storage.supervision_models import SupervisorSnapshot
-from storage.supervision_repositories import EntryRow
+from storage.supervision_repositories import BranchRow, EntryRow, ReviewRow
 from storage.uow import UnitOfWork
 
 WORST_IN_WEEKLY = 5
@@ -57,7 +55,7 @@ async def _readable(uow: UnitOfWork, actor: Actor, branch_id: int) -> None:
 Outcomes = dict[str, str | None]  # a review's votes: subject → outcome
 
 
-async def _progress(uow: UnitOfWork, reviews: list[Review],
+async def _progress(uow: UnitOfWork, reviews: list[ReviewRow],
                     names: dict[int, str]) -> dict[int, Progress]:
     """Each review's walkthrough, with its record (bot/domain/review/record.py)."""
     supervision = uow.supervision
@@ -79,13 +77,13 @@ async def _progress(uow: UnitOfWork, reviews: list[Review],
         ticks[review_id][key] = Tick(task_id, done)
     found = {}
     for review in reviews:
-        members = tuple(member_state(review, e, sheets.get((review.id, f"member:{e.membership_id}")))
-                        for e in entries[review.id])
+        members = tuple([member_state(review, e, sheets.get((review.id, f"member:{e.membership_id}")))
+                         for e in entries[review.id]])  # lists, not generators: one call, not one per member
         proposals = proposals_of(votes[review.id].items())
         found[review.id] = assemble(ReviewFacts(
             review=review, branch_name=names[review.branch_id], members=members, ticks=ticks[review.id],
             stored=StoredReview(  # what the summary reads: outcomes only where proposals, no counts, no texts
-                members=tuple(member_fact(m) for m in members),
+                members=tuple([member_fact(m) for m in members]),
                 votes=tuple(VoteFact(subject, outcome=proposals.get(subject)) for subject in sorted(votes[review.id])),
                 feedback=tuple(FeedbackFact(n, "person", answered) for n, answered in enumerate(answered[review.id])),
                 decisions=decisions.get(review.id, {}), started_at=review.meeting_started_at,
@@ -95,11 +93,6 @@ async def _progress(uow: UnitOfWork, reviews: list[Review],
     return found
 
 
-def _item(p: Progress, key: str) -> tuple[int, int]:
-    item = next(i for s in p.steps for i in s.items if i.key == key)
-    return item.done, item.total
-
-
 def _branch_level(record: Record) -> str | None:
     """The branch's own level as the record states it: the superior's decision where one exists, else the vote."""
     if record.branch_decision is not None:
@@ -107,23 +100,38 @@ def _branch_level(record: Record) -> str | None:
     return record.branch.outcome if record.branch is not None else None
 
 
-def _status(branch: Branch, review: Review | None, p: Progress | None, overdue: int, secretary: str | None,
+_SHOWN = frozenset({"self_reviews", "member_ballots", "report_superior"})  # the items a status states
+
+
+def _status(branch: BranchRow, review: ReviewRow | None, p: Progress | None, overdue: int, secretary: str | None,
             today: date) -> BranchStatus:
     if review is None or p is None or p.record is None:
         return BranchStatus(branch.id, branch.name, "no_review", overdue_tasks=overdue, secretary=secretary)
-    required = [i for s in p.steps for i in s.items if not i.optional]
     record = p.record  # the levels and what awaits the superior, as the papers and /buoc state them
-    report = next(i for s in p.steps for i in s.items if i.key == "report_superior")
+    shown: dict[str, ChecklistItem] = {}
+    late, required, complete = [], 0, 0
+    for step in p.steps:  # one pass over the checklist: what the status shows, what is late, how much is done
+        for i in step.items:
+            if i.key in _SHOWN:
+                shown.setdefault(i.key, i)
+            if i.optional:
+                continue
+            required += 1
+            if i.complete:
+                complete += 1
+            elif i.late(today):
+                late.append(i.title)
+    self_reviews, votes = shown["self_reviews"], shown["member_ballots"]
     return BranchStatus(
         branch_id=branch.id, name=branch.name, phase=p.phase, year=review.year,
-        self_reviews=_item(p, "self_reviews"),
+        self_reviews=(self_reviews.done, self_reviews.total),
         meeting_on=review.meeting_on,
         meeting_held=review.meeting_started_at is not None,
-        votes=_item(p, "member_ballots"),
-        report_filed=report.complete,
+        votes=(votes.done, votes.total),
+        report_filed=shown["report_superior"].complete,
         overdue_tasks=overdue,
-        late_items=tuple(i.title for i in p.late(today)),
-        checklist=(sum(1 for i in required if i.complete), len(required)),
+        late_items=tuple(late),
+        checklist=(complete, required),
         member_levels={share.level: share.count for share in record.levels if share.count},
         branch_level=_branch_level(record),
         branch_score=review.branch_score,
@@ -185,7 +193,7 @@ async def branch_view(uow: UnitOfWork, actor: Actor, branch_id: int, today: date
     """One branch, read-only: its review walkthrough and this month's calendar."""
     await _readable(uow, actor, branch_id)
     [(status, progress)] = await _load(uow, [branch_id], today)
-    tasks = [calendar_task(t) for t in await uow.calendar.tasks(branch_id)]
+    tasks = await calendar_tasks(uow, branch_id)
     agenda = build_agenda(tasks, this_month(today), today, only_branch=True)
     supervisors = (await uow.supervision.supervisors_of([branch_id])).get(branch_id, [])
     return BranchView(status, progress, agenda, tuple(supervisors))

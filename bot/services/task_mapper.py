@@ -10,6 +10,7 @@ from bot.domain.calendar.model import CalendarTask
 from bot.domain.plans.model import Item
 from bot.domain.plans.revision import Entry
 from storage.models import Task
+from storage.uow import UnitOfWork
 
 # CalendarTask's fields: the stored row's id, what it shares with a plan item and a task, then what the calendar
 # adds (the done mark, the plan's number). calendar_task fills them by position: it runs for every task of a branch
@@ -26,6 +27,12 @@ def task_columns(item: Item) -> dict[str, object]:
 
 def calendar_task(task: Task) -> CalendarTask:
     return CalendarTask(task.id, *_shared(task), task.done_at is not None, task.plan.number if task.plan else None)
+
+
+async def calendar_tasks(uow: UnitOfWork, branch_id: int) -> list[CalendarTask]:
+    """The branch's calendar, as calendar_task shows each task, read as plain rows in CalendarTask's order of
+    fields (no ORM objects: a branch has dozens of tasks, and every calendar answer reads them all)."""
+    return [CalendarTask(*row) for row in await uow.calendar.task_rows(branch_id, SHARED)]
 
 
 def entry(task: Item | Task) -> Entry:
