@@ -1,13 +1,86 @@
-"""`chibo run` as a subprocess, shared by the end-to-end tests that stop, kill and start it again."""
+"""`chibo run` as a subprocess, shared by the end-to-end tests that stop, kill and start it again.
+
+Each start is a fork of one interpreter per test process that has imported chibo already
+(tests/e2e/chibo_fork_server.py): the imports cost ~5 s of CPU here, once instead of at every start. What starts
+is still `chibo run` in a process of its own, killed and signalled as one; a start from scratch is the CLI tests'
+(tests/integration/test_cli.py) and test_run_modes.py's."""
 
 import asyncio
+import atexit
+import json
 import os
 import signal
+import subprocess
 import sys
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
 from tests.helpers import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class ForkServer:
+    """The forking interpreter of this test process, started at the first `chibo run`."""
+
+    _running: "ForkServer | None" = None
+
+    def __init__(self) -> None:
+        self.server = subprocess.Popen(
+            [sys.executable, "-m", "tests.e2e.chibo_fork_server"], cwd=ROOT, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True, env={k: v for k, v in os.environ.items() if not k.startswith("CHIBO_")})
+        self.started: list[int] = []
+        self.exited: dict[int, int] = {}
+        self.answered = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+        atexit.register(self.server.stdin.close)
+
+    @classmethod
+    def get(cls) -> "ForkServer":
+        if cls._running is None:
+            cls._running = cls()
+        return cls._running
+
+    def _read(self) -> None:
+        for line in self.server.stdout:
+            what, pid, *code = line.split()
+            with self.answered:
+                if what == "started":
+                    self.started.append(int(pid))
+                else:
+                    self.exited[int(pid)] = int(code[0])
+                self.answered.notify_all()
+
+    def fork(self, workdir: Path, env: Mapping[str, str], log: Path) -> int:
+        """Starts `chibo run`; returns its pid once it is forked (the imports done, at the first start)."""
+        with self.answered:
+            self.server.stdin.write(json.dumps({"cwd": str(workdir), "env": dict(env), "log": str(log)}) + "\n")
+            self.server.stdin.flush()
+            if not self.answered.wait_for(lambda: self.started or self.server.poll() is not None, 120):
+                raise TimeoutError("the fork server did not start `chibo run`")
+            assert self.started, f"the fork server ended with {self.server.returncode}"
+            return self.started.pop(0)
+
+
+class ForkedProcess:
+    """A `chibo run` forked by the ForkServer, as asyncio's Process: pid, returncode, send_signal, wait."""
+
+    def __init__(self, server: ForkServer, pid: int) -> None:
+        self.server, self.pid = server, pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self.server.exited.get(self.pid)
+
+    def send_signal(self, how: signal.Signals) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, how)
+
+    async def wait(self) -> int:
+        while self.returncode is None:
+            await asyncio.sleep(0.01)
+        return self.returncode
 
 
 class ChiboProcess:
@@ -18,7 +91,7 @@ class ChiboProcess:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("CHIBO_")} | {
             "CHIBO_WEBHOOK_PORT": str(free_port())} | dict(env)
         self.workdir = workdir
-        self.process: asyncio.subprocess.Process | None = None
+        self.process: ForkedProcess | None = None
         self.starts = 0
 
     @property
@@ -28,10 +101,10 @@ class ChiboProcess:
     async def start(self, *, ready: str | None = None, within: float = 60.0) -> None:
         """Starts a new process; with `ready`, returns once its log shows that text (and fails if it exits)."""
         self.starts += 1
-        with self.log.open("wb") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=self.workdir, env=self.env, stdout=log,
-                stderr=asyncio.subprocess.STDOUT)
+        self.log.write_bytes(b"")
+        server = ForkServer.get()
+        pid = await asyncio.get_running_loop().run_in_executor(None, server.fork, self.workdir, self.env, self.log)
+        self.process = ForkedProcess(server, pid)
         if ready is None:
             return
         async with asyncio.timeout(within):
