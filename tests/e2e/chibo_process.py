@@ -2,8 +2,8 @@
 
 Each start is a fork of one interpreter per test process that has imported chibo already
 (tests/e2e/chibo_fork_server.py): the imports cost ~5 s of CPU here, once instead of at every start. What starts
-is still `chibo run` in a process of its own, killed and signalled as one; a start from scratch is the CLI tests'
-(tests/integration/test_cli.py) and test_run_modes.py's."""
+is still `chibo run` in a process of its own, killed and signalled as one; `python -m bot run` from scratch is
+test_browser.py's (and test_settings_start_up.py's `python -m bot`)."""
 
 import asyncio
 import atexit
