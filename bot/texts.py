@@ -41,6 +41,12 @@ def label(macro: str, /, **context: object) -> str:
     return plain("buttons", macro, **context)
 
 
+def labels(macro: str, /, **context: object) -> list[str]:
+    """A list's button labels from one macro of buttons.j2 that writes one a line: one render for all of them."""
+    text = label(macro, **context)
+    return text.split("\n") if text else []
+
+
 @cache
 def _documents() -> Environment:
     env = Environment(loader=FileSystemLoader(DOCUMENTS), undefined=StrictUndefined, keep_trailing_newline=True)

@@ -24,7 +24,7 @@ from bot.domain.dates import Clock, parse_window
 from bot.services import calendar
 from bot.services.actor import Actor
 from bot.services.errors import ServiceError
-from bot.texts import label, render
+from bot.texts import label, labels, render
 from handlers import commands, keyboards
 from handlers.callbacks import CalendarGo, CalendarNav, PeriodCb, TaskDone
 from handlers.common import MAX_TEXT
@@ -74,18 +74,17 @@ def numbering(a: Agenda, limit: int | None = None) -> dict[int, int]:
 
 def agenda_keyboard(a: Agenda, numbered: dict[int, int], only_branch: bool, *, can_mark: bool) -> InlineKeyboardMarkup:
     kb = keyboards.Keyboard()
-    tasks = {t.id: t for t in (*a.overdue, *a.due, *a.open_windows, *a.standing, *a.waiting)}
+    done = {t.id: t.done for t in (*a.overdue, *a.due, *a.open_windows, *a.standing, *a.waiting)}
     shown = list(numbered.items())[:NUMBERED_BUTTONS] if can_mark else []
-    for task_id, n in shown:
-        done = tasks[task_id].done
-        kb.button(text=label("task_number", n=n, done=done),
-                  callback_data=TaskDone(id=task_id, done=not done, all=not only_branch, **_bounds(a.period)))
+    bounds = _bounds(a.period)
+    for (task_id, _), text in zip(shown, labels("task_numbers", tasks=[(n, done[i]) for i, n in shown]), strict=True):
+        kb.button(text=text, callback_data=TaskDone(id=task_id, done=not done[task_id], all=not only_branch, **bounds))
     sizes = [5] * (-(-len(shown) // 5))
     if a.hidden_count and only_branch:
-        kb.button(text=label("show_all", n=a.hidden_count), callback_data=PeriodCb(all=True, **_bounds(a.period)))
+        kb.button(text=label("show_all", n=a.hidden_count), callback_data=PeriodCb(all=True, **bounds))
         sizes.append(1)
     elif not only_branch:
-        kb.button(text=label("show_branch_only"), callback_data=PeriodCb(all=False, **_bounds(a.period)))
+        kb.button(text=label("show_branch_only"), callback_data=PeriodCb(all=False, **bounds))
         sizes.append(1)
     kb.adjust(*sizes)
     return kb.as_markup()

@@ -85,10 +85,11 @@ def overview_page(o: Overview, number: int) -> Page:
 def overview_keyboard(o: Overview, page: Page) -> InlineKeyboardMarkup:
     kb = keyboards.Keyboard()
     shown = page.of(o.branches)
+    nudge = _label("btn_nudge_short")
     for n, s in enumerate(shown, start=page.start + 1):
         kb.button(text=_label("btn_open", n=n, s=s),
                   callback_data=SupervisorCb(act=SupervisorAction.OPEN, b=s.branch_id, n=page.number))
-        kb.button(text=_label("btn_nudge_short"), callback_data=SupervisorCb(act=SupervisorAction.NUDGE, b=s.branch_id))
+        kb.button(text=nudge, callback_data=SupervisorCb(act=SupervisorAction.NUDGE, b=s.branch_id))
     moves = nav(kb, page, lambda target: SupervisorCb(act=SupervisorAction.PAGE, n=target))
     kb.button(text=_label("btn_chart"), callback_data=SupervisorCb(act=SupervisorAction.CHART))
     kb.button(text=_label("btn_workbook"), callback_data=SupervisorCb(act=SupervisorAction.WORKBOOK))

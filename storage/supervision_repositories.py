@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Row, and_, delete, func, select
+from sqlalchemy import Row, and_, bindparam, case, delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,14 +40,15 @@ class MembershipRow(NamedTuple):
 
 class EntryRow(NamedTuple):
     """A review's record of one roster entry, with the attributes of ReviewMember that
-    bot.services.review_collect.member_state reads."""
+    bot.services.review_collect.member_state reads. Of the residence form's times it reads only whether they
+    are set: True where set, else None (the times themselves are not loaded)."""
 
     review_id: int
     membership_id: int
     membership: MembershipRow
     self_review: str | None
-    residence_requested_at: datetime | None
-    residence_received_at: datetime | None
+    residence_requested_at: bool | None
+    residence_received_at: bool | None
     present: bool | None
     absence_reason: str | None
     meetings_missed: int
@@ -80,6 +81,47 @@ class ReviewRow(NamedTuple):
 
 
 _REVIEW_ROW = tuple(getattr(Review, name) for name in ReviewRow._fields)
+
+
+# The summary's statements, built once (their ids bound at each ask): building a statement and its cache key cost
+# more than running it, and /tinhhinh runs them all at every ask.
+_IDS, _REVIEW_IDS = bindparam("ids", expanding=True), bindparam("review_ids", expanding=True)
+_BRANCHES = select(Branch.id, Branch.name).where(Branch.id.in_(_IDS))
+_SECRETARIES = (
+    select(Membership.branch_id, Person.full_name, Person.telegram_user_id, Person.zalo_chat_id, Person.channel)
+    .join(Person, Person.id == Membership.person_id)
+    .where(Membership.branch_id.in_(_IDS), Membership.role == "secretary"))
+_LATEST = (select(Review.branch_id, func.max(Review.year).label("year")).where(Review.branch_id.in_(_IDS))
+           .group_by(Review.branch_id).subquery())
+_LATEST_REVIEWS = select(*_REVIEW_ROW).join(_LATEST, and_(Review.branch_id == _LATEST.c.branch_id,
+                                                          Review.year == _LATEST.c.year))
+
+
+def _is_set(column):
+    """True where the column holds a value, else None: what `column is not None` tells, without reading it."""
+    return case((column.is_not(None), literal(True)))
+
+
+_ENTRIES = (
+    select(Membership.id, Membership.branch_id, Membership.role, Membership.status, Membership.admitted_on,
+           Membership.exempt, Membership.suspended, Person.full_name, Person.telegram_user_id, Person.zalo_chat_id,
+           Person.channel, ReviewMember.self_review, _is_set(ReviewMember.residence_requested_at),
+           _is_set(ReviewMember.residence_received_at), ReviewMember.present, ReviewMember.absence_reason,
+           ReviewMember.meetings_missed, ReviewMember.sick_leave_months, ReviewMember.disciplined)
+    .join(Person, Person.id == Membership.person_id)
+    .join(Review, and_(Review.branch_id == Membership.branch_id, Review.id.in_(_REVIEW_IDS)))
+    .outerjoin(ReviewMember, and_(ReviewMember.review_id == Review.id, ReviewMember.membership_id == Membership.id))
+    .where(Membership.branch_id.in_(_IDS))
+    .order_by(ReviewMember.id.is_(None), ReviewMember.id, Membership.id))
+_VOTES = select(ReviewVote.review_id, ReviewVote.subject, ReviewVote.outcome).where(ReviewVote.review_id.in_(_IDS))
+_FEEDBACK = (select(ReviewFeedback.review_id, ReviewFeedback.answer)
+             .where(ReviewFeedback.review_id.in_(_IDS), ReviewFeedback.kind != "superior_hint")
+             .order_by(ReviewFeedback.id))
+_OVERDUE = (select(Task.branch_id, func.count(Task.id))
+            .where(Task.branch_id.in_(_IDS), Task.is_branch_task.is_(True), Task.done_at.is_(None),
+                   Task.recurrence.is_(None), Task.due < bindparam("today", type_=Task.due.type),
+                   Task.id.not_in(select(ReviewTask.task_id)))
+            .group_by(Task.branch_id))
 
 
 class SupervisionRepo:
@@ -144,15 +186,11 @@ class SupervisionRepo:
     # -- many branches at once ---------------------------------------------------------------------------
 
     async def branches(self, ids: Iterable[int]) -> list[BranchRow]:
-        rows = await self.session.execute(select(Branch.id, Branch.name).where(Branch.id.in_(list(ids))))
-        return [BranchRow(*row) for row in rows]
+        return [BranchRow(*row) for row in await self.session.execute(_BRANCHES, {"ids": list(ids)})]
 
     async def secretaries(self, branch_ids: Iterable[int]) -> dict[int, PersonRow]:
         """Each branch's secretary, as a plain row (a name and where the bot reaches her)."""
-        rows = await self.session.execute(
-            select(Membership.branch_id, Person.full_name, Person.telegram_user_id, Person.zalo_chat_id, Person.channel)
-            .join(Person, Person.id == Membership.person_id)
-            .where(Membership.branch_id.in_(list(branch_ids)), Membership.role == "secretary"))
+        rows = await self.session.execute(_SECRETARIES, {"ids": list(branch_ids)})
         return {branch_id: PersonRow(*person) for branch_id, *person in rows}
 
     async def supervisors_of(self, branch_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -166,12 +204,7 @@ class SupervisionRepo:
 
     async def latest_reviews(self, branch_ids: Iterable[int]) -> list[ReviewRow]:
         """Each branch's latest review, as a plain read-only row."""
-        latest = (select(Review.branch_id, func.max(Review.year).label("year"))
-                  .where(Review.branch_id.in_(list(branch_ids))).group_by(Review.branch_id).subquery())
-        rows = await self.session.execute(
-            select(*_REVIEW_ROW)
-            .join(latest, and_(Review.branch_id == latest.c.branch_id, Review.year == latest.c.year)))
-        return [ReviewRow(*row) for row in rows]
+        return [ReviewRow(*row) for row in await self.session.execute(_LATEST_REVIEWS, {"ids": list(branch_ids)})]
 
     async def review_entries(self, reviews: Mapping[int, int]) -> list["EntryRow"]:
         """Every roster entry of the branches (branch id → its review's id) with its record in that review, as
@@ -180,52 +213,30 @@ class SupervisionRepo:
         thousands of entries load in milliseconds."""
         if not reviews:
             return []
-        rows = await self.session.execute(
-            select(Membership.id, Membership.branch_id, Membership.role, Membership.status, Membership.admitted_on,
-                   Membership.exempt, Membership.suspended, Person.full_name, Person.telegram_user_id,
-                   Person.zalo_chat_id, Person.channel,
-                   ReviewMember.id, ReviewMember.self_review, ReviewMember.residence_requested_at,
-                   ReviewMember.residence_received_at, ReviewMember.present, ReviewMember.absence_reason,
-                   ReviewMember.meetings_missed, ReviewMember.sick_leave_months, ReviewMember.disciplined)
-            .join(Person, Person.id == Membership.person_id)
-            .join(Review, and_(Review.branch_id == Membership.branch_id, Review.id.in_(list(reviews.values()))))
-            .outerjoin(ReviewMember, and_(ReviewMember.review_id == Review.id,
-                                          ReviewMember.membership_id == Membership.id))
-            .where(Membership.branch_id.in_(list(reviews)))
-            .order_by(ReviewMember.id.is_(None), ReviewMember.id, Membership.id))
+        rows = await self.session.execute(_ENTRIES, {"ids": list(reviews), "review_ids": list(reviews.values())})
         return [EntryRow(  # by position: thousands of rows
             reviews[branch_id], membership_id,
             MembershipRow(membership_id, branch_id, PersonRow(name, telegram_user_id, zalo_chat_id, channel),
                           role, status, admitted_on, exempt, suspended),
             self_review, requested, received, present, absence, missed or 0, sick or 0, bool(disciplined),
         ) for (membership_id, branch_id, role, status, admitted_on, exempt, suspended, name, telegram_user_id,
-               zalo_chat_id, channel, _,
-               self_review, requested, received, present, absence, missed, sick, disciplined) in rows]
+               zalo_chat_id, channel, self_review, requested, received, present, absence, missed, sick,
+               disciplined) in rows]
 
     async def votes(self, review_ids: Iterable[int]) -> list[Row]:
         """(review_id, subject, outcome) of every recorded vote."""
-        return list(await self.session.execute(
-            select(ReviewVote.review_id, ReviewVote.subject, ReviewVote.outcome)
-            .where(ReviewVote.review_id.in_(list(review_ids)))))
+        return list(await self.session.execute(_VOTES, {"ids": list(review_ids)}))
 
     async def feedback(self, review_ids: Iterable[int]) -> list[Row]:
         """(review_id, answer) of every named feedback, in the order received; the superior's review hints are
         not named feedback (bot/domain/review/record.py NAMED_KINDS)."""
-        return list(await self.session.execute(
-            select(ReviewFeedback.review_id, ReviewFeedback.answer)
-            .where(ReviewFeedback.review_id.in_(list(review_ids)), ReviewFeedback.kind != "superior_hint")
-            .order_by(ReviewFeedback.id)))
+        return list(await self.session.execute(_FEEDBACK, {"ids": list(review_ids)}))
 
     async def overdue_counts(self, branch_ids: Iterable[int], today: date) -> dict[int, int]:
         """The branch's own one-off tasks not done and due before today — the calendar's "overdue" group
         (bot/domain/calendar/agenda.py), counted in the database — leaving out the review's own steps, which
         the review's checklist tells better (a step done by counts is never ticked in the calendar)."""
-        rows = await self.session.execute(
-            select(Task.branch_id, func.count(Task.id))
-            .where(Task.branch_id.in_(list(branch_ids)), Task.is_branch_task.is_(True), Task.done_at.is_(None),
-                   Task.recurrence.is_(None), Task.due < today, Task.id.not_in(select(ReviewTask.task_id)))
-            .group_by(Task.branch_id))
-        return dict(rows.all())
+        return dict((await self.session.execute(_OVERDUE, {"ids": list(branch_ids), "today": today})).all())
 
     # -- nudges and snapshots ----------------------------------------------------------------------------
 

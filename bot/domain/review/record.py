@@ -262,23 +262,25 @@ def _present(m: MemberFact) -> bool:
 
 
 def _share(level: str, classified: list[Classified]) -> LevelShare:
-    at = tuple(c for c in classified if c.level == level)
+    at = tuple([c for c in classified if c.level == level])
     return LevelShare(level, at, Fraction(len(at), len(classified)) if classified else Fraction(0))
 
 
 def derive(facts: StoredReview) -> Record:
+    # Lists, not generators, under tuple() and len(): one call each instead of one per member (a supervisor's
+    # summary derives the record of every branch at each ask).
     members = tuple(sorted(facts.members, key=meeting_order))
     votes = {v.subject: v for v in facts.votes}
     # A decision answers the proposal it was taken on; once the proposal changes it awaits again (decision.py).
     decisions = {subject: d for subject, d in facts.decisions.items()
                  if (vote := votes.get(subject)) is not None and d.proposed == vote.outcome}
-    open_ballots = tuple(b.subject for b in facts.ballots if not b.closed)
-    reviewing = tuple(m for m in members if m.exemption is None)
-    reviewed = tuple(m for m in reviewing if m.present is not False)
-    not_reviewed = tuple(
+    open_ballots = tuple([b.subject for b in facts.ballots if not b.closed])
+    reviewing = tuple([m for m in members if m.exemption is None])
+    reviewed = tuple([m for m in reviewing if m.present is not False])
+    not_reviewed = tuple([
         Unclassified(m, Why(m.exemption) if m.exemption else Why.ABSENT)
         for m in members if m.exemption is not None or m.present is False
-    )
+    ])
     classified, not_classified, member_votes = [], [], []
     for m in reviewed:
         subject = member_subject(m.membership_id)
@@ -297,16 +299,16 @@ def derive(facts: StoredReview) -> Record:
                                          final=decision is not None or not facts.superior_decides,
                                          decision=decision))
     levels = tuple(_share(level, classified) for level in MEMBER_LEVELS)
-    named = tuple(f for f in facts.feedback if f.kind in NAMED_KINDS)
-    present = tuple(m for m in members if _present(m))
+    named = tuple([f for f in facts.feedback if f.kind in NAMED_KINDS])
+    present = tuple([m for m in members if _present(m)])
     return Record(
         members=members,
-        full_members=tuple(m for m in members if m.status == Status.FULL),
-        vote_base=tuple(m for m in members if m.status == Status.FULL and m.exemption not in (EXEMPT, SUSPENDED)),
-        probationary=tuple(m for m in members if m.status == Status.PROBATIONARY),
+        full_members=tuple([m for m in members if m.status == Status.FULL]),
+        vote_base=tuple([m for m in members if m.status == Status.FULL and m.exemption not in (EXEMPT, SUSPENDED)]),
+        probationary=tuple([m for m in members if m.status == Status.PROBATIONARY]),
         present=present,
-        full_present=tuple(m for m in present if m.status == Status.FULL),
-        absent=tuple(m for m in members if not _present(m)),
+        full_present=tuple([m for m in present if m.status == Status.FULL]),
+        absent=tuple([m for m in members if not _present(m)]),
         reviewing=reviewing,
         reviewed=reviewed,
         not_reviewed=not_reviewed,
@@ -318,10 +320,10 @@ def derive(facts: StoredReview) -> Record:
         branch=votes.get(BRANCH),
         branch_decision=decisions.get(BRANCH),
         named_feedback=named,
-        answered=tuple(f for f in named if f.answered),
-        self_reviews=Tally(sum(1 for m in reviewing if m.self_review), len(reviewing)),
-        residence_requested=Tally(sum(1 for m in reviewing if m.residence_requested), len(reviewing)),
-        residence_received=Tally(sum(1 for m in reviewing if m.residence_received), len(reviewing)),
+        answered=tuple([f for f in named if f.answered]),
+        self_reviews=Tally(len([m for m in reviewing if m.self_review]), len(reviewing)),
+        residence_requested=Tally(len([m for m in reviewing if m.residence_requested]), len(reviewing)),
+        residence_received=Tally(len([m for m in reviewing if m.residence_received]), len(reviewing)),
         open_ballots=open_ballots,
         started_at=facts.started_at,
         ended_at=facts.ended_at,
