@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from functools import cache
 
 from sqlalchemy import Row, Select, and_, bindparam, delete, func, insert, literal, null, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -156,6 +157,14 @@ class InvitationRepo:
         return await self.session.scalar(query)
 
 
+@cache
+def _task_rows(columns: tuple[str, ...]) -> Select:
+    """CalendarRepo.task_rows' statement, built once (every calendar answer runs it)."""
+    return (select(Task.id, *(getattr(Task, name) for name in columns), Task.done_at.is_not(None), Plan.number)
+            .outerjoin(Plan, Plan.id == Task.plan_id).where(Task.branch_id == bindparam("branch_id"))
+            .order_by(Task.id))
+
+
 class CalendarRepo:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -167,12 +176,10 @@ class CalendarRepo:
         rows = await self.session.scalars(select(Task).where(Task.branch_id == branch_id).order_by(Task.id))
         return list(rows)
 
-    async def task_rows(self, branch_id: int, columns: Sequence[str]) -> list[Row]:
+    async def task_rows(self, branch_id: int, columns: tuple[str, ...]) -> list[Row]:
         """The branch's tasks as plain read-only rows, in the order of `tasks`: the id, the columns named, whether
         it is done, its plan's number (None for a task added by hand)."""
-        return list(await self.session.execute(
-            select(Task.id, *(getattr(Task, name) for name in columns), Task.done_at.is_not(None), Plan.number)
-            .outerjoin(Plan, Plan.id == Task.plan_id).where(Task.branch_id == branch_id).order_by(Task.id)))
+        return list(await self.session.execute(_task_rows(columns), {"branch_id": branch_id}))
 
     async def task(self, task_id: int) -> Task | None:
         return await self.session.get(Task, task_id)

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Task
@@ -19,6 +19,20 @@ from storage.review_models import (
     ReviewVote,
 )
 
+# The walkthrough's statements (/buoc), built once with the review bound at each read: building a statement and
+# its cache key costs more than running it on a branch's dozen rows.
+_REVIEW = bindparam("review_id")
+_IDS = bindparam("ids", expanding=True)
+_LATEST = select(Review).where(Review.branch_id == bindparam("branch_id")).order_by(Review.year.desc()).limit(1)
+_MEMBERS = select(ReviewMember).where(ReviewMember.review_id == _REVIEW).order_by(ReviewMember.id)
+_FEEDBACK = select(ReviewFeedback).where(ReviewFeedback.review_id == _REVIEW).order_by(ReviewFeedback.id)
+_VOTES = select(ReviewVote).where(ReviewVote.review_id == _REVIEW)
+_BALLOTS = select(Ballot).where(Ballot.review_id == _REVIEW).order_by(Ballot.id)
+_CHECKS = (select(ReviewAssessment.review_id, ReviewAssessment.subject, ReviewAssessment.reviewed_at.is_not(None))
+           .where(ReviewAssessment.review_id.in_(_IDS)))
+_TICKS = (select(ReviewTask.review_id, ReviewTask.procedure_key, Task.id, Task.done_at.is_not(None))
+          .join(Task, Task.id == ReviewTask.task_id).where(ReviewTask.review_id.in_(_IDS)))
+
 
 class ReviewRepo:
     def __init__(self, session: AsyncSession):
@@ -28,18 +42,13 @@ class ReviewRepo:
         self.session.add(item)
 
     async def latest(self, branch_id: int) -> Review | None:
-        return await self.session.scalar(
-            select(Review).where(Review.branch_id == branch_id).order_by(Review.year.desc()).limit(1)
-        )
+        return await self.session.scalar(_LATEST, {"branch_id": branch_id})
 
     async def for_year(self, branch_id: int, year: int) -> Review | None:
         return await self.session.scalar(select(Review).where(Review.branch_id == branch_id, Review.year == year))
 
     async def members(self, review_id: int) -> list[ReviewMember]:
-        rows = await self.session.scalars(
-            select(ReviewMember).where(ReviewMember.review_id == review_id).order_by(ReviewMember.id)
-        )
-        return list(rows)
+        return list(await self.session.scalars(_MEMBERS, {"review_id": review_id}))
 
     async def member(self, review_id: int, membership_id: int) -> ReviewMember | None:
         return await self.session.scalar(
@@ -48,17 +57,13 @@ class ReviewRepo:
         )
 
     async def feedback(self, review_id: int) -> list[ReviewFeedback]:
-        rows = await self.session.scalars(
-            select(ReviewFeedback).where(ReviewFeedback.review_id == review_id).order_by(ReviewFeedback.id)
-        )
-        return list(rows)
+        return list(await self.session.scalars(_FEEDBACK, {"review_id": review_id}))
 
     async def feedback_item(self, feedback_id: int) -> ReviewFeedback | None:
         return await self.session.get(ReviewFeedback, feedback_id)
 
     async def votes(self, review_id: int) -> dict[str, ReviewVote]:
-        rows = await self.session.scalars(select(ReviewVote).where(ReviewVote.review_id == review_id))
-        return {v.subject: v for v in rows}
+        return {v.subject: v for v in await self.session.scalars(_VOTES, {"review_id": review_id})}
 
     async def tasks(self, review_id: int) -> list[ReviewTask]:
         rows = await self.session.scalars(select(ReviewTask).where(ReviewTask.review_id == review_id))
@@ -73,8 +78,7 @@ class ReviewRepo:
         return await self.session.get(BallotKey, 1)
 
     async def ballots(self, review_id: int) -> list[Ballot]:
-        rows = await self.session.scalars(select(Ballot).where(Ballot.review_id == review_id).order_by(Ballot.id))
-        return list(rows)
+        return list(await self.session.scalars(_BALLOTS, {"review_id": review_id}))
 
     async def voter(self, ballot_id: int, person_id: int) -> BallotVoter | None:
         return await self.session.scalar(
@@ -109,15 +113,8 @@ class ReviewRepo:
 
     async def assessment_checks(self, review_ids: Iterable[int]) -> list[tuple[int, str, bool]]:
         """(review id, subject, checked by the committee) of every sheet of these reviews, in one query."""
-        rows = await self.session.execute(
-            select(ReviewAssessment.review_id, ReviewAssessment.subject, ReviewAssessment.reviewed_at)
-            .where(ReviewAssessment.review_id.in_(list(review_ids)))
-        )
-        return [(review_id, subject, reviewed_at is not None) for review_id, subject, reviewed_at in rows]
+        return [tuple(row) for row in await self.session.execute(_CHECKS, {"ids": list(review_ids)})]
 
     async def ticks(self, review_ids: Iterable[int]) -> list[tuple[int, str, int, bool]]:
         """(review id, procedure key, task id, ticked) of the calendar tasks of these reviews' steps, in one query."""
-        rows = await self.session.execute(
-            select(ReviewTask.review_id, ReviewTask.procedure_key, Task.id, Task.done_at.is_not(None))
-            .join(Task, Task.id == ReviewTask.task_id).where(ReviewTask.review_id.in_(list(review_ids))))
-        return [tuple(row) for row in rows]
+        return [tuple(row) for row in await self.session.execute(_TICKS, {"ids": list(review_ids)})]
