@@ -60,20 +60,21 @@ class Loaded:
 
 
 async def load(uow: UnitOfWork, review: Review) -> Loaded:
-    """What /buoc and the papers read of a review, in a fixed number of queries."""
+    """What /buoc and the papers read of a review, in a fixed number of queries (lists, not generators, under
+    tuple(): one call each, not one per row)."""
     repo = uow.reviews
     entries = await sync_roster(uow, review)
     sheets = {subject: checked for _, subject, checked in await repo.assessment_checks([review.id])}
-    members = tuple(member_state(review, e, sheets.get(member_subject(e.membership_id))) for e in entries)
+    members = tuple([member_state(review, e, sheets.get(member_subject(e.membership_id))) for e in entries])
     decisions = {subject: Decided(proposed, level, reason)
                  for _, subject, proposed, level, reason in await uow.decisions.decided([review.id])}
     return Loaded(
         members=members,
         stored=StoredReview(
-            members=tuple(member_fact(m, e.residence_comment) for m, e in zip(members, entries, strict=True)),
-            votes=tuple(vote_fact(v) for v in (await repo.votes(review.id)).values()),
-            ballots=tuple(BallotFact(b.subject, b.closed_at is not None) for b in await repo.ballots(review.id)),
-            feedback=tuple(feedback_fact(f) for f in await repo.feedback(review.id)),
+            members=tuple([member_fact(m, e.residence_comment) for m, e in zip(members, entries, strict=True)]),
+            votes=tuple([vote_fact(v) for v in (await repo.votes(review.id)).values()]),
+            ballots=tuple([BallotFact(b.subject, b.closed_at is not None) for b in await repo.ballots(review.id)]),
+            feedback=tuple([feedback_fact(f) for f in await repo.feedback(review.id)]),
             decisions=decisions,
             started_at=review.meeting_started_at,
             ended_at=review.meeting_ended_at,
