@@ -4,10 +4,18 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.runtime_models import LEGACY_BOT_ID, DialogState, HandledUpdate
+
+# Every update runs these two: built once, their ids bound at each read (building a statement and its cache key
+# cost more than running it: bench_load --profile).
+_WAS_HANDLED = (select(HandledUpdate.update_id)
+                .where(HandledUpdate.bot_id.in_((bindparam("bot_id"), LEGACY_BOT_ID)),
+                       HandledUpdate.update_id == bindparam("update_id"))
+                .limit(1))
+_DIALOG = select(DialogState.state, DialogState.data).where(DialogState.key == bindparam("key"))
 
 
 class RuntimeRepo:
@@ -15,9 +23,7 @@ class RuntimeRepo:
         self.session = session
 
     async def was_handled(self, bot_id: int, update_id: int) -> bool:
-        query = select(HandledUpdate.update_id).where(HandledUpdate.bot_id.in_((bot_id, LEGACY_BOT_ID)),
-                                                      HandledUpdate.update_id == update_id)
-        return await self.session.scalar(query.limit(1)) is not None
+        return await self.session.scalar(_WAS_HANDLED, {"bot_id": bot_id, "update_id": update_id}) is not None
 
     def mark_handled(self, bot_id: int, update_id: int, at: datetime) -> None:
         self.session.add(HandledUpdate(bot_id=bot_id, update_id=update_id, handled_at=at))
@@ -32,7 +38,7 @@ class RuntimeRepo:
         return result.rowcount
 
     async def dialog(self, key: str) -> tuple[str | None, dict[str, Any]]:
-        row = await self.session.get(DialogState, key)
+        row = (await self.session.execute(_DIALOG, {"key": key})).first()  # plain columns: no ORM object to track
         return (row.state, json.loads(row.data)) if row is not None else (None, {})
 
     async def save_dialog(self, key: str, state: str | None, data: dict[str, Any]) -> None:
