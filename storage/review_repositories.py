@@ -2,10 +2,10 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Task
+from storage.models import Membership, Task
 from storage.review_models import (
     Ballot,
     BallotKey,
@@ -25,6 +25,11 @@ _REVIEW = bindparam("review_id")
 _IDS = bindparam("ids", expanding=True)
 _LATEST = select(Review).where(Review.branch_id == bindparam("branch_id")).order_by(Review.year.desc()).limit(1)
 _MEMBERS = select(ReviewMember).where(ReviewMember.review_id == _REVIEW).order_by(ReviewMember.id)
+# The roster's entries the review has no record of yet (added after it started): ids only, none at almost every read.
+_UNRECORDED = (select(Membership.id)
+               .where(Membership.branch_id == bindparam("branch_id"),
+                      ~exists().where(ReviewMember.review_id == _REVIEW, ReviewMember.membership_id == Membership.id))
+               .order_by(Membership.id))
 _FEEDBACK = select(ReviewFeedback).where(ReviewFeedback.review_id == _REVIEW).order_by(ReviewFeedback.id)
 _VOTES = select(ReviewVote).where(ReviewVote.review_id == _REVIEW)
 _BALLOTS = select(Ballot).where(Ballot.review_id == _REVIEW).order_by(Ballot.id)
@@ -49,6 +54,10 @@ class ReviewRepo:
 
     async def members(self, review_id: int) -> list[ReviewMember]:
         return list(await self.session.scalars(_MEMBERS, {"review_id": review_id}))
+
+    async def unrecorded(self, review_id: int, branch_id: int) -> list[int]:
+        """The ids of the branch's roster entries this review has no member record of, in roster order."""
+        return list(await self.session.scalars(_UNRECORDED, {"review_id": review_id, "branch_id": branch_id}))
 
     async def member(self, review_id: int, membership_id: int) -> ReviewMember | None:
         return await self.session.scalar(

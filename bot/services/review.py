@@ -68,12 +68,11 @@ async def sync_roster(uow: UnitOfWork, review: Review) -> list[ReviewMember]:
     """Members added to the roster after the review started join it; removed ones left by cascade."""
     repo = uow.reviews
     entries = await repo.members(review.id)
-    known = {e.membership_id for e in entries}
-    missing = [m for m in await uow.branches.roster(review.branch_id) if m.id not in known]
+    missing = await repo.unrecorded(review.id, review.branch_id)  # ids only: rows are read only when some join
     if not missing:
         return entries
-    for membership in missing:
-        repo.add(ReviewMember(review_id=review.id, membership_id=membership.id))
+    for membership_id in missing:
+        repo.add(ReviewMember(review_id=review.id, membership_id=membership_id))
     # Kept at once, even when reached from a read: otherwise each later read would add them again.
     # Callers sync before they change anything, so nothing half-done is committed with them.
     await uow.commit()
