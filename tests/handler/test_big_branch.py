@@ -1,5 +1,5 @@
 """A branch of 150 members, as a large ward branch has, and a supervisor over 60 branches: every list stays within
-Telegram's message limit."""
+Telegram's message limit (which the handler tier's recording session enforces as Telegram does), page by page."""
 
 import re
 from dataclasses import replace
