@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.domain.dates import looks_like_date, parse_date
 from bot.domain.text import fold, squeeze, vietnamese_key
@@ -68,6 +69,7 @@ _FLAG_WORDS = {
 }
 
 
+@lru_cache(maxsize=16_384)  # every /buoc and /tinhhinh sorts its rosters again, by the same few thousand names
 def name_order(full_name: str) -> tuple:
     """Vietnamese lists sort by given name (the last word), then the whole name, in the Vietnamese alphabet."""
     words = full_name.split()

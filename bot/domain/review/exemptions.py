@@ -8,6 +8,7 @@ on 20/06/2026 with the meeting on 20/12/2026 reviews. Month ends clamp: admitted
 
 from calendar import monthrange
 from datetime import date
+from functools import lru_cache
 
 NEW_MEMBER_MONTHS = 6
 
@@ -17,6 +18,7 @@ EXEMPT = "exempt"  # miễn sinh hoạt
 NEW_MEMBER = "new_member"  # kết nạp chưa đủ 6 tháng
 
 
+@lru_cache(maxsize=16_384)  # /tinhhinh asks it for every member of every branch, from the same admission dates
 def add_months(day: date, months: int) -> date:
     """The same day `months` calendar months later, clamped to the month's last day."""
     year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
