@@ -69,7 +69,7 @@ class UnitOfWork:
         """Inside an update: keeps what the handler did so far, to be committed by `settle()`."""
         if self._held is None:
             # The mark is the transaction's first write (SQLite begins it there), so savepoints nest in it.
-            self.runtime.mark_handled(*self._handling)
+            await self.runtime.mark_handled(*self._handling)
         else:
             await self._held.commit()
         await self.session.flush()
@@ -93,7 +93,7 @@ class UnitOfWork:
             if wrote(self.session):  # drops what the handler did without commit(); after mere reads, no need
                 await self.session.rollback()
             if self._handling is not None:
-                self.runtime.mark_handled(*self._handling)
+                await self.runtime.mark_handled(*self._handling)
         self._held = self._handling = None
         await self._store_dialogs()
         await self.session.commit()

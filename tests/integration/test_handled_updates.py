@@ -19,7 +19,7 @@ BOT_ID = extract_bot_id(SANDBOX_TOKEN)
 async def test_handled_updates_are_forgotten_after_24_hours(engine, uow_factory):
     async with uow_factory() as uow:
         for update_id, hours in ((1, 30), (2, 25), (3, 23), (4, 1)):
-            uow.runtime.mark_handled(BOT_ID, update_id, NOW - timedelta(hours=hours))
+            await uow.runtime.mark_handled(BOT_ID, update_id, NOW - timedelta(hours=hours))
         await uow.commit()
     runtime = Runtime(uow_factory, Settings(_env_file=None), None, lambda: NOW)
     install(runtime)
@@ -37,8 +37,8 @@ async def test_marks_from_before_they_were_kept_per_bot_count_for_every_bot(uow_
     starts after the highest mark of its bot (and of bot 0)."""
     other = extract_bot_id(ANOTHER_BOT)
     async with uow_factory() as uow:
-        uow.runtime.mark_handled(LEGACY_BOT_ID, 7, NOW)
-        uow.runtime.mark_handled(BOT_ID, 9, NOW)
+        await uow.runtime.mark_handled(LEGACY_BOT_ID, 7, NOW)
+        await uow.runtime.mark_handled(BOT_ID, 9, NOW)
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.runtime.was_handled(BOT_ID, 7) and await uow.runtime.was_handled(other, 7)

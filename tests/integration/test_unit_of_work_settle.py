@@ -16,7 +16,7 @@ NOW = datetime(2026, 12, 2, 8, tzinfo=UTC)
 async def seeded(sessionmaker) -> None:
     async with UnitOfWork(sessionmaker) as uow:
         uow.branches.add(Branch(id=1, name="Chi bộ Khu phố 1", created_at=NOW))
-        uow.runtime.mark_handled(BOT, 1, NOW - timedelta(hours=1))  # an earlier update's mark
+        await uow.runtime.mark_handled(BOT, 1, NOW - timedelta(hours=1))  # an earlier update's mark
         await uow.commit()
 
 
