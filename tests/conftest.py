@@ -21,6 +21,16 @@ def pytest_xdist_auto_num_workers(config):
     return min((yield), REDIS_DATABASES)
 
 
+# The modules with tests of 10 s and more, run first: under -n a long test drawn last keeps one worker busy alone.
+STARTS_FIRST = ("tests/e2e/test_restarts.py", "tests/handler/test_big_branch.py", "tests/unit/test_review_papers.py",
+                "tests/acceptance/test_ocr_fidelity.py", "tests/e2e/test_run_restarted.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    first = {name: n for n, name in enumerate(STARTS_FIRST)}
+    items.sort(key=lambda item: first.get(item.nodeid.split("::")[0], len(first)))  # stable: the rest as collected
+
+
 def pytest_sessionfinish(session, exitstatus) -> None:
     MigratedPostgres.drop()
     MigratedSqlite.drop()
