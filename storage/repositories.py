@@ -67,26 +67,28 @@ class PersonRepo:
         return list(await self.session.execute(_ACTING[zalo], {"chat_id": chat_id}))
 
 
-def _acting(chat_column) -> Select:
-    """PersonRepo.acting's statement, built once (every update runs it; building it costs more than running it)."""
-    person = select(Person.id, Person.full_name).where(chat_column == bindparam("chat_id")).subquery()
-    roles = (select(person.c.id.label("person_id"), person.c.full_name, Branch.id.label("branch_id"),
-                    Branch.name.label("branch_name"), Membership.id.label("membership_id"), Membership.role,
+def _acting(chat_column: str) -> Select:
+    """PersonRepo.acting's statement, built once (every update runs it; building it costs more than running it),
+    on the tables: Core, so the ORM's statement machinery stays out of every update."""
+    people, branch, member, link = (m.__table__ for m in (Person, Branch, Membership, SupervisorLink))
+    person = select(people.c.id, people.c.full_name).where(people.c[chat_column] == bindparam("chat_id")).subquery()
+    roles = (select(person.c.id.label("person_id"), person.c.full_name, branch.c.id.label("branch_id"),
+                    branch.c.name.label("branch_name"), member.c.id.label("membership_id"), member.c.role,
                     literal(0).label("kind"))
              .select_from(person)
-             .outerjoin(Membership, Membership.person_id == person.c.id)
-             .outerjoin(Branch, Branch.id == Membership.branch_id))
-    supervised = (select(person.c.id, person.c.full_name, Branch.id, Branch.name, null(), null(), literal(1))
+             .outerjoin(member, member.c.person_id == person.c.id)
+             .outerjoin(branch, branch.c.id == member.c.branch_id))
+    supervised = (select(person.c.id, person.c.full_name, branch.c.id, branch.c.name, null(), null(), literal(1))
                   .select_from(person)
-                  .join(SupervisorLink, SupervisorLink.person_id == person.c.id)
-                  .join(Branch, Branch.id == SupervisorLink.branch_id))
+                  .join(link, link.c.person_id == person.c.id)
+                  .join(branch, branch.c.id == link.c.branch_id))
     both = union_all(roles, supervised).subquery()
     person_id, full_name, branch_id, branch_name, membership_id, role, kind = both.c
     return (select(person_id, full_name, branch_id, branch_name, membership_id, role)
             .order_by(kind, membership_id, branch_name, branch_id))
 
 
-_ACTING = {False: _acting(Person.telegram_user_id), True: _acting(Person.zalo_chat_id)}
+_ACTING = {False: _acting("telegram_user_id"), True: _acting("zalo_chat_id")}
 
 
 class BranchRepo:
