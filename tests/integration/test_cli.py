@@ -25,16 +25,17 @@ def test_every_command_has_help(command):
     assert result.exit_code == 0 and "Usage:" in result.output
 
 
-def test_demo_loads_once_and_prints_who_is_who(db_url, monkeypatch):
+async def test_demo_loads_once_and_prints_who_is_who(db_url, engine, monkeypatch):
+    """`engine`: the database empty (PostgreSQL's is shared by a worker's tests, emptied by that fixture)."""
     monkeypatch.setenv("CHIBO_DATABASE_URL", db_url)
-    first = CliRunner().invoke(main, ["demo", "--json"])
-    second = CliRunner().invoke(main, ["demo", "--json"])
+    first = await asyncio.to_thread(CliRunner().invoke, main, ["demo", "--json"])
+    second = await asyncio.to_thread(CliRunner().invoke, main, ["demo", "--json"])
     assert first.exit_code == 0, first.output
     people = json.loads(first.output)
     assert json.loads(second.output) == people
     assert set(people) == {"branch", "secretary", "deputy", "members", "supervisor"}
     assert len(people["members"]) == 12 and {people["secretary"], people["deputy"]} <= set(people["members"])
-    text = CliRunner().invoke(main, ["demo"]).output
+    text = (await asyncio.to_thread(CliRunner().invoke, main, ["demo"])).output
     assert f"user {people['secretary']}: Nguyễn Thị Hồng Lan — secretary" in text
 
 
