@@ -91,6 +91,22 @@ def _acting(chat_column: str) -> Select:
 _ACTING = {False: _acting("telegram_user_id"), True: _acting("zalo_chat_id")}
 
 
+def _roster_rows() -> Select:
+    member, person = Membership.__table__, Person.__table__
+    return (select(member.c.id, member.c.role, member.c.status, member.c.admitted_on, member.c.exempt,
+                   member.c.suspended, person.c.full_name, person.c.telegram_user_id, person.c.zalo_chat_id)
+            .join_from(member, person, person.c.id == member.c.person_id)
+            .where(member.c.branch_id == bindparam("branch_id"))
+            .order_by(member.c.id))
+
+
+_ROSTER_ROWS = _roster_rows()
+_SUPERVISOR_NAMES = (select(Person.__table__.c.full_name)
+                     .join_from(SupervisorLink.__table__, Person.__table__)
+                     .where(SupervisorLink.__table__.c.branch_id == bindparam("branch_id"))
+                     .order_by(Person.__table__.c.full_name))
+
+
 class BranchRepo:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -100,6 +116,12 @@ class BranchRepo:
 
     async def get(self, branch_id: int) -> Branch | None:
         return await self.session.get(Branch, branch_id)
+
+    async def roster_rows(self, branch_id: int) -> list[Row]:
+        """The roster to show, as plain rows: the membership's columns (id, role, status, admitted_on, exempt,
+        suspended) and the person's (full_name, telegram_user_id, zalo_chat_id), in membership order. /start and
+        its roster button read it at every ask; ORM objects with their joined persons cost more than the rows."""
+        return list(await self.session.execute(_ROSTER_ROWS, {"branch_id": branch_id}))
 
     async def roster(self, branch_id: int) -> list[Membership]:
         rows = await self.session.scalars(
@@ -120,14 +142,8 @@ class BranchRepo:
             )
         )
 
-    async def supervisors(self, branch_id: int) -> list[Person]:
-        rows = await self.session.scalars(
-            select(Person)
-            .join(SupervisorLink, SupervisorLink.person_id == Person.id)
-            .where(SupervisorLink.branch_id == branch_id)
-            .order_by(Person.full_name)
-        )
-        return list(rows)
+    async def supervisor_names(self, branch_id: int) -> list[str]:
+        return list(await self.session.scalars(_SUPERVISOR_NAMES, {"branch_id": branch_id}))
 
     async def count(self) -> int:
         return await self.session.scalar(select(func.count(Branch.id))) or 0

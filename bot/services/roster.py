@@ -32,8 +32,8 @@ async def roster(uow: UnitOfWork, actor: Actor, branch_id: int | None = None) ->
     branch = await uow.branches.get(branch_id)
     if branch is None:
         raise NotFound("branch_not_found")
-    members = [MemberView.of(m) for m in await uow.branches.roster(branch_id)]
-    supervisors = [p.full_name for p in await uow.branches.supervisors(branch_id)]
+    members = [MemberView.of(row, row) for row in await uow.branches.roster_rows(branch_id)]
+    supervisors = await uow.branches.supervisor_names(branch_id)
     return RosterView(branch.id, branch.name, branch.superior_unit, roster_order(members), supervisors)
 
 

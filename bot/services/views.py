@@ -5,7 +5,7 @@ from datetime import date
 
 from bot.domain.roster import ROLE_ORDER, Role, Status, name_order
 from bot.services.identity import channels, is_linked
-from storage.models import Membership
+from storage.models import Membership, Person
 
 
 @dataclass(frozen=True)
@@ -21,17 +21,19 @@ class MemberView:
     channels: tuple[str, ...] = ()  # "telegram", "zalo": where the person is linked
 
     @classmethod
-    def of(cls, membership: Membership) -> "MemberView":
+    def of(cls, membership: Membership, person: Person | None = None) -> "MemberView":
+        """From a membership and its person; a roster row (BranchRepo.roster_rows) is both at once."""
+        person = person if person is not None else membership.person
         return cls(
             membership_id=membership.id,
-            full_name=membership.person.full_name,
+            full_name=person.full_name,
             role=Role(membership.role),
             status=Status(membership.status),
             admitted_on=membership.admitted_on,
             exempt=membership.exempt,
             suspended=membership.suspended,
-            linked=is_linked(membership.person),
-            channels=channels(membership.person),
+            linked=is_linked(person),
+            channels=channels(person),
         )
 
 
