@@ -35,7 +35,7 @@ from bot.domain.roster import Role
 from bot.services import review_reminders
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, ServiceError
-from bot.services.task_mapper import calendar_task
+from bot.services.task_mapper import calendar_tasks
 from bot.texts import plain, render
 from storage.models import Membership, Person
 from storage.reminder_models import CANCELLED, FAILED, PENDING, Reminder, ReminderPrefs
@@ -138,8 +138,7 @@ async def _load_branch(uow: UnitOfWork, branch_id: int,
     if branch is None:
         return None
     roster = tuple(await uow.branches.roster(branch_id))
-    ctx = BranchContext(branch.id, branch.name, roster,
-                        tuple(calendar_task(t) for t in await uow.calendar.tasks(branch_id)))
+    ctx = BranchContext(branch.id, branch.name, roster, tuple(await calendar_tasks(uow, branch_id)))
     people = {m.person_id: m.person for m in roster}
     prefs = await uow.reminders.prefs(people)
     return ctx, {pid: r for pid, person in people.items() if (r := recipient(person, prefs.get(pid), settings))}
