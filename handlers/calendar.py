@@ -28,6 +28,7 @@ from bot.texts import label, labels, render
 from handlers import commands, keyboards
 from handlers.callbacks import CalendarGo, CalendarNav, PeriodCb, TaskDone
 from handlers.common import MAX_TEXT
+from handlers.registering import registrars
 from storage.uow import UnitOfWork
 
 # Telegram caps a message at 4096 characters: long groups are cut to this many lines, then fewer.
@@ -233,7 +234,7 @@ async def question(message: Message, asked: Period | PeriodProblem, uow: UnitOfW
 
 def setup() -> Router:
     router = Router(name="calendar")
-    on_message, on_button = router.message.register, router.callback_query.register
+    on_message, on_button = registrars(router)
     on_message(this_month_command, commands.filter("thangnay"))
     on_message(next_month_command, commands.filter("thangsau"))
     on_message(calendar_menu, commands.filter("lich"))

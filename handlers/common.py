@@ -21,6 +21,7 @@ from bot.services.errors import AccessDenied, ServiceError
 from bot.texts import render
 from handlers import commands
 from handlers.commands import Who
+from handlers.registering import registrars
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def help_text(actor: Actor) -> str:
     return render("common", "help", sections=commands.help_sections(actor), stranger=not Who.KNOWN.runs(actor))
 
 
-def out_of_range(query: CallbackQuery) -> bool:
+async def out_of_range(query: CallbackQuery) -> bool:
     """Filter: button data no id could have (number_out_of_range)."""
     return number_out_of_range(query.data)
 
@@ -150,9 +151,10 @@ async def unknown(message: Message, raw_state: str | None) -> None:
 def setup_first() -> Router:
     """Included before every feature router, so /huy and /help win over any state."""
     router = Router(name="common")
-    router.callback_query.register(refuse_out_of_range, out_of_range)
-    router.message.register(cancel, commands.filter("huy"), StateFilter("*"))
-    router.message.register(show_help, commands.filter("help"), StateFilter("*"))
+    on_message, on_button = registrars(router)
+    on_button(refuse_out_of_range, out_of_range)
+    on_message(cancel, commands.filter("huy"), StateFilter("*"))
+    on_message(show_help, commands.filter("help"), StateFilter("*"))
     router.errors.register(service_error, ExceptionTypeFilter(ServiceError))
     return router
 
@@ -160,6 +162,7 @@ def setup_first() -> Router:
 def setup_last() -> Router:
     """Included after every feature router: whatever nobody handled gets a helpful answer."""
     router = Router(name="fallback")
-    router.callback_query.register(stale_button)
-    router.message.register(unknown, F.text | F.document | F.photo)
+    on_message, on_button = registrars(router)
+    on_button(stale_button)
+    on_message(unknown, F.text | F.document | F.photo)
     return router

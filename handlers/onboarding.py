@@ -13,6 +13,7 @@ from bot.services.actor import Actor
 from bot.texts import label, render
 from handlers import keyboards
 from handlers.callbacks import Go, Nav
+from handlers.registering import registrars
 from storage.uow import UnitOfWork
 
 
@@ -102,7 +103,7 @@ async def got_full_name(message: Message, state: FSMContext, uow: UnitOfWork, cl
 
 def setup() -> Router:
     router = Router(name="onboarding")
-    on_message, on_button = router.message.register, router.callback_query.register
+    on_message, on_button = registrars(router)
     on_message(open_invitation, CommandStart(deep_link=True), StateFilter("*"))
     on_message(start, CommandStart(), StateFilter("*"))
     on_button(ask_branch_name, Nav.filter(F.to == Go.CREATE_BRANCH))

@@ -28,6 +28,7 @@ from bot.texts import label, render
 from handlers import commands, keyboards
 from handlers.callbacks import DraftAction, DraftCb, PartsAction, PartsCb
 from handlers.commands import TYPED
+from handlers.registering import registrars
 from storage.uow import UnitOfWork
 
 PAGE_SIZE = 10
@@ -86,7 +87,7 @@ def setup_leave() -> Router:
     router has it, and ends the import's dialog — it is never taken as a piece, a plan, a date or an owner.
     Pieces already received stay until the secretary taps Xong on them or sends another plan."""
     router = Router(name="plans-leave")
-    router.message.register(leave_import, StateFilter(ImportPlan), F.text.startswith("/"))
+    registrars(router).message(leave_import, StateFilter(ImportPlan), F.text.startswith("/"))
     return router
 
 
@@ -345,7 +346,7 @@ async def discard(query: CallbackQuery, callback_data: DraftCb, uow: UnitOfWork,
 
 def setup() -> Router:
     router = Router(name="plans")
-    on_message, on_button = router.message.register, router.callback_query.register
+    on_message, on_button = registrars(router)
     on_message(ask_plan, commands.filter("nhapkehoach"))
     on_message(plan_photo, F.photo, StateFilter(None, ImportPlan.waiting, ImportPlan.collecting))
     on_message(plan_file, F.document, StateFilter(None, ImportPlan.waiting, ImportPlan.collecting))

@@ -11,6 +11,7 @@ from bot.services.actor import Actor
 from bot.texts import label, render
 from handlers import keyboards
 from handlers.callbacks import MemberAction, MemberCb, PrivacyAction, PrivacyCb
+from handlers.registering import registrars
 from storage.uow import UnitOfWork
 
 
@@ -53,7 +54,7 @@ async def keep(query: CallbackQuery) -> None:
 
 def setup() -> Router:
     router = Router(name="privacy")
-    on_button = router.callback_query.register
+    on_button = registrars(router).button
     on_button(export, PrivacyCb.filter(F.act == PrivacyAction.EXPORT))
     on_button(ask_erase, PrivacyCb.filter(F.act == PrivacyAction.ERASE))
     on_button(erase, PrivacyCb.filter(F.act == PrivacyAction.ERASE_CONFIRMED))

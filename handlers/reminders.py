@@ -18,6 +18,7 @@ from bot.services.actor import Actor
 from bot.services.errors import ServiceError
 from bot.texts import plain, render
 from handlers import commands, keyboards
+from handlers.registering import registrars
 from storage.uow import UnitOfWork
 
 # Offered besides the configured default; (0, 0) is "no quiet hours".
@@ -176,7 +177,7 @@ async def typed_zone(message: Message, uow: UnitOfWork, actor: Actor, clock: Clo
 
 def setup() -> Router:
     router = Router(name="reminders")
-    on_message, on_button = router.message.register, router.callback_query.register
+    on_message, on_button = registrars(router)
     on_message(open_overview, commands.filter("nhacviec"), StateFilter("*"))
     on_button(toggle, KindToggle.filter())
     on_button(choose_quiet, QuietChoice.filter())

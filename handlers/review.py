@@ -38,6 +38,7 @@ from handlers.callbacks import (
 )
 from handlers.common import refuse_stale
 from handlers.paging import Page, nav, page_of
+from handlers.registering import registrars
 from handlers.review_assessment import SheetInput
 from handlers.review_meeting import TYPED, VoteInput
 from storage.uow import UnitOfWork
@@ -489,7 +490,7 @@ async def got_answer(message: Message, uow: UnitOfWork, actor: Actor, clock: Clo
 
 def setup() -> Router:
     router = Router(name="review")
-    on_message, on_button = router.message.register, router.callback_query.register
+    on_message, on_button = registrars(router)
     on_message(leave_dialog, StateFilter(ReviewInput, VoteInput, SheetInput), F.text.startswith("/"))
     on_message(start, commands.filter("kiemdiem"))
     on_message(progress_command, commands.filter("buoc"))

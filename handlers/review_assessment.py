@@ -17,6 +17,7 @@ from handlers import commands, keyboards
 from handlers.callbacks import AssessAction, AssessCb, ReviewAction, ReviewCb
 from handlers.common import refuse_stale
 from handlers.paging import nav, page_of
+from handlers.registering import registrars
 from handlers.review_meeting import TYPED
 from storage.uow import UnitOfWork
 
@@ -294,7 +295,7 @@ async def propose(query: CallbackQuery, callback_data: AssessCb, uow: UnitOfWork
 
 def setup() -> Router:
     router = Router(name="review_assessment")
-    on_message, on_button = router.message.register, router.callback_query.register
+    on_message, on_button = registrars(router)
     on_message(own_command, commands.filter("tudanhgia"))
     on_button(own_button, AssessCb.filter(F.act == AssessAction.SELF))
     on_button(fill_for, AssessCb.filter(F.act == AssessAction.FILL))

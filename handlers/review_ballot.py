@@ -15,6 +15,7 @@ from handlers import keyboards
 from handlers.callbacks import BallotAction, BallotAdmin, BallotCb, ProposeCb, ReviewAction, ReviewCb
 from handlers.common import refuse_stale
 from handlers.paging import answer_long, nav, page_of, pieces
+from handlers.registering import registrars
 from handlers.review_meeting import changes_text
 from storage.uow import UnitOfWork
 
@@ -189,7 +190,7 @@ async def close(query: CallbackQuery, uow: UnitOfWork, actor: Actor, clock: Cloc
 
 def setup() -> Router:
     router = Router(name="review_ballot")
-    on_button = router.callback_query.register
+    on_button = registrars(router).button
     on_button(secret, BallotAdmin.filter(F.act == BallotAction.SECRET))
     on_button(pick, BallotAdmin.filter(F.act == BallotAction.PICK))
     on_button(turn_page, BallotAdmin.filter(F.act == BallotAction.PAGE))

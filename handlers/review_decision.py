@@ -19,6 +19,7 @@ from bot.services.review_decision import Board, Proposal
 from bot.texts import plain, render
 from handlers import keyboards
 from handlers.paging import Page, nav, page_of
+from handlers.registering import registrars
 from storage.uow import UnitOfWork
 
 BOARD_PAGE_SIZE = 8  # proposals a page of the list, each with its reasons: a big branch has 150
@@ -176,13 +177,13 @@ async def confirm_all(query: CallbackQuery, callback_data: DecisionCb, uow: Unit
 
 def setup() -> Router:
     router = Router(name="review_decision")
-    on_button = router.callback_query.register
+    on_button = registrars(router).button
     on_button(open_board, DecisionCb.filter(F.act == DecisionAction.OPEN))
     on_button(board_page, DecisionCb.filter(F.act == DecisionAction.PAGE))
     on_button(pick, DecisionCb.filter(F.act == DecisionAction.PICK))
     on_button(set_level, DecisionCb.filter(F.act == DecisionAction.SET))
     on_button(ask_note, DecisionCb.filter(F.act == DecisionAction.NOTE))
-    router.message.register(got_reason, DecisionInput.reason, F.text, ~F.text.startswith("/"))
+    registrars(router).message(got_reason, DecisionInput.reason, F.text, ~F.text.startswith("/"))
     on_button(ask_all, DecisionCb.filter(F.act == DecisionAction.ALL))
     on_button(confirm_all, DecisionCb.filter(F.act == DecisionAction.ALL_OK))
     return router

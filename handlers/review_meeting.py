@@ -22,6 +22,7 @@ from handlers.callbacks import AssessAction, AssessCb, BallotAction, BallotAdmin
 from handlers.commands import TYPED
 from handlers.common import refuse_stale
 from handlers.paging import answer_long, nav, page_of
+from handlers.registering import registrars
 from storage.uow import UnitOfWork
 
 # What a dialog step takes as typed input: any text but a command, which runs (and leaves the dialog, see
@@ -321,7 +322,7 @@ async def results(query: CallbackQuery, uow: UnitOfWork, actor: Actor) -> None:
 
 def setup() -> Router:
     router = Router(name="review_meeting")
-    on_message, on_button = router.message.register, router.callback_query.register
+    on_message, on_button = registrars(router)
     on_button(start, ReviewCb.filter(F.act.in_({ReviewAction.START_MEETING, ReviewAction.START_CONFIRMED})))
     on_button(dismiss, ReviewCb.filter(F.act == ReviewAction.DISMISS))
     on_button(move, ReviewCb.filter(F.act.in_({ReviewAction.NEXT, ReviewAction.BACK})))

@@ -16,6 +16,7 @@ from bot.texts import label, render
 from handlers import keyboards
 from handlers.callbacks import ReviewAction, ReviewCb
 from handlers.commands import TYPED  # /huy leaves the question: asked again next time
+from handlers.registering import registrars
 from storage.uow import UnitOfWork
 
 
@@ -85,8 +86,9 @@ async def got_locality(message: Message, uow: UnitOfWork, actor: Actor, clock: C
 
 def setup() -> Router:
     router = Router(name="review_papers")
-    router.callback_query.register(documents, ReviewCb.filter(F.act == ReviewAction.DOCUMENTS))
-    router.callback_query.register(change_locality, ReviewCb.filter(F.act == ReviewAction.LOCALITY))
-    router.callback_query.register(blank_locality, ReviewCb.filter(F.act == ReviewAction.LOCALITY_BLANK))
-    router.message.register(got_locality, PapersInput.locality, TYPED)
+    on_message, on_button = registrars(router)
+    on_button(documents, ReviewCb.filter(F.act == ReviewAction.DOCUMENTS))
+    on_button(change_locality, ReviewCb.filter(F.act == ReviewAction.LOCALITY))
+    on_button(blank_locality, ReviewCb.filter(F.act == ReviewAction.LOCALITY_BLANK))
+    on_message(got_locality, PapersInput.locality, TYPED)
     return router

@@ -32,6 +32,7 @@ from bot.texts import label, render
 from handlers import commands, keyboards
 from handlers.callbacks import Go, MemberAction, MemberCb, MemberRole, Nav, NewRole, NewStatus, RosterPage
 from handlers.common import MAX_TEXT, telegram_length
+from handlers.registering import registrars
 from storage.uow import UnitOfWork
 
 
@@ -346,7 +347,7 @@ async def me(message: Message, uow: UnitOfWork, actor: Actor) -> None:
 
 def setup() -> Router:
     router = Router(name="roster")
-    on_message, on_button = router.message.register, router.callback_query.register
+    on_message, on_button = registrars(router)
     on_message(roster_command, commands.filter("doanvien"))
     on_button(roster_button, Nav.filter(F.to == Go.ROSTER))
     on_button(roster_page, RosterPage.filter())

@@ -27,6 +27,7 @@ from handlers import commands, keyboards
 from handlers.calendar import GROUP_LIMITS, today_in
 from handlers.common import MAX_TEXT
 from handlers.paging import Page, answer_long, nav, page_of
+from handlers.registering import registrars
 from handlers.review_decision import entry_button
 from handlers.roster import invite_link
 from handlers.unit_options import entry_button as options_button
@@ -260,7 +261,7 @@ async def secretary_link(query: CallbackQuery, callback_data: UnitCb, uow: UnitO
 
 def setup() -> Router:
     router = Router(name="supervisor")
-    on_message, on_button = router.message.register, router.callback_query.register
+    on_message, on_button = registrars(router)
     on_message(summary, commands.filter("tinhhinh"))
     on_button(summary_page, SupervisorCb.filter(F.act == SupervisorAction.PAGE))
     on_button(open_branch, SupervisorCb.filter(F.act == SupervisorAction.OPEN))

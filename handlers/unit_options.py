@@ -15,6 +15,7 @@ from bot.services.errors import ServiceError
 from bot.services.rule_options import RuleSetOptions
 from bot.texts import plain, render
 from handlers import keyboards
+from handlers.registering import registrars
 from storage.uow import UnitOfWork
 
 
@@ -77,7 +78,7 @@ async def change(query: CallbackQuery, callback_data: OptionCb, uow: UnitOfWork,
 
 def setup() -> Router:
     router = Router(name="unit_options")
-    on_button = router.callback_query.register
+    on_button = registrars(router).button
     on_button(show, OptionCb.filter(F.act == OptionAction.LIST))
     on_button(change, OptionCb.filter(F.act == OptionAction.SET))
     return router
