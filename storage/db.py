@@ -1,8 +1,11 @@
-"""Engine and session factory: SQLite in WAL mode with a busy timeout, or PostgreSQL via asyncpg."""
+"""Engine and session factory: SQLite in WAL mode with a busy timeout (through storage.sqlite_driver), or PostgreSQL
+via asyncpg."""
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+
+from storage.sqlite_driver import OneHopDBAPI
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -20,7 +23,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_async_engine(url, module=OneHopDBAPI(), connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)

@@ -1,0 +1,117 @@
+"""SQLite through aiosqlite with one thread hand-off per statement.
+
+SQLAlchemy's aiosqlite adapter awaits aiosqlite once for each step of a statement: a cursor, execute, fetchall,
+close. aiosqlite runs each in its connection's thread, so a statement costs four round trips between the event
+loop and that thread (a queue put, a thread wake-up, a call_soon_threadsafe that wakes the loop). Here the four
+steps are one function run in that thread, which returns the rows with the cursor's description and counts; and
+a commit or rollback with no transaction open (a read, under sqlite3's implicit transactions) is not sent at all.
+"""
+
+import collections
+import sqlite3
+from typing import Any
+
+import aiosqlite
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
+
+
+def _run(connection: sqlite3.Connection, operation: str, parameters: Any) -> tuple:
+    """In aiosqlite's thread: the statement, its rows and what SQLAlchemy reads off the cursor after it."""
+    cursor = connection.cursor()
+    try:
+        if parameters is None:
+            cursor.execute(operation)
+        else:
+            cursor.execute(operation, parameters)
+        description = cursor.description
+        return description, cursor.fetchall() if description else (), cursor.rowcount, cursor.lastrowid
+    finally:
+        cursor.close()
+
+
+def _run_many(connection: sqlite3.Connection, operation: str, seq_of_parameters: Any) -> int:
+    cursor = connection.cursor()
+    try:
+        cursor.executemany(operation, seq_of_parameters)
+        return cursor.rowcount
+    finally:
+        cursor.close()
+
+
+class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
+    """A cursor whose statement runs in one call on aiosqlite's thread; its rows are held here."""
+
+    __slots__ = ("_arraysize", "_description", "_lastrowid", "_rowcount")
+
+    def __init__(self, adapt_connection: "OneHopConnection") -> None:
+        self._adapt_connection = adapt_connection
+        self._connection = adapt_connection._connection
+        self._cursor = None  # no aiosqlite cursor: the base class's close() then has nothing to await
+        self._soft_closed_memoized = {}
+        self._rows = collections.deque()
+        self._description, self._rowcount, self._lastrowid, self._arraysize = None, -1, None, 1
+
+    @property
+    def description(self) -> Any:
+        return self._description
+
+    @property
+    def rowcount(self) -> int:
+        return self._rowcount
+
+    @property
+    def lastrowid(self) -> Any:
+        return self._lastrowid
+
+    @property
+    def arraysize(self) -> int:
+        return self._arraysize
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        self._arraysize = value
+
+    async def _async_soft_close(self) -> None:
+        """Nothing to close: the sqlite3 cursor was closed in the thread, its description kept here."""
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> None:
+        async with self._adapt_connection._execute_mutex:
+            self._description, rows, self._rowcount, self._lastrowid = await self._connection._execute(
+                _run, self._connection._conn, operation, parameters)
+            self._rows = collections.deque(rows)
+
+    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> None:
+        async with self._adapt_connection._execute_mutex:
+            self._description, self._lastrowid = None, None
+            self._rowcount = await self._connection._execute(
+                _run_many, self._connection._conn, operation, seq_of_parameters)
+            self._rows.clear()
+
+
+class OneHopConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+
+    _cursor_cls = OneHopCursor
+
+    def commit(self) -> None:
+        if self._connection._connection and self._connection.in_transaction:
+            super().commit()
+
+    def rollback(self) -> None:
+        if self._connection._connection and self._connection.in_transaction:
+            super().rollback()
+
+
+class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    """The DB-API module the aiosqlite dialect is given (create_async_engine's `module`)."""
+
+    def __init__(self) -> None:
+        super().__init__(aiosqlite, sqlite3)
+
+    def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
+        connection = super().connect(*arg, **kw)
+        return OneHopConnection(self, connection._connection)
