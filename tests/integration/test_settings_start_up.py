@@ -24,3 +24,15 @@ def test_a_bad_setting_stops_start_up_with_one_line_and_exit_code_2(env, name, t
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"chibo: bad setting {name}:")
+
+
+def test_chibo_run_tells_a_bad_setting_before_loading_the_bot(tmp_path):
+    """The settings are checked before the bot's framework is imported (seconds on a small machine)."""
+    probe = ("import sys\nfrom bot.cli import main\ntry:\n    main(['run'])\nexcept SystemExit as stop:\n"
+             "    print(stop.code, 'aiogram' in sys.modules, 'bot.runner' in sys.modules)")
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env={"PATH": "/usr/bin:/bin", "CHIBO_BOT_TOKEN": "123:abc"},
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout.split() == ["2", "False", "False"]
+    assert result.stderr.startswith("chibo: bad setting CHIBO_BOT_TOKEN: the secret after ':' must be at least 20")
