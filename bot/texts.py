@@ -20,15 +20,21 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=StrictUndefined,
+        auto_reload=False,  # the templates ship with the code: no file is checked again at each render
     )
     env.filters["vndate"] = format_date
     return env
 
 
+@cache
+def _macros(file: str) -> object:
+    """The macros of templates/messages/<file>.j2, loaded once."""
+    return _environment().get_template(f"{file}.j2").module
+
+
 def render(file: str, macro: str, /, **context: object) -> str:
     """The HTML text of macro `macro` in templates/messages/<file>.j2."""
-    module = _environment().get_template(f"{file}.j2").module
-    return str(getattr(module, macro)(**context)).strip()
+    return str(getattr(_macros(file), macro)(**context)).strip()
 
 
 def plain(file: str, macro: str, /, **context: object) -> str:
