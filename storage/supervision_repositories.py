@@ -80,21 +80,21 @@ class ReviewRow(NamedTuple):
     branch_score: int | None
 
 
-_REVIEW_ROW = tuple(getattr(Review, name) for name in ReviewRow._fields)
-
-
-# The summary's statements, built once (their ids bound at each ask): building a statement and its cache key cost
-# more than running it, and /tinhhinh runs them all at every ask.
+# The summary's statements, built once (their ids bound at each ask) on the tables, not the ORM classes: building
+# a statement and its cache key cost more than running it, and an ORM statement's rows go through the ORM's loading
+# (a Python call per row and column) where a table's come as they are; /tinhhinh runs them all at every ask.
+_branch, _member, _person, _review, _entry, _vote, _feedback, _task = (model.__table__.c for model in (
+    Branch, Membership, Person, Review, ReviewMember, ReviewVote, ReviewFeedback, Task))
 _IDS, _REVIEW_IDS = bindparam("ids", expanding=True), bindparam("review_ids", expanding=True)
-_BRANCHES = select(Branch.id, Branch.name).where(Branch.id.in_(_IDS))
+_BRANCHES = select(_branch.id, _branch.name).where(_branch.id.in_(_IDS))
 _SECRETARIES = (
-    select(Membership.branch_id, Person.full_name, Person.telegram_user_id, Person.zalo_chat_id, Person.channel)
-    .join(Person, Person.id == Membership.person_id)
-    .where(Membership.branch_id.in_(_IDS), Membership.role == "secretary"))
-_LATEST = (select(Review.branch_id, func.max(Review.year).label("year")).where(Review.branch_id.in_(_IDS))
-           .group_by(Review.branch_id).subquery())
-_LATEST_REVIEWS = select(*_REVIEW_ROW).join(_LATEST, and_(Review.branch_id == _LATEST.c.branch_id,
-                                                          Review.year == _LATEST.c.year))
+    select(_member.branch_id, _person.full_name, _person.telegram_user_id, _person.zalo_chat_id, _person.channel)
+    .join_from(Membership.__table__, Person.__table__, _person.id == _member.person_id)
+    .where(_member.branch_id.in_(_IDS), _member.role == "secretary"))
+_LATEST = (select(_review.branch_id, func.max(_review.year).label("year")).where(_review.branch_id.in_(_IDS))
+           .group_by(_review.branch_id).subquery())
+_LATEST_REVIEWS = select(*(_review[name] for name in ReviewRow._fields)).join_from(
+    Review.__table__, _LATEST, and_(_review.branch_id == _LATEST.c.branch_id, _review.year == _LATEST.c.year))
 
 
 def _is_set(column):
@@ -103,25 +103,25 @@ def _is_set(column):
 
 
 _ENTRIES = (
-    select(Membership.id, Membership.branch_id, Membership.role, Membership.status, Membership.admitted_on,
-           Membership.exempt, Membership.suspended, Person.full_name, Person.telegram_user_id, Person.zalo_chat_id,
-           Person.channel, ReviewMember.self_review, _is_set(ReviewMember.residence_requested_at),
-           _is_set(ReviewMember.residence_received_at), ReviewMember.present, ReviewMember.absence_reason,
-           ReviewMember.meetings_missed, ReviewMember.sick_leave_months, ReviewMember.disciplined)
-    .join(Person, Person.id == Membership.person_id)
-    .join(Review, and_(Review.branch_id == Membership.branch_id, Review.id.in_(_REVIEW_IDS)))
-    .outerjoin(ReviewMember, and_(ReviewMember.review_id == Review.id, ReviewMember.membership_id == Membership.id))
-    .where(Membership.branch_id.in_(_IDS))
-    .order_by(ReviewMember.id.is_(None), ReviewMember.id, Membership.id))
-_VOTES = select(ReviewVote.review_id, ReviewVote.subject, ReviewVote.outcome).where(ReviewVote.review_id.in_(_IDS))
-_FEEDBACK = (select(ReviewFeedback.review_id, ReviewFeedback.answer)
-             .where(ReviewFeedback.review_id.in_(_IDS), ReviewFeedback.kind != "superior_hint")
-             .order_by(ReviewFeedback.id))
-_OVERDUE = (select(Task.branch_id, func.count(Task.id))
-            .where(Task.branch_id.in_(_IDS), Task.is_branch_task.is_(True), Task.done_at.is_(None),
-                   Task.recurrence.is_(None), Task.due < bindparam("today", type_=Task.due.type),
-                   Task.id.not_in(select(ReviewTask.task_id)))
-            .group_by(Task.branch_id))
+    select(_member.id, _member.branch_id, _member.role, _member.status, _member.admitted_on, _member.exempt,
+           _member.suspended, _person.full_name, _person.telegram_user_id, _person.zalo_chat_id, _person.channel,
+           _entry.self_review, _is_set(_entry.residence_requested_at), _is_set(_entry.residence_received_at),
+           _entry.present, _entry.absence_reason, _entry.meetings_missed, _entry.sick_leave_months,
+           _entry.disciplined)
+    .join_from(Membership.__table__, Person.__table__, _person.id == _member.person_id)
+    .join(Review.__table__, and_(_review.branch_id == _member.branch_id, _review.id.in_(_REVIEW_IDS)))
+    .outerjoin(ReviewMember.__table__, and_(_entry.review_id == _review.id, _entry.membership_id == _member.id))
+    .where(_member.branch_id.in_(_IDS))
+    .order_by(_entry.id.is_(None), _entry.id, _member.id))
+_VOTES = select(_vote.review_id, _vote.subject, _vote.outcome).where(_vote.review_id.in_(_IDS))
+_FEEDBACK = (select(_feedback.review_id, _feedback.answer)
+             .where(_feedback.review_id.in_(_IDS), _feedback.kind != "superior_hint")
+             .order_by(_feedback.id))
+_OVERDUE = (select(_task.branch_id, func.count(_task.id))
+            .where(_task.branch_id.in_(_IDS), _task.is_branch_task.is_(True), _task.done_at.is_(None),
+                   _task.recurrence.is_(None), _task.due < bindparam("today", type_=_task.due.type),
+                   _task.id.not_in(select(ReviewTask.__table__.c.task_id)))
+            .group_by(_task.branch_id))
 
 
 class SupervisionRepo:
@@ -185,12 +185,16 @@ class SupervisionRepo:
 
     # -- many branches at once ---------------------------------------------------------------------------
 
+    async def _rows(self, statement, values: dict) -> list[Row]:
+        """A summary statement's rows, fetched at once (iterating its result fetches them one by one)."""
+        return (await self.session.execute(statement, values)).all()
+
     async def branches(self, ids: Iterable[int]) -> list[BranchRow]:
-        return [BranchRow(*row) for row in await self.session.execute(_BRANCHES, {"ids": list(ids)})]
+        return [BranchRow(*row) for row in await self._rows(_BRANCHES, {"ids": list(ids)})]
 
     async def secretaries(self, branch_ids: Iterable[int]) -> dict[int, PersonRow]:
         """Each branch's secretary, as a plain row (a name and where the bot reaches her)."""
-        rows = await self.session.execute(_SECRETARIES, {"ids": list(branch_ids)})
+        rows = await self._rows(_SECRETARIES, {"ids": list(branch_ids)})
         return {branch_id: PersonRow(*person) for branch_id, *person in rows}
 
     async def supervisors_of(self, branch_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -204,7 +208,7 @@ class SupervisionRepo:
 
     async def latest_reviews(self, branch_ids: Iterable[int]) -> list[ReviewRow]:
         """Each branch's latest review, as a plain read-only row."""
-        return [ReviewRow(*row) for row in await self.session.execute(_LATEST_REVIEWS, {"ids": list(branch_ids)})]
+        return [ReviewRow(*row) for row in await self._rows(_LATEST_REVIEWS, {"ids": list(branch_ids)})]
 
     async def review_entries(self, reviews: Mapping[int, int]) -> list["EntryRow"]:
         """Every roster entry of the branches (branch id → its review's id) with its record in that review, as
@@ -213,7 +217,7 @@ class SupervisionRepo:
         thousands of entries load in milliseconds."""
         if not reviews:
             return []
-        rows = await self.session.execute(_ENTRIES, {"ids": list(reviews), "review_ids": list(reviews.values())})
+        rows = await self._rows(_ENTRIES, {"ids": list(reviews), "review_ids": list(reviews.values())})
         return [EntryRow(  # by position: thousands of rows
             reviews[branch_id], membership_id,
             MembershipRow(membership_id, branch_id, PersonRow(name, telegram_user_id, zalo_chat_id, channel),
@@ -225,18 +229,18 @@ class SupervisionRepo:
 
     async def votes(self, review_ids: Iterable[int]) -> list[Row]:
         """(review_id, subject, outcome) of every recorded vote."""
-        return list(await self.session.execute(_VOTES, {"ids": list(review_ids)}))
+        return await self._rows(_VOTES, {"ids": list(review_ids)})
 
     async def feedback(self, review_ids: Iterable[int]) -> list[Row]:
         """(review_id, answer) of every named feedback, in the order received; the superior's review hints are
         not named feedback (bot/domain/review/record.py NAMED_KINDS)."""
-        return list(await self.session.execute(_FEEDBACK, {"ids": list(review_ids)}))
+        return await self._rows(_FEEDBACK, {"ids": list(review_ids)})
 
     async def overdue_counts(self, branch_ids: Iterable[int], today: date) -> dict[int, int]:
         """The branch's own one-off tasks not done and due before today — the calendar's "overdue" group
         (bot/domain/calendar/agenda.py), counted in the database — leaving out the review's own steps, which
         the review's checklist tells better (a step done by counts is never ticked in the calendar)."""
-        return dict((await self.session.execute(_OVERDUE, {"ids": list(branch_ids), "today": today})).all())
+        return dict(await self._rows(_OVERDUE, {"ids": list(branch_ids), "today": today}))
 
     # -- nudges and snapshots ----------------------------------------------------------------------------
 
