@@ -339,6 +339,9 @@ async def link_channel(query: CallbackQuery, uow: UnitOfWork, actor: Actor, cloc
 
 # --- a member's own view -------------------------------------------------------------------------------------
 async def me(message: Message, uow: UnitOfWork, actor: Actor) -> None:
+    if actor.person_id is None:  # a stranger still gets the number the office links them by (chibo admin)
+        await message.answer(render("roster", "me_stranger", actor=actor))
+        return
     members = await roster_service.own_entries(uow, actor)
     await message.answer("\n\n".join((render("roster", "me", actor=actor, members=members),
                                       render("privacy", "me_footer"))),

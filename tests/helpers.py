@@ -298,7 +298,7 @@ async def three_branches(uow_factory, now: datetime = NOW) -> dict[str, int]:
         async with uow_factory() as uow:
             ids[spec.name] = await build_branch(uow, spec, None, now, TZ)
     async with uow_factory() as uow:
-        await supervision_admin.person_by_telegram(uow, SUPERVISOR, SUPERVISOR_NAME, now)
+        await supervision_admin.person_by_chat(uow, SUPERVISOR, SUPERVISOR_NAME, now)
         await link(uow, SUPERVISOR, [ids[s.name] for s in THREE], now)
     return ids
 

@@ -12,6 +12,8 @@ from bot.services.errors import ServiceError
 from bot.texts import plain
 
 UNIT_HELP = "The unit's id or exact name (see `chibo admin list`)."
+ACCOUNT_HELP = ("the number the bot's /toi shows the person: a Telegram user id, or the number of a Zalo user who "
+                "has written to the bot")
 
 
 def _run(action):
@@ -39,10 +41,19 @@ def _run(action):
         sys.exit(1)
 
 
-def _link(bot_username: str | None, token: str) -> str:
+def _invitation(what: str, bot_username: str | None, invite) -> str:
+    """The link to open on Telegram and, for Zalo (no links that start the bot), the code to send it."""
     from bot.sandbox.state import BOT_USERNAME
 
-    return f"https://t.me/{bot_username or BOT_USERNAME}?start={token}"
+    return (f"{what} (one use, until {invite.expires_at:%d/%m/%Y}): "
+            f"https://t.me/{bot_username or BOT_USERNAME}?start={invite.token}\n"
+            f"  on Zalo: send the code {invite.token} to the bot")
+
+
+def _account(chat_id: int) -> str:
+    from bot.channels.ids import is_zalo
+
+    return f"Zalo user {chat_id}" if is_zalo(chat_id) else f"Telegram user {chat_id}"
 
 
 def _username_option(command):
@@ -55,25 +66,26 @@ def admin() -> None:
     pass
 
 
-@admin.command("add-unit", help="Create a superior unit (đảng ủy cơ sở) named NAME, or find it; optionally make a "
-                                "Telegram user its administrator (who then uses /donvi and /tinhhinh in the bot).")
+@admin.command("add-unit", help="Create a superior unit (đảng ủy cơ sở) named NAME, or find it; optionally make "
+                                "someone its administrator (who then uses /donvi and /tinhhinh in the bot).")
 @click.argument("name")
-@click.option("--admin-telegram-id", type=int, default=None, help="The administrator's Telegram user id.")
+@click.option("--admin-id", "--admin-telegram-id", "admin_id", type=int, default=None,
+              help=f"The administrator's account: {ACCOUNT_HELP}.")
 @click.option("--admin-name", default=None, help="The administrator's full name, when new to the bot.")
-def add_unit(name: str, admin_telegram_id: int | None, admin_name: str | None) -> None:
+def add_unit(name: str, admin_id: int | None, admin_name: str | None) -> None:
     from bot.services import supervision_admin
 
     async def action(uow, now, settings):
         unit, created = await supervision_admin.add_unit(uow, name, now)
         person = None
-        if admin_telegram_id is not None:
-            person = await supervision_admin.add_admin(uow, unit, admin_telegram_id, admin_name, now)
+        if admin_id is not None:
+            person = await supervision_admin.add_admin(uow, unit, admin_id, admin_name, now)
         return unit.id, unit.name, created, person.full_name if person else None
 
     unit_id, unit_name, created, admin_person = _run(action)
     click.echo(f"unit {unit_id}: {unit_name} — {'created' if created else 'already there'}")
     if admin_person:
-        click.echo(f"  administrator: {admin_person} (Telegram user {admin_telegram_id})")
+        click.echo(f"  administrator: {admin_person} ({_account(admin_id)})")
 
 
 @admin.command("add-branch", help="Create branch NAME under UNIT and print its secretary's one-time invitation link "
@@ -90,8 +102,7 @@ def add_branch(unit: str, name: str, bot_username: str | None) -> None:
 
     created = _run(action)
     click.echo(f"branch {created.branch_id}: {created.branch_name} ({created.unit_name})")
-    click.echo(f"secretary's link (one use, until {created.invite.expires_at:%d/%m/%Y}): "
-               f"{_link(bot_username, created.invite.token)}")
+    click.echo(_invitation("secretary's link", bot_username, created.invite))
 
 
 @admin.command("invite-secretary", help="A new secretary's link for BRANCH_ID, a unit's branch with no secretary "
@@ -106,17 +117,16 @@ def invite_secretary(branch_id: int, bot_username: str | None) -> None:
                                                             timedelta(days=settings.invite_ttl_days))
 
     issued = _run(action)
-    click.echo(f"secretary's link for {issued.branch_name} (one use, until {issued.invite.expires_at:%d/%m/%Y}): "
-               f"{_link(bot_username, issued.invite.token)}")
+    click.echo(_invitation(f"secretary's link for {issued.branch_name}", bot_username, issued.invite))
 
 
-@admin.command("link-supervisor", help="Make the Telegram user TELEGRAM_ID the supervisor (read-only) of the "
-                                       "branches BRANCH_ID… and/or of every branch of a unit.")
-@click.argument("telegram_id", type=int)
+@admin.command("link-supervisor", help="Make the person at ACCOUNT the supervisor (read-only) of the branches "
+                                       f"BRANCH_ID… and/or of every branch of a unit. ACCOUNT: {ACCOUNT_HELP}.")
+@click.argument("account", type=int)
 @click.argument("branch_ids", type=int, nargs=-1)
 @click.option("--unit", default=None, help=f"Every branch of this unit. {UNIT_HELP}")
 @click.option("--name", default=None, help="The supervisor's full name, when new to the bot.")
-def link_supervisor(telegram_id: int, branch_ids: tuple[int, ...], unit: str | None, name: str | None) -> None:
+def link_supervisor(account: int, branch_ids: tuple[int, ...], unit: str | None, name: str | None) -> None:
     from bot.services import supervision_admin
 
     if not branch_ids and unit is None:
@@ -127,11 +137,11 @@ def link_supervisor(telegram_id: int, branch_ids: tuple[int, ...], unit: str | N
         if unit is not None:
             found = await supervision_admin.find_unit(uow, unit)
             ids += [b.id for b in await uow.supervision.unit_branches(found.id) if b.id not in ids]
-        person = await supervision_admin.person_by_telegram(uow, telegram_id, name, now)
+        person = await supervision_admin.person_by_chat(uow, account, name, now)
         return person.full_name, await supervision_admin.link_supervisor(uow, person, ids, now)
 
     person_name, names = _run(action)
-    click.echo(f"{person_name} (Telegram user {telegram_id}) supervises {len(names)} branch(es):")
+    click.echo(f"{person_name} ({_account(account)}) supervises {len(names)} branch(es):")
     for branch_name in names:
         click.echo(f"  {branch_name}")
 
@@ -187,36 +197,37 @@ def set_option(unit: str, key: str, value: str, rule_set: str) -> None:
     click.echo(f"{unit_name}: {rule_set} {option.key} = {option.value}")
 
 
-def _person_ref(ref: int, by_telegram: bool):
-    """The privacy service's target for the operator: a person id, or the person behind a Telegram user."""
+def _person_ref(ref: int, by_account: bool):
+    """The privacy service's target for the operator: a person id, or the person at an account number."""
     from bot.services.errors import NotFound
+    from bot.services.identity import person_at
 
     async def resolve(uow) -> int:
-        if not by_telegram:
+        if not by_account:
             return ref
-        person = await uow.people.by_telegram_id(ref)
+        person = await person_at(uow, ref)
         if person is None:
-            raise NotFound("privacy_person_not_found", person_id=f"tg:{ref}")
+            raise NotFound("privacy_person_not_found", account=ref)
         return person.id
 
     return resolve
 
 
-_telegram_option = click.option("--telegram", "by_telegram", is_flag=True,
-                                help="PERSON_ID is a Telegram user id rather than chibo's person id.")
+_account_option = click.option("--account", "--telegram", "by_account", is_flag=True,
+                               help=f"PERSON_ID is an account rather than chibo's person id: {ACCOUNT_HELP}.")
 
 
 @admin.command("export-person", help="Write everything stored about person PERSON_ID (chibo's person id, as in "
-                                     "the audit log; or a Telegram user id with --telegram) as one UTF-8 JSON "
+                                     "the audit log; or an account with --account) as one UTF-8 JSON "
                                      "document, to FILE or to standard output.")
 @click.argument("person_id", type=int)
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="The file to write (default: standard output).")
-@_telegram_option
-def export_person(person_id: int, out: str | None, by_telegram: bool) -> None:
+@_account_option
+def export_person(person_id: int, out: str | None, by_account: bool) -> None:
     from bot.services import privacy
 
-    resolve = _person_ref(person_id, by_telegram)
+    resolve = _person_ref(person_id, by_account)
 
     async def action(uow, now, settings):
         return await privacy.export_data(uow, privacy.OPERATOR, now, person_id=await resolve(uow))
@@ -234,13 +245,13 @@ def export_person(person_id: int, out: str | None, by_telegram: bool) -> None:
                                      "(see README, Privacy). Refused for a branch's only secretary. Cannot be undone.")
 @click.argument("person_id", type=int)
 @click.option("--yes", is_flag=True, help="Confirm: the erasure cannot be undone.")
-@_telegram_option
-def delete_person(person_id: int, yes: bool, by_telegram: bool) -> None:
+@_account_option
+def delete_person(person_id: int, yes: bool, by_account: bool) -> None:
     from bot.services import privacy
 
     if not yes:
         raise click.UsageError("erasing cannot be undone: add --yes to confirm")
-    resolve = _person_ref(person_id, by_telegram)
+    resolve = _person_ref(person_id, by_account)
 
     async def action(uow, now, settings):
         return await privacy.erase(uow, privacy.OPERATOR, now, person_id=await resolve(uow))

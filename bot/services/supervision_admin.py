@@ -5,9 +5,11 @@ the unit, by the bot (`/donvi`)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.channels.ids import is_zalo, zalo_row
 from bot.domain.roster import parse_name
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, NotFound, ServiceError
+from bot.services.identity import identity, person_at
 from bot.services.invitations import Invite, invite_secretary
 from bot.services.onboarding import clean_unit_name
 from storage.models import Branch, Person, SupervisorLink
@@ -38,21 +40,25 @@ async def add_unit(uow: UnitOfWork, name: str, now: datetime) -> tuple[SuperiorU
     return unit, True
 
 
-async def person_by_telegram(uow: UnitOfWork, telegram_user_id: int, full_name: str | None, now: datetime) -> Person:
-    """The person behind a Telegram user id, created under `full_name` when new."""
-    person = await uow.people.by_telegram_id(telegram_user_id)
+async def person_by_chat(uow: UnitOfWork, chat_id: int, full_name: str | None, now: datetime) -> Person:
+    """The person at a chat number as /toi shows it (a Telegram user id, or the number of a Zalo user:
+    bot.channels.ids), created under `full_name` when new. A Zalo user must have written to the bot first: only
+    then does chibo know where to answer them."""
+    person = await person_at(uow, chat_id)
     if person is None:
+        if is_zalo(chat_id) and await uow.zalo_chats.get(zalo_row(chat_id)) is None:
+            raise ServiceError("zalo_chat_unknown", chat_id=chat_id)
         if not full_name:
-            raise ServiceError("name_needed", telegram_user_id=telegram_user_id)
-        person = Person(full_name=parse_name(full_name), telegram_user_id=telegram_user_id, created_at=now)
+            raise ServiceError("name_needed", chat_id=chat_id)
+        person = Person(full_name=parse_name(full_name), **identity(chat_id), created_at=now)
         uow.people.add(person)
         await uow.flush()
     return person
 
 
-async def add_admin(uow: UnitOfWork, unit: SuperiorUnit, telegram_user_id: int, full_name: str | None,
+async def add_admin(uow: UnitOfWork, unit: SuperiorUnit, chat_id: int, full_name: str | None,
                     now: datetime) -> Person:
-    person = await person_by_telegram(uow, telegram_user_id, full_name, now)
+    person = await person_by_chat(uow, chat_id, full_name, now)
     if await uow.supervision.unit_admin(unit.id, person.id) is None:
         uow.supervision.add(UnitAdmin(unit_id=unit.id, person_id=person.id, created_at=now))
         uow.audit(now, None, None, "unit.admin", unit_id=unit.id, person_id=person.id)

@@ -25,7 +25,7 @@ async def met_branch(tg, uow_factory) -> int:
         await uow.session.execute(update(Person).where(Person.full_name == "Hồ Văn Lợi")
                                   .values(telegram_user_id=LOI))
         await uow.commit()
-        await supervision_admin.person_by_telegram(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
+        await supervision_admin.person_by_chat(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
         await link(uow, SUPERVISOR, [branch_id], NOW)
     for user in (SECRETARY, LOI, SUPERVISOR):
         await tg.send(user, "/start")  # everyone has opened the bot

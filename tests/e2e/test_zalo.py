@@ -8,6 +8,7 @@ import aiohttp
 import pytest
 
 from bot.app import ZALO_SANDBOX_TOKEN
+from bot.channels.ids import is_zalo
 from bot.channels.zalo_updates import SECRET_HEADER
 from bot.config import Settings
 from bot.runner import run
@@ -76,6 +77,8 @@ async def test_a_member_joins_by_code_and_links_telegram_to_the_same_entry(chann
 
     me = await zl.answer_to(ZALO_MEMBER, "/toi")
     assert "Chi bộ Khu phố 7: Phó Bí thư" in me
+    account = int(re.search(r"Số tài khoản của bạn trên chibo: (\d+)", me).group(1))
+    assert is_zalo(account)  # the number `chibo admin` takes for her (tests/integration/test_supervision_cli.py)
     link = await zl.answer_to(ZALO_MEMBER, number_of(me, "Dùng cả Telegram và Zalo"))
     own_code = ZALO_CODE.search(link).group(1)
     await tg.send(ZALO_MEMBER_TELEGRAM, f"/start {own_code}", first_name="Minh")

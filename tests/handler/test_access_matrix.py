@@ -244,7 +244,7 @@ async def build_world(uows: Callable[[], UnitOfWork]) -> Ids:
         draft = await plan_import.read_plan(uow, secretary, lines=split_lines(SAMPLE_PLAN.read_text()),
                                             source_name="ke-hoach-07.txt", now=NOW)
         ids.draft = draft.id
-        await supervision_admin.person_by_telegram(uow, USERS[Role.SUPERVISOR], SUPERVISOR_NAME, NOW)
+        await supervision_admin.person_by_chat(uow, USERS[Role.SUPERVISOR], SUPERVISOR_NAME, NOW)
         await link(uow, USERS[Role.SUPERVISOR], [ids.branch], NOW)
     async with uows() as uow:
         secretary = await load_actor(uow, USERS[Role.SECRETARY])
@@ -587,7 +587,8 @@ TABLE: tuple[Row, ...] = (
         read("/nhapds"), read("/tinhhinh")),
     row("/huy", "/huy", *[read("Không có thao tác nào đang làm")] * 6),
     row("/cancel", "/cancel", *[read("Không có thao tác nào đang làm")] * 6),
-    row("/toi", "/toi", NO_BRANCH, read(f"{HOME_BRANCH}: Đảng viên"), read(f"{HOME_BRANCH}: Phó Bí thư"),
+    row("/toi", "/toi", read("Số tài khoản của bạn trên chibo"), read(f"{HOME_BRANCH}: Đảng viên"),
+        read(f"{HOME_BRANCH}: Phó Bí thư"),
         read(f"{HOME_BRANCH}: Bí thư"), read(f"{OTHER_BRANCH}: Bí thư"), read(f"Phụ trách {HOME_BRANCH} (chỉ xem)")),
     row("/doanvien", "/doanvien", NO_BRANCH, NOT_SECRETARY, ro(f"{HOME_BRANCH} —"), read(f"{HOME_BRANCH} —", "m:"),
         read(OTHER_BRANCH), NO_BRANCH),

@@ -81,7 +81,7 @@ async def ward(uow_factory) -> dict[int, str]:
         async with uow_factory() as uow:
             ids[await build_branch(uow, spec, None, NOW, TZ)] = spec.name.split(" — ")[0]
     async with uow_factory() as uow:
-        await supervision_admin.person_by_telegram(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
+        await supervision_admin.person_by_chat(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
         await link(uow, SUPERVISOR, list(ids), NOW)
         superior = await load_actor(uow, SUPERVISOR)
         for (branch_id, _), spec in zip(ids.items(), specs, strict=True):
@@ -272,7 +272,7 @@ async def test_the_superior_decides_150_proposals_in_pages_and_the_notices_fit_a
                   levels=tuple((L.HTTNV, L.HTNV, L.HTTNV)[n % 3] for n in range(150)))
     async with uow_factory() as uow:
         branch_id = await build_branch(uow, met, None, NOW, TZ)
-        await supervision_admin.person_by_telegram(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
+        await supervision_admin.person_by_chat(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
         await link(uow, SUPERVISOR, [branch_id], NOW)
     await tg.send(REVIEWER, "/start")
     await tg.send(SUPERVISOR, "/tinhhinh")

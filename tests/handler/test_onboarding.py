@@ -90,3 +90,15 @@ async def test_members_added_one_by_one_share_roles_but_the_branch_has_one_deput
     roster = await tg.last_text(SECRETARY)
     assert "Đảng viên: 7 (7 chính thức, 0 dự bị)" in roster
     assert all(f"{name} — {role}" in roster for name, role in added)
+
+
+async def test_toi_gives_anyone_the_account_number_the_office_links_them_by(tg):
+    """`chibo admin add-unit --admin-id` and `link-supervisor` take the number /toi shows, a stranger's too."""
+    await tg.send(STRANGER, "/toi")
+    stranger = await tg.last_text(STRANGER)
+    assert stranger.startswith("Bạn chưa thuộc chi bộ nào")
+    assert f"Số tài khoản của bạn trên chibo: {STRANGER} — văn phòng cấp ủy cần số này" in stranger
+    await create_branch(tg)
+    await tg.send(SECRETARY, "/toi")
+    own = await tg.last_text(SECRETARY)
+    assert "Chi bộ Khu phố 7: Bí thư" in own and f"Số tài khoản của bạn trên chibo: {SECRETARY}" in own

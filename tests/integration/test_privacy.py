@@ -83,7 +83,7 @@ async def history(uow_factory) -> dict[str, int]:
         await invitations.accept(uow, telegram_user_id=MINH, display_name="Minh", token=used.token, now=NOW)
         token = (await invitations.invite_member(uow, lan, duc, NOW, ttl)).token
         await invitations.accept(uow, telegram_user_id=DUC, display_name="Đức", token=token, now=NOW)
-        await supervision_admin.person_by_telegram(uow, SUPERVISOR, "Phan Văn Quang", NOW)
+        await supervision_admin.person_by_chat(uow, SUPERVISOR, "Phan Văn Quang", NOW)
         await link(uow, SUPERVISOR, [home], NOW)
         await review.start_review(uow, lan, 2026, NOW)
         await review.set_rule_set(uow, lan, "kh146_2014", NOW)  # counts typed in, no sheets (QĐ 366's)

@@ -54,8 +54,8 @@ async def world(uow_factory) -> dict[str, int]:
         await uow.session.execute(update(Person).where(Person.full_name == "Hồ Văn Lợi")
                                   .values(telegram_user_id=LOI))
         await uow.commit()
-        await supervision_admin.person_by_telegram(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
-        await supervision_admin.person_by_telegram(uow, OTHER_SUPERVISOR, OTHER_SUPERVISOR_NAME, NOW)
+        await supervision_admin.person_by_chat(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
+        await supervision_admin.person_by_chat(uow, OTHER_SUPERVISOR, OTHER_SUPERVISOR_NAME, NOW)
         await link(uow, SUPERVISOR, [ids[MET.name]], NOW)
         await link(uow, OTHER_SUPERVISOR, [ids[COLLECTING.name]], NOW)
     return ids
@@ -141,7 +141,7 @@ async def test_under_the_2014_rules_the_vote_is_final_and_nothing_awaits_the_sup
         unit, _ = await supervision_admin.add_unit(uow, "Đảng ủy phường Hòa Bình", NOW)
         branch = await build_branch(uow, REPLAY, unit, NOW, TZ)
     async with uow_factory() as uow:
-        await supervision_admin.person_by_telegram(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
+        await supervision_admin.person_by_chat(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
         await link(uow, SUPERVISOR, [branch], NOW)
     supervisor = await actor(uow_factory, SUPERVISOR)
     async with uow_factory() as uow:

@@ -166,7 +166,7 @@ async def test_the_papers_state_what_was_recorded(uow_factory):
     assert p.record is not None and len(p.record.reviewed) == 7 and len(p.record.classified) == 6
     async with uow_factory() as uow:  # and so does the supervisor's drill-down, loaded for many branches at once
         branch_id = (await load_actor(uow, SECRETARY_TG)).home.branch_id
-        await supervision_admin.person_by_telegram(uow, SUPERVISOR_TG, "Phan Văn Quang", PREPARED)
+        await supervision_admin.person_by_chat(uow, SUPERVISOR_TG, "Phan Văn Quang", PREPARED)
         await link(uow, SUPERVISOR_TG, [branch_id], PREPARED)
         await uow.commit()
     async with uow_factory() as uow:

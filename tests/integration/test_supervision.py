@@ -116,7 +116,7 @@ async def test_a_unit_administrator_reads_every_branch_of_the_unit(uow_factory):
 async def test_a_branch_is_nudged_at_most_once_a_day_whoever_nudges(uow_factory):
     ids = await three_branches(uow_factory)
     async with uow_factory() as uow:
-        await supervision_admin.person_by_telegram(uow, OTHER_SUPERVISOR, OTHER_SUPERVISOR_NAME, NOW)
+        await supervision_admin.person_by_chat(uow, OTHER_SUPERVISOR, OTHER_SUPERVISOR_NAME, NOW)
         await link(uow, OTHER_SUPERVISOR, [ids[COLLECTING.name]], NOW)
     supervisor, other = await actor(uow_factory, SUPERVISOR), await actor(uow_factory, OTHER_SUPERVISOR)
     async with uow_factory() as uow:
@@ -137,7 +137,7 @@ async def test_a_branch_without_a_secretary_in_the_bot_cannot_be_nudged(uow_fact
     async with uow_factory() as uow:
         unit, _ = await supervision_admin.add_unit(uow, "Đảng ủy xã An Bình", NOW)
         created = await supervision_admin.create_branch(uow, unit, "Chi bộ Ấp 3", NOW, timedelta(days=14))
-        await supervision_admin.person_by_telegram(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
+        await supervision_admin.person_by_chat(uow, SUPERVISOR, SUPERVISOR_NAME, NOW)
         await link(uow, SUPERVISOR, [created.branch_id], NOW)
     supervisor = await actor(uow_factory, SUPERVISOR)
     async with uow_factory() as uow:

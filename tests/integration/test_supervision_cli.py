@@ -8,9 +8,11 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from bot.channels.ids import zalo_key
 from bot.cli import main
 from bot.services import invitations
 from bot.services.actor import load_actor
+from storage.channel_models import ZaloChat
 from tests.helpers import NOW
 
 COMMANDS = [["admin"], ["admin", "add-unit"], ["admin", "add-branch"], ["admin", "invite-secretary"],
@@ -40,6 +42,7 @@ async def test_the_office_creates_a_branch_whose_link_makes_the_secretary(db_url
     branch = await chibo("add-branch", "Đảng ủy phường Tân Định", "Chi bộ Khu phố 9")
     assert branch.exit_code == 0, branch.output
     token = TOKEN.search(branch.output).group(1)
+    assert f"on Zalo: send the code {token} to the bot" in branch.output  # Zalo opens no links to the bot
     async with uow_factory() as uow:
         accepted = await invitations.accept(uow, telegram_user_id=7010, display_name="Nguyễn Thị Hoa", token=token,
                                             now=NOW)
@@ -74,6 +77,36 @@ async def test_refusals_are_one_line_and_change_nothing(db_url, engine, monkeypa
     missing = await chibo("add-branch", "Đảng ủy không có", "Chi bộ A")
     assert missing.exit_code == 1 and "Không tìm thấy đơn vị «Đảng ủy không có»" in missing.output
     nameless = await chibo("link-supervisor", "7003", "1")
-    assert nameless.exit_code == 1 and "Cần họ tên" in nameless.output
+    assert nameless.exit_code == 1 and "Cần họ tên cho tài khoản 7003" in nameless.output
+    unknown = await chibo("link-supervisor", str(zalo_key(99)), "1", "--name", "Phan Văn Quang")
+    assert unknown.exit_code == 1 and f"Tài khoản Zalo {zalo_key(99)} chưa nhắn tin cho bot chibo" in unknown.output
     assert (await chibo("link-supervisor", "7003")).exit_code == 2  # neither branches nor --unit
     assert "no units yet" in (await chibo("list")).output
+
+
+async def test_the_office_reaches_zalo_users_by_the_number_toi_shows(db_url, uow_factory, monkeypatch):
+    """A Zalo user who has written to the bot is made a unit's administrator and a supervisor by the number /toi
+    gives them (the Zalo chat number), as a Telegram user is by their Telegram id."""
+    monkeypatch.setenv("CHIBO_DATABASE_URL", db_url)
+    async with uow_factory() as uow:
+        chats = [ZaloChat(zalo_user_id=f"zl-{n}", zalo_chat_id=f"zl-{n}", display_name=f"Zalo {n}", created_at=NOW)
+                 for n in (1, 2)]
+        for chat in chats:
+            uow.zalo_chats.add(chat)
+        await uow.flush()
+        admin, supervisor = (zalo_key(chat.id) for chat in chats)
+        await uow.commit()
+    unit = await chibo("add-unit", "Đảng ủy xã Hòa Phú", "--admin-id", str(admin), "--admin-name", "Lê Văn Tâm")
+    assert unit.exit_code == 0, unit.output
+    assert f"administrator: Lê Văn Tâm (Zalo user {admin})" in unit.output
+    assert (await chibo("add-branch", "1", "Chi bộ Thôn 1")).exit_code == 0
+    linked = await chibo("link-supervisor", str(supervisor), "--unit", "1", "--name", "Phan Văn Quang")
+    assert linked.exit_code == 0, linked.output
+    assert f"Phan Văn Quang (Zalo user {supervisor}) supervises 1 branch(es):\n  Chi bộ Thôn 1" in linked.output
+    async with uow_factory() as uow:
+        actor = await load_actor(uow, supervisor)
+        admin_person = await uow.people.by_zalo_chat_id(admin)
+        assert admin_person.full_name == "Lê Văn Tâm" and admin_person.channel == "zalo"
+    assert [s.branch_name for s in actor.supervised] == ["Chi bộ Thôn 1"]
+    exported = await chibo("export-person", str(supervisor), "--account")
+    assert exported.exit_code == 0 and json.loads(exported.output)["person"]["full_name"] == "Phan Văn Quang"
