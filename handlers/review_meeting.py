@@ -289,6 +289,9 @@ async def got_counts(message: Message, uow: UnitOfWork, actor: Actor, clock: Clo
     except ValueError:
         await message.answer(render("review", "bad_counts", text=message.text[:50], title=data.get("title", "")))
         return
+    if counts.total == 0:  # no ballot cast is no vote; 0/0/0 is how a proposal recorded without a vote is stored
+        await message.answer(render("review", "no_ballots", title=data.get("title", ""), offer=data.get("offer")))
+        return
     if "membership_id" in data:
         level = MemberLevel(data["level"])
         try:

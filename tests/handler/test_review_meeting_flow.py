@@ -106,6 +106,22 @@ async def test_a_count_after_a_refused_member_vote_is_not_stored_against_that_me
     assert await votes(engine) == {"committee_report": (None, 9, 1, 0, "adopted")}
 
 
+async def test_zero_ballots_are_no_vote_and_the_count_is_asked_again(tg, engine):
+    """"0 0 0" typed as a vote's counts is refused: it would be stored as a proposal recorded without a vote."""
+    await at_member_ballot(tg)
+    await tg.click_button(SECRETARY, "Phạm Văn Đức")
+    await tg.click_button(SECRETARY, "Tốt")
+    await tg.send(SECRETARY, "0 0 0")
+    refused = await tg.last_text(SECRETARY)
+    assert refused.startswith("⚠️ «0 0 0»: không có phiếu nào cho «Phạm Văn Đức")
+    assert "chưa ghi gì" in refused
+    assert await votes(engine) == {}
+    await tg.send(SECRETARY, "9 0 0")  # still asked: the next counts are this member's
+    assert "Phạm Văn Đức" in (await tg.messages(SECRETARY))[-2]["text"]
+    [(subject, stored)] = (await votes(engine)).items()
+    assert subject.startswith("member:") and stored[:4] == ("httnv", 9, 0, 0)
+
+
 # --- point 5 ---------------------------------------------------------------------------------------------------
 
 
