@@ -145,13 +145,19 @@ def _outgoing(handler: Method) -> Method:
     return send
 
 
+MAX_INLINE_BUTTONS = 100  # Telegram refuses a bigger inline keyboard (aiogram's builder stops at it too)
+
+
 def _reply_markup(params: Params) -> dict[str, Any] | None:
     markup = params.json("reply_markup")
     if markup is None:
         return None
     if not isinstance(markup, dict):
         raise bad_request("can't parse reply keyboard markup JSON object")
-    for row in markup.get("inline_keyboard") or []:
+    rows = markup.get("inline_keyboard") or []
+    if sum(len(row) for row in rows) > MAX_INLINE_BUTTONS:
+        raise bad_request("reply markup is too long")
+    for row in rows:
         for button in row:
             _check_inline_button(button)
     return markup

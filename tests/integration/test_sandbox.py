@@ -325,11 +325,19 @@ async def test_telegram_validation_errors(bot: Bot, client: SandboxClient) -> No
         (lambda: bot.edit_message_text("x", chat_id=1012, message_id=999), "message to edit not found"),
         (lambda: bot.delete_message(1012, 999), "message to delete not found"),
         (lambda: bot.answer_callback_query("nope"), "query ID is invalid"),
+        (lambda: bot.send_message(1012, "x", reply_markup=_keyboard(101)), "reply markup is too long"),
     ]
     for call, expected in cases:
         with pytest.raises(TelegramBadRequest, match=expected):
             await call()
     assert await bot.send_message(1012, "a" * 4096)  # exactly at the limit is fine
+    assert await bot.send_message(1012, "x", reply_markup=_keyboard(100))
+
+
+def _keyboard(buttons: int) -> InlineKeyboardMarkup:
+    """`buttons` buttons in rows of 5, as chibo's lists draw them."""
+    row = [InlineKeyboardButton(text=str(n), callback_data=f"n:{n}") for n in range(buttons)]
+    return InlineKeyboardMarkup(inline_keyboard=[row[i:i + 5] for i in range(0, buttons, 5)])
 
 
 async def test_edit_reply_markup_and_delete(bot: Bot, client: SandboxClient) -> None:
