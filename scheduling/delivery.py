@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from bot.channels.ids import is_zalo
+from bot.domain.dates import Clock
 from bot.domain.reminders.pacing import MAX_ATTEMPTS, Limits, backoff, slots
 from scheduling.gate import Gate
 from scheduling.sender import Outcome, Result, Sender
@@ -62,7 +63,7 @@ class DeliveryWorker:
         sender: Sender,
         limits: Limits,
         *,
-        clock: Callable[[], datetime],
+        clock: Clock,
         on_blocked: Callable[[int, datetime], Awaitable[None]],
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         alone: bool = False,

@@ -24,6 +24,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.domain.dates import Clock
 from bot.services import reminders
 from scheduling.delivery import DeliveryWorker
 from scheduling.sender import BotSender, Sender
@@ -53,7 +54,7 @@ class Planning:
     transaction. One pass at a time: a pass asked for while one runs joins it. `gate`, awaited before each
     branch, holds a pass back (tests, benchmarks)."""
 
-    def __init__(self, uows: Callable[[], UnitOfWork], settings: Settings, clock: Callable[[], datetime],
+    def __init__(self, uows: Callable[[], UnitOfWork], settings: Settings, clock: Clock,
                  gate: Gate | None = None):
         self._uows, self._settings, self._clock, self._gate = uows, settings, clock, gate
         self._pass: asyncio.Task[int | None] | None = None
@@ -118,7 +119,7 @@ class Runtime:
     uows: Callable[[], UnitOfWork]
     settings: Settings
     worker: DeliveryWorker
-    clock: Callable[[], datetime]
+    clock: Clock
     plan_gate: Gate | None = None
 
     @cached_property  # made on first use (cached_property writes the instance's __dict__, frozen or not)
@@ -136,7 +137,7 @@ def current() -> Runtime:
 
 
 def build(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], sender: Sender, *,
-          clock: Callable[[], datetime], sleep: Callable[[float], Awaitable[None]] | None = None,
+          clock: Clock, sleep: Callable[[float], Awaitable[None]] | None = None,
           plan_gate: Gate | None = None) -> Runtime:
     def uows() -> UnitOfWork:
         return UnitOfWork(sessionmaker)
@@ -160,7 +161,7 @@ def uninstall(runtime: Runtime) -> None:
 
 
 async def start(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], bot: Bot,
-                clock: Callable[[], datetime], *, plan_gate: Gate | None = None) -> AsyncIOScheduler:
+                clock: Clock, *, plan_gate: Gate | None = None) -> AsyncIOScheduler:
     """Recovers interrupted sends and schedules the jobs; every branch is planned in the background, so what
     is due is delivered (and updates answered) while planning goes on."""
     runtime = build(settings, sessionmaker, BotSender(bot, settings.send_timeout), clock=clock, plan_gate=plan_gate)
