@@ -82,7 +82,7 @@ COMMANDS = (
     ChatCommand("moigiamsat", Who.SECRETARY, Section.SECRETARY),
     ChatCommand("tinhhinh", Who.SUPERVISOR, Section.OTHER),
     ChatCommand("donvi", Who.UNIT_ADMIN, None),
-    ChatCommand("toi", Who.KNOWN, Section.OTHER),
+    ChatCommand("toi", Who.ANYONE, Section.OTHER),  # a stranger reads the account number the operator asks for
     ChatCommand("huy", Who.ANYONE, Section.OTHER, aliases=("cancel",)),
     ChatCommand("help", Who.ANYONE, Section.OTHER),
 )

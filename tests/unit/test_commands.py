@@ -42,7 +42,7 @@ def test_docs_access_md_lists_exactly_the_table_of_commands():
 
 
 @pytest.mark.parametrize(("actor", "listed", "unlisted"), [
-    (STRANGER, {"/start", "/huy", "/help"}, {"/toi", "/thangnay", "/tukiemdiem", "/nhapds", "/tinhhinh"}),
+    (STRANGER, {"/start", "/huy", "/help", "/toi"}, {"/thangnay", "/tukiemdiem", "/nhapds", "/tinhhinh"}),
     (SECRETARY, {"/thangnay", "/buoc", "/kiemdiem", "/tukiemdiem", "/nhapds", "/doanvien", "/toi"}, {"/tinhhinh"}),
     (DEPUTY, {"/thangnay", "/tukiemdiem", "/toi"}, {"/buoc", "/kiemdiem", "/doanvien", "/nhapds", "/tinhhinh"}),
     (SUPERVISOR, {"/thangnay", "/tinhhinh", "/toi"}, {"/tukiemdiem", "/buoc", "/nhapds", "/start"}),
