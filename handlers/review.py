@@ -245,9 +245,12 @@ async def list_rule_sets(query: CallbackQuery, uow: UnitOfWork, actor: Actor) ->
 
 
 async def choose_rule_set(query: CallbackQuery, callback_data: RuleSetCb, uow: UnitOfWork, actor: Actor,
-                          clock: Clock) -> None:
+                          clock: Clock, settings: Settings) -> None:
+    """The list becomes the choice made, and the steps come again under it (their criteria follow the rule set),
+    so the secretary goes on from there without typing /buoc."""
     name = await review_service.set_rule_set(uow, actor, callback_data.key, clock())
     await query.message.edit_text(render("review", "rule_set_chosen", name=name))
+    await show_progress(query.message, uow, actor, clock, settings)
     await query.answer()
 
 

@@ -82,11 +82,12 @@ async def test_a_review_step_on_zalo_under_the_2014_rules_to_votes_by_typed_coun
     rules = await zl.answer_to(ZALO_SECRETARY, number_of(progress, "Quy định áp dụng"))
     assert rules.endswith("1. ⚖️ Kế hoạch 146-KH/ĐU (năm 2014)\n2. ☑️ ⚖️ Quy định 366-QĐ/TW (năm 2025)\n"
                           "👉 Nhắn số 1 hoặc 2 để chọn.")
-    chosen = await zl.answer_to(ZALO_SECRETARY, number_of(rules, "Kế hoạch 146-KH/ĐU"))
-    assert chosen == "⚖️ Chi bộ áp dụng: Kế hoạch 146-KH/ĐU (năm 2014)."
-
-    progress = await zl.answer_to(ZALO_SECRETARY, "/buoc")
+    progress = await zl.answer_to(ZALO_SECRETARY, number_of(rules, "Kế hoạch 146-KH/ĐU"))
+    # The choice said, then the steps again to go on from, numbered anew.
+    assert progress.startswith("⚖️ Chi bộ áp dụng: Kế hoạch 146-KH/ĐU (năm 2014).\n🗳 Kiểm điểm năm 2026 — Chi bộ")
     assert "Quy định áp dụng: Kế hoạch 146-KH/ĐU (năm 2014)\n" in progress
+    assert progress.endswith("\n6. ⬜️ Chi bộ có thành tích đặc biệt xuất sắc\n"
+                             "👉 Nhắn số thứ tự (từ 1 đến 6) hoặc gõ đúng chữ của lựa chọn.")  # no 366-only step
     asked = await zl.answer_to(ZALO_SECRETARY, number_of(progress, "Đặt ngày hội nghị"))
     assert asked.startswith("Ngày giờ và địa điểm hội nghị kiểm điểm? Ví dụ: 20/12/2026 08:00")
     assert "không đúng dạng" in await zl.answer_to(ZALO_SECRETARY, "ngày mai")  # asked again, nothing stored

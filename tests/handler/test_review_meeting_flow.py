@@ -387,7 +387,10 @@ async def test_bad_votes_are_refused_and_change_nothing(tg, engine):
     assert "năm 2026" in await tg.last_text(SECRETARY)
     await tg.click_button(SECRETARY, "Quy định áp dụng")
     await tg.click_button(SECRETARY, "366")
-    assert "Chi bộ áp dụng:" in await tg.last_text(SECRETARY) and "366" in await tg.last_text(SECRETARY)
+    chosen, steps = (m["text"] for m in (await tg.messages(SECRETARY))[-2:])
+    assert chosen == "⚖️ Chi bộ áp dụng: Quy định 366-QĐ/TW (năm 2025)."  # the list, edited into the choice
+    assert "Quy định áp dụng: Quy định 366-QĐ/TW (năm 2025)" in steps  # the steps again, under the choice
+    assert any("Quy định áp dụng" in b for b in buttons(await last(tg)))
     await tg.click_button(SECRETARY, "Quy định áp dụng")
     assert "☑️ ⚖️" in next(b for b in buttons(await last(tg)) if "366" in b)
     await tg.click_button(SECRETARY, "146")
