@@ -5,7 +5,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
-from storage.sqlite_driver import OneHopDBAPI
+from storage.sqlite_driver import OneHopConnection, OneHopDBAPI
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -56,6 +56,14 @@ def wrote(session: AsyncSession) -> bool:
     sync = session.sync_session
     return (not isinstance(sync, WriteAwareSession) or sync.info.get("wrote", False)
             or bool(sync.new or sync.dirty or sync.deleted))
+
+
+async def commit_with_next(session: AsyncSession) -> None:
+    """The session's next statement commits its transaction in the same call on SQLite
+    (storage.sqlite_driver.OneHopConnection.commit_with_next); PostgreSQL commits at the session's commit, as ever."""
+    connection = await (await session.connection()).get_raw_connection()
+    if isinstance(connection.dbapi_connection, OneHopConnection):
+        connection.dbapi_connection.commit_with_next()
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

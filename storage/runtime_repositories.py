@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import commit_with_next
 from storage.runtime_models import LEGACY_BOT_ID, DialogState, HandledUpdate
 
 # Every update runs these three: built once on the tables (Core, so the ORM's statement machinery stays out of
@@ -28,7 +29,11 @@ class RuntimeRepo:
     async def was_handled(self, bot_id: int, update_id: int) -> bool:
         return await self.session.scalar(_WAS_HANDLED, {"bot_id": bot_id, "update_id": update_id}) is not None
 
-    async def mark_handled(self, bot_id: int, update_id: int, at: datetime) -> None:
+    async def mark_handled(self, bot_id: int, update_id: int, at: datetime, *, commits: bool = False) -> None:
+        """`commits`: the mark is the transaction's last write, committed with it where the driver can
+        (storage.db.commit_with_next); the caller's commit follows in any case."""
+        if commits:
+            await commit_with_next(self.session)
         # A plain INSERT, not an ORM object: the unit of work's flush of one new row costs more than the row.
         await self.session.execute(_MARK, {"bot_id": bot_id, "update_id": update_id, "handled_at": at})
 

@@ -5,6 +5,11 @@ close. aiosqlite runs each in its connection's thread, so a statement costs four
 loop and that thread (a queue put, a thread wake-up, a call_soon_threadsafe that wakes the loop). Here the four
 steps are one function run in that thread, which returns the rows with the cursor's description and counts; and
 a commit or rollback with no transaction open (a read, under sqlite3's implicit transactions) is not sent at all.
+
+A transaction of one write (an update that only read commits its handled-once mark) can commit in the write's own
+call (`OneHopConnection.commit_with_next`): the write lock is then held for that call alone, not across the turns
+of the event loop until the commit's call, while every other writer waits in SQLite's busy handler, which sleeps
+in steps of up to 100 ms (the p99 of bench_load).
 """
 
 import collections
@@ -19,8 +24,9 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 )
 
 
-def _run(connection: sqlite3.Connection, operation: str, parameters: Any) -> tuple:
-    """In aiosqlite's thread: the statement, its rows and what SQLAlchemy reads off the cursor after it."""
+def _run(connection: sqlite3.Connection, operation: str, parameters: Any, commit: bool = False) -> tuple:
+    """In aiosqlite's thread: the statement, its rows and what SQLAlchemy reads off the cursor after it; with
+    `commit`, the transaction committed after it."""
     cursor = connection.cursor()
     try:
         if parameters is None:
@@ -28,18 +34,24 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any) -> tup
         else:
             cursor.execute(operation, parameters)
         description = cursor.description
-        return description, cursor.fetchall() if description else (), cursor.rowcount, cursor.lastrowid
+        found = description, cursor.fetchall() if description else (), cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
+    if commit:
+        connection.commit()
+    return found
 
 
-def _run_many(connection: sqlite3.Connection, operation: str, seq_of_parameters: Any) -> int:
+def _run_many(connection: sqlite3.Connection, operation: str, seq_of_parameters: Any, commit: bool = False) -> int:
     cursor = connection.cursor()
     try:
         cursor.executemany(operation, seq_of_parameters)
-        return cursor.rowcount
+        count = cursor.rowcount
     finally:
         cursor.close()
+    if commit:
+        connection.commit()
+    return count
 
 
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
@@ -79,23 +91,36 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         """Nothing to close: the sqlite3 cursor was closed in the thread, its description kept here."""
 
     async def _execute_async(self, operation: Any, parameters: Any) -> None:
-        async with self._adapt_connection._execute_mutex:
+        adapt = self._adapt_connection
+        async with adapt._execute_mutex:
+            commit, adapt.commits_next = adapt.commits_next, False
             self._description, rows, self._rowcount, self._lastrowid = await self._connection._execute(
-                _run, self._connection._conn, operation, parameters)
+                _run, self._connection._conn, operation, parameters, commit)
             self._rows = collections.deque(rows)
 
     async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> None:
-        async with self._adapt_connection._execute_mutex:
+        adapt = self._adapt_connection
+        async with adapt._execute_mutex:
+            commit, adapt.commits_next = adapt.commits_next, False
             self._description, self._lastrowid = None, None
             self._rowcount = await self._connection._execute(
-                _run_many, self._connection._conn, operation, seq_of_parameters)
+                _run_many, self._connection._conn, operation, seq_of_parameters, commit)
             self._rows.clear()
 
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("commits_next",)
 
     _cursor_cls = OneHopCursor
+
+    def __init__(self, dbapi: Any, connection: aiosqlite.Connection) -> None:
+        super().__init__(dbapi, connection)
+        self.commits_next = False
+
+    def commit_with_next(self) -> None:
+        """The next statement commits the transaction in its own call; the commit that follows has nothing left
+        to send (a failed statement leaves the transaction to the caller's rollback, as any other)."""
+        self.commits_next = True
 
     def commit(self) -> None:
         if self._connection._connection and self._connection.in_transaction:
@@ -115,3 +140,4 @@ class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
     def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
         connection = super().connect(*arg, **kw)
         return OneHopConnection(self, connection._connection)
+

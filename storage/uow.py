@@ -92,8 +92,8 @@ class UnitOfWork:
         else:
             if wrote(self.session):  # drops what the handler did without commit(); after mere reads, no need
                 await self.session.rollback()
-            if self._handling is not None:
-                await self.runtime.mark_handled(*self._handling)
+            if self._handling is not None:  # the mark alone (no dialog step to store with it) commits as it goes
+                await self.runtime.mark_handled(*self._handling, commits=not self.dialogs)
         self._held = self._handling = None
         await self._store_dialogs()
         await self.session.commit()

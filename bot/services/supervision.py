@@ -11,11 +11,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.domain.calendar.agenda import Agenda, build_agenda
 from bot.domain.calendar.periods import this_month
-from bot.domain.review.decision import proposals_of
+from bot.domain.review.decision import Decided, proposals_of
 from bot.domain.review.record import FeedbackFact, Record, StoredReview, VoteFact
 from bot.domain.review.rules import load_rule_set
 from bot.domain.supervision import BranchStatus, Totals, changes, snapshot, totals, worst_first
@@ -34,6 +35,8 @@ WORST_IN_WEEKLY = 5
 MESSAGE_LIMIT = 4096  # Telegram's longest text message, in UTF-16 code units
 # The weekly summary is one message: its lists (what awaits, what changed) are cut to this many lines, then fewer.
 WEEKLY_LIMITS = (40, 12, 5)
+# Walkthroughs kept by the rows they were derived from: a superior unit's branches many times over.
+WALKTHROUGHS_KEPT = 1024
 
 
 async def _scope(uow: UnitOfWork, actor: Actor) -> set[int]:
@@ -75,22 +78,33 @@ async def _progress(uow: UnitOfWork, reviews: list[ReviewRow],
     ticks: dict[int, dict[str, Tick]] = defaultdict(dict)
     for review_id, key, task_id, done in await uow.reviews.ticks(ids):
         ticks[review_id][key] = Tick(task_id, done)
-    found = {}
-    for review in reviews:
-        members = tuple([member_state(review, e, sheets.get((review.id, f"member:{e.membership_id}")))
-                         for e in entries[review.id]])  # lists, not generators: one call, not one per member
-        proposals = proposals_of(votes[review.id].items())
-        found[review.id] = assemble(ReviewFacts(
-            review=review, branch_name=names[review.branch_id], members=members, ticks=ticks[review.id],
-            stored=StoredReview(  # what the summary reads: outcomes only where proposals, no counts, no texts
-                members=tuple([member_fact(m) for m in members]),
-                votes=tuple(VoteFact(subject, outcome=proposals.get(subject)) for subject in sorted(votes[review.id])),
-                feedback=tuple(FeedbackFact(n, "person", answered) for n, answered in enumerate(answered[review.id])),
-                decisions=decisions.get(review.id, {}), started_at=review.meeting_started_at,
-                ended_at=review.meeting_ended_at, superior_decides=superior_decides(load_rule_set(review.rule_set)),
-            ),
-        ))
-    return found
+    return {review.id: _walkthrough(
+        review, names[review.branch_id],
+        tuple([(e, sheets.get((review.id, f"member:{e.membership_id}"))) for e in entries[review.id]]),
+        tuple(sorted(votes[review.id].items())), tuple(answered[review.id]), tuple(ticks[review.id].items()),
+        tuple(decisions.get(review.id, {}).items()),
+    ) for review in reviews}
+
+
+@lru_cache(maxsize=WALKTHROUGHS_KEPT)
+def _walkthrough(review: ReviewRow, branch_name: str, entries: tuple[tuple[EntryRow, bool | None], ...],
+                 votes: tuple[tuple[str, str | None], ...], answered: tuple[bool, ...],
+                 ticks: tuple[tuple[str, Tick], ...], decisions: tuple[tuple[str, Decided], ...]) -> Progress:
+    """One review's walkthrough from the rows loaded for it; pure, so kept by those rows: a summary asked again
+    over branches whose rows are unchanged derives nothing again (what a summary costs: bench_load's /tinhhinh),
+    and any changed row is another key, derived afresh."""
+    members = tuple([member_state(review, e, sheet) for e, sheet in entries])  # one call, not one per member
+    proposals = proposals_of(votes)
+    return assemble(ReviewFacts(
+        review=review, branch_name=branch_name, members=members, ticks=dict(ticks),
+        stored=StoredReview(  # what the summary reads: outcomes only where proposals, no counts, no texts
+            members=tuple([member_fact(m) for m in members]),
+            votes=tuple(VoteFact(subject, outcome=proposals.get(subject)) for subject, _ in votes),
+            feedback=tuple(FeedbackFact(n, "person", done) for n, done in enumerate(answered)),
+            decisions=dict(decisions), started_at=review.meeting_started_at,
+            ended_at=review.meeting_ended_at, superior_decides=superior_decides(load_rule_set(review.rule_set)),
+        ),
+    ))
 
 
 def _branch_level(record: Record) -> str | None:

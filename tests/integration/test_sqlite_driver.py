@@ -1,11 +1,18 @@
 """SQLite through storage.sqlite_driver: one call into aiosqlite's thread per statement, results as sqlite3 gives
-them, and a commit or rollback sent only when a transaction is open."""
+them, a commit or rollback sent only when a transaction is open, and a write told to commit committing in its own
+call (an update that only read commits its handled-once mark so)."""
+
+from datetime import UTC, datetime
 
 import aiosqlite
 import pytest
 from sqlalchemy import exc, text
 
-from storage.db import create_engine
+from storage.db import create_engine, create_sessionmaker
+from storage.uow import UnitOfWork
+from tests.databases import ready_engine
+
+NOW = datetime(2026, 12, 3, 8, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -80,3 +87,52 @@ async def test_a_bad_statement_raises_and_the_rows_of_the_next_are_its_own(engin
         assert (await connection.execute(text("SELECT 2"))).scalar() == 2
         streamed = await connection.stream(text("SELECT 3 UNION ALL SELECT 4"))  # a server-side cursor
         assert [row[0] async for row in streamed] == [3, 4]
+
+
+async def test_a_write_told_to_commit_commits_in_its_own_hand_off(engine, hand_offs):
+    async with engine.connect() as connection:
+        raw = (await connection.get_raw_connection()).dbapi_connection
+        hand_offs.clear()
+        raw.commit_with_next()
+        await connection.execute(text("INSERT INTO item (name) VALUES ('An')"))
+        assert not raw._connection.in_transaction  # committed: the write lock is free for the others already
+        await connection.commit()  # nothing left to send
+        await connection.execute(text("INSERT INTO item (name) VALUES ('Bình')"))  # the next one is as ever
+        await connection.rollback()
+    assert hand_offs == ["_run", "_run", "rollback"]
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT name FROM item"))).scalars().all() == ["An"]
+
+
+async def test_a_write_told_to_commit_that_fails_commits_nothing(engine):
+    async with engine.connect() as connection:
+        raw = (await connection.get_raw_connection()).dbapi_connection
+        await connection.execute(text("INSERT INTO item (name) VALUES ('An')"))
+        raw.commit_with_next()
+        with pytest.raises(exc.IntegrityError, match="UNIQUE"):
+            await connection.execute(text("INSERT INTO item (name) VALUES ('An')"))
+        await connection.rollback()  # the caller's, as after any failed statement: the first insert goes too
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM item"))).scalar() == 0
+
+
+async def test_an_update_that_only_read_commits_its_mark_in_one_hand_off(tmp_path, hand_offs):
+    engine = await ready_engine(f"sqlite+aiosqlite:///{tmp_path / 'chibo.db'}")
+    sessionmaker = create_sessionmaker(engine)
+    try:
+        for update_id, dialog in ((5, None), (6, ("ask_date", {"n": 1}))):
+            async with UnitOfWork(sessionmaker) as uow:
+                uow.handling(7, update_id, NOW)
+                await uow.branches.get(1)  # a read
+                if dialog:
+                    uow.dialogs["chat:1"] = dialog
+                hand_offs.clear()
+                await uow.settle()
+            # The mark alone: its INSERT commits (the pool's reset rollback has no transaction to send); with a
+            # dialog step to store, the mark, the step and the commit go as before.
+            assert hand_offs == (["_run"] if dialog is None else ["_run", "_run", "_run", "commit"])
+        async with UnitOfWork(sessionmaker) as uow:
+            assert await uow.runtime.was_handled(7, 5) and await uow.runtime.was_handled(7, 6)
+            assert await uow.runtime.dialog("chat:1") == ("ask_date", {"n": 1})
+    finally:
+        await engine.dispose()
