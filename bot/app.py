@@ -34,7 +34,7 @@ from bot.config import Settings
 from bot.domain.dates import Clock
 from bot.texts import plain
 from handlers import commands, setup_routers
-from handlers.middlewares import UnitOfWorkMiddleware
+from handlers.middlewares import Turns, UnitOfWorkMiddleware
 from storage.dialogs import DialogStorage
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,8 @@ def create_dispatcher(
     # (and once); it takes the isolation, which serialises one user's updates (ten taps at once leave a
     # consistent state), before it checks the update was not handled already.
     dp.update.outer_middleware.unregister(dp.fsm)
-    dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker, isolation, dp.fsm))
+    turns = Turns(settings.updates_at_once)
+    dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker, isolation, dp.fsm, turns))
     dp.update.outer_middleware(dp.fsm)
     dp.shutdown.register(isolation.close)
     dp["settings"] = settings

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     public_base_url: str | None = None  # where chibo's file links (/files/…) are reachable from outside
     file_dir: str = "chibo-files"  # files behind those links; shared by every process
     file_link_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    updates_at_once: int = Field(default=8, ge=1, le=1_000)  # updates at work at once in a process; more wait a turn
 
     @field_validator("bot_token", "redis_url", "webhook_url", "api_base_url", "webhook_secret", "zalo_bot_token",
                      "zalo_api_base_url", "zalo_webhook_url", "zalo_webhook_secret", "public_base_url", mode="before")

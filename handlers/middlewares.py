@@ -4,8 +4,12 @@ The unit of work also makes handling idempotent: an update already marked handle
 after a crash or a failed webhook answer) is skipped, and the mark commits with the handler's changes.
 It wraps aiogram's FSM middleware (bot.app.create_dispatcher puts it there), so the dialog state is read in
 the update's own session, and it takes the events isolation lock itself, around the handled-once check.
+
+Updates also take turns (`Turns`): a few at work at once, the others waiting their turn, finish sooner and with
+less CPU each than forty interleaved on one core and one SQLite writer (benchmarks/bench_load.py).
 """
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -24,15 +28,38 @@ from storage.uow import UnitOfWork, current_uow
 log = logging.getLogger(__name__)
 
 
+class Turns:
+    """At most `at_once` updates at work; the next waits for a turn, for `patience` seconds at most, then goes
+    ahead anyway: an update that holds its turn for long (a scanned plan being read) holds up the others no longer."""
+
+    def __init__(self, at_once: int, patience: float = 1.0):
+        self._free = asyncio.Semaphore(at_once)
+        self._patience = patience
+
+    @contextlib.asynccontextmanager
+    async def take(self):
+        try:
+            await asyncio.wait_for(self._free.acquire(), self._patience)
+        except TimeoutError:
+            yield
+            return
+        try:
+            yield
+        finally:
+            self._free.release()
+
+
 class UnitOfWorkMiddleware(BaseMiddleware):
     """`isolation` serialises one user's updates (aiogram's FSM middleware would take it, inside this one:
-    too late for the handled-once check); `fsm` names the lock's key, as the FSM middleware does."""
+    too late for the handled-once check); `fsm` names the lock's key, as the FSM middleware does; `turns`, taken
+    inside the user's lock (a user's second update waits there without holding a turn), limits updates at work."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], isolation: BaseEventIsolation,
-                 fsm: FSMContextMiddleware):
+                 fsm: FSMContextMiddleware, turns: Turns):
         self.sessionmaker = sessionmaker
         self.isolation = isolation
         self.fsm = fsm
+        self.turns = turns
 
     async def __call__(
         self,
@@ -42,7 +69,7 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     ) -> Any:
         user: User | None = data.get("event_from_user")
         context = self.fsm.resolve_event_context(data["bot"], data)
-        async with (self.isolation.lock(context.key) if context else contextlib.nullcontext(),
+        async with (self.isolation.lock(context.key) if context else contextlib.nullcontext(), self.turns.take(),
                     UnitOfWork(self.sessionmaker) as uow):
             if isinstance(event, Update):
                 bot_id = data["bot"].id
