@@ -91,17 +91,15 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         """Nothing to close: the sqlite3 cursor was closed in the thread, its description kept here."""
 
     async def _execute_async(self, operation: Any, parameters: Any) -> None:
-        adapt = self._adapt_connection
-        async with adapt._execute_mutex:
-            commit, adapt.commits_next = adapt.commits_next, False
+        async with self._adapt_connection._execute_mutex:
+            commit = self._adapt_connection.take_commit()
             self._description, rows, self._rowcount, self._lastrowid = await self._connection._execute(
                 _run, self._connection._conn, operation, parameters, commit)
             self._rows = collections.deque(rows)
 
     async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> None:
-        adapt = self._adapt_connection
-        async with adapt._execute_mutex:
-            commit, adapt.commits_next = adapt.commits_next, False
+        async with self._adapt_connection._execute_mutex:
+            commit = self._adapt_connection.take_commit()
             self._description, self._lastrowid = None, None
             self._rowcount = await self._connection._execute(
                 _run_many, self._connection._conn, operation, seq_of_parameters, commit)
@@ -121,6 +119,11 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         """The next statement commits the transaction in its own call; the commit that follows has nothing left
         to send (a failed statement leaves the transaction to the caller's rollback, as any other)."""
         self.commits_next = True
+
+    def take_commit(self) -> bool:
+        """Whether the statement about to run commits (asked once: the one after it does not)."""
+        commit, self.commits_next = self.commits_next, False
+        return commit
 
     def commit(self) -> None:
         if self._connection._connection and self._connection.in_transaction:
