@@ -23,7 +23,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, module=OneHopDBAPI(), connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        # Reads run in the event loop's thread, writes in aiosqlite's (storage.sqlite_driver): one connection, two
+        # threads, never at once.
+        connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        engine = create_async_engine(url, module=OneHopDBAPI(), connect_args=connect_args)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)

@@ -1,4 +1,4 @@
-"""SQLite through aiosqlite with one thread hand-off per statement.
+"""SQLite through aiosqlite with one thread hand-off per write, and reads run where they are asked.
 
 SQLAlchemy's aiosqlite adapter awaits aiosqlite once for each step of a statement: a cursor, execute, fetchall,
 close. aiosqlite runs each in its connection's thread, so a statement costs four round trips between the event
@@ -10,6 +10,11 @@ A transaction of one write (an update that only read commits its handled-once ma
 call (`OneHopConnection.commit_with_next`): the write lock is then held for that call alone, not across the turns
 of the event loop until the commit's call, while every other writer waits in SQLite's busy handler, which sleeps
 in steps of up to 100 ms (the p99 of bench_load).
+
+A SELECT runs in the calling thread, without the hand-off: in WAL mode a reader takes no lock a writer holds, so it
+never waits in the busy handler, and the hand-off (a thread wake-up each way, an asyncio future, a greenlet switch)
+costs several times the few microseconds of a read of a handful of rows (benchmarks/bench_load.py). A write may
+wait for another connection's write lock, up to the busy timeout, so it still runs in aiosqlite's thread.
 """
 
 import collections
@@ -40,6 +45,10 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, commit
     if commit:
         connection.commit()
     return found
+
+
+def _reads(operation: str) -> bool:
+    return operation.startswith("SELECT")  # SQLAlchemy's statements; a WITH or a PRAGMA takes the thread
 
 
 def _run_many(connection: sqlite3.Connection, operation: str, seq_of_parameters: Any, commit: bool = False) -> int:
@@ -93,8 +102,11 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     async def _execute_async(self, operation: Any, parameters: Any) -> None:
         async with self._adapt_connection._execute_mutex:
             commit = self._adapt_connection.take_commit()
-            self._description, rows, self._rowcount, self._lastrowid = await self._connection._execute(
-                _run, self._connection._conn, operation, parameters, commit)
+            if _reads(operation):
+                found = _run(self._connection._conn, operation, parameters, commit)
+            else:
+                found = await self._connection._execute(_run, self._connection._conn, operation, parameters, commit)
+            self._description, rows, self._rowcount, self._lastrowid = found
             self._rows = collections.deque(rows)
 
     async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> None:

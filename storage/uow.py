@@ -55,8 +55,7 @@ class UnitOfWork:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        await self.session.rollback()
-        await self.session.close()
+        await self.session.close()  # rolls back what was not committed, in one step (one greenlet) with the close
 
     async def commit(self) -> None:
         if self._handling is not None:

@@ -26,14 +26,18 @@ SECRETARY, MEMBER_A, MEMBER_B, NEVER_STARTED = 601, 602, 603, 699
 
 @dataclass
 class FakeTime:
-    """The worker's clock: it moves only when the worker sleeps, so pacing is exact and instant."""
+    """The worker's clock: it moves only when the worker sleeps, and only once the sends in flight have come back
+    (a send takes no time on it), so pacing is exact and instant however long the sandbox takes to answer."""
 
     now: datetime = NOW
+    sending: int = 0  # sends in flight (Recording counts them)
 
     def __call__(self) -> datetime:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
+        while self.sending:
+            await asyncio.sleep(0.001)
         self.now += timedelta(seconds=seconds)
         await asyncio.sleep(0)
 
@@ -48,7 +52,11 @@ class Recording:
 
     async def send(self, chat_id: int, text: str) -> Result:
         self.sends.append(((self.clock() - NOW).total_seconds(), chat_id))
-        return await self.inner.send(chat_id, text)
+        self.clock.sending += 1
+        try:
+            return await self.inner.send(chat_id, text)
+        finally:
+            self.clock.sending -= 1
 
 
 @pytest.fixture

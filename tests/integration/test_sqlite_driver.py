@@ -1,13 +1,17 @@
-"""SQLite through storage.sqlite_driver: one call into aiosqlite's thread per statement, results as sqlite3 gives
-them, a commit or rollback sent only when a transaction is open, and a write told to commit committing in its own
-call (an update that only read commits its handled-once mark so)."""
+"""SQLite through storage.sqlite_driver: a read run where it is asked, one call into aiosqlite's thread per write,
+results as sqlite3 gives them, a commit or rollback sent only when a transaction is open, and a write told to commit
+committing in its own call (an update that only read commits its handled-once mark so)."""
 
+import asyncio
+import functools
+import threading
 from datetime import UTC, datetime
 
 import aiosqlite
 import pytest
 from sqlalchemy import exc, text
 
+from storage import sqlite_driver
 from storage.db import create_engine, create_sessionmaker
 from storage.uow import UnitOfWork
 from tests.databases import ready_engine
@@ -38,15 +42,39 @@ def hand_offs(monkeypatch) -> list[str]:
     return calls
 
 
-async def test_a_read_is_one_hand_off_and_sends_no_commit_or_rollback(engine, hand_offs):
+async def test_a_read_runs_in_the_asking_thread_and_sends_no_commit_or_rollback(engine, hand_offs, monkeypatch):
     async with engine.connect() as connection:
         await connection.execute(text("SELECT 1"))  # the pool's first connection: opened before counting
     hand_offs.clear()
+    threads = []
+    run = sqlite_driver._run
+
+    @functools.wraps(run)
+    def recording(*args):
+        threads.append(threading.current_thread())
+        return run(*args)
+
+    monkeypatch.setattr(sqlite_driver, "_run", recording)
     async with engine.connect() as connection:
         rows = (await connection.execute(text("SELECT :a AS a, 'x' AS b"), {"a": 7})).all()
         await connection.commit()
+        await connection.execute(text("INSERT INTO item (name) VALUES ('An')"))
+        await connection.commit()
     assert [tuple(r) for r in rows] == [(7, "x")]
-    assert hand_offs == ["_run"]  # no cursor, fetchall or close of their own; no commit, no reset's rollback
+    # The read: no hand-off at all (no cursor, fetchall or close of their own; no commit, no reset's rollback);
+    # the write: one, and its commit.
+    assert hand_offs == ["_run", "commit"]
+    assert threads[0] is threading.main_thread() and threads[1] is not threading.main_thread()
+
+
+async def test_a_read_does_not_wait_for_a_writer_holding_the_lock(engine):
+    async with engine.connect() as writer, engine.connect() as reader:
+        await writer.execute(text("INSERT INTO item (name) VALUES ('An')"))  # holds the write lock, uncommitted
+        # In the event loop's thread, a read that waited for the lock would stall the loop for the busy timeout.
+        names = await asyncio.wait_for(reader.execute(text("SELECT name FROM item")), 1)
+        assert names.scalars().all() == []  # WAL: the last committed state
+        await writer.commit()
+        assert (await reader.execute(text("SELECT name FROM item"))).scalars().all() == ["An"]
 
 
 async def test_writes_commit_once_and_report_counts_and_ids(engine, hand_offs):
@@ -129,8 +157,8 @@ async def test_an_update_that_only_read_commits_its_mark_in_one_hand_off(tmp_pat
                 hand_offs.clear()
                 await uow.settle()
             # The mark alone: its INSERT commits (the pool's reset rollback has no transaction to send); with a
-            # dialog step to store, the mark, the step and the commit go as before.
-            assert hand_offs == (["_run"] if dialog is None else ["_run", "_run", "_run", "commit"])
+            # dialog step to store, the mark, the step (its row looked up without a hand-off) and the commit.
+            assert hand_offs == (["_run"] if dialog is None else ["_run", "_run", "commit"])
         async with UnitOfWork(sessionmaker) as uow:
             assert await uow.runtime.was_handled(7, 5) and await uow.runtime.was_handled(7, 6)
             assert await uow.runtime.dialog("chat:1") == ("ask_date", {"n": 1})
