@@ -16,13 +16,16 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.types import TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.actor import load_actor
+from bot.channels.ids import is_zalo
+from bot.services.actor import Actor, actor_of, load_actor
 from bot.services.errors import ServiceError
+from storage.dialogs import DialogStorage
 from storage.uow import UnitOfWork, current_uow
 
 log = logging.getLogger(__name__)
@@ -71,15 +74,17 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         context = self.fsm.resolve_event_context(data["bot"], data)
         async with (self.isolation.lock(context.key) if context else contextlib.nullcontext(), self.turns.take(),
                     UnitOfWork(self.sessionmaker) as uow):
+            actor = None
             if isinstance(event, Update):
                 bot_id = data["bot"].id
-                if await uow.runtime.was_handled(bot_id, event.update_id):
+                handled, actor = await self._opening(uow, bot_id, event.update_id, user, context)
+                if handled:
                     log.info("update %s was handled already: skipped", event.update_id)
                     return None
                 uow.handling(bot_id, event.update_id, data["clock"]())
             data["uow"] = uow
             if user is not None:
-                data["actor"] = await load_actor(uow, user.id)
+                data["actor"] = actor if actor is not None else await load_actor(uow, user.id)
             token = current_uow.set(uow)
             try:
                 result = await handler(event, data)
@@ -91,3 +96,15 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 current_uow.reset(token)
             await uow.settle()
             return result
+
+    async def _opening(self, uow: UnitOfWork, bot_id: int, update_id: int, user: User | None,
+                       context: FSMContext | None) -> tuple[bool, Actor | None]:
+        """Whether the update was handled, and who sent it, read with the sender's dialog state in one statement."""
+        if user is None:
+            return await uow.runtime.was_handled(bot_id, update_id), None
+        storage = self.fsm.storage
+        key = storage.key_of(context.key) if context is not None and isinstance(storage, DialogStorage) else None
+        opening = await uow.runtime.opening(bot_id, update_id, user.id, zalo=is_zalo(user.id), dialog_key=key)
+        if key is not None:
+            storage.known(uow, key, opening.dialog)
+        return opening.handled, actor_of(user.id, opening.acting)

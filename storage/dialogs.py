@@ -38,6 +38,13 @@ class DialogStorage(BaseStorage):
         async with UnitOfWork(self.sessionmaker) as alone:
             return await alone.runtime.dialog(key)
 
+    def key_of(self, key: StorageKey) -> str:
+        return self.keys.build(key)
+
+    def known(self, uow: UnitOfWork, key: str, dialog: tuple[str | None, dict[str, Any]]) -> None:
+        """The dialog at `key` as the unit of work read it already (RuntimeRepo.opening): not read again."""
+        self._read_in.setdefault(uow, {})[key] = dialog
+
     async def _write(self, key: str, state: str | None, data: dict[str, Any]) -> None:
         uow = current_uow.get()
         if uow is not None:

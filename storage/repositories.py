@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql import Subquery
 
 from storage.models import Branch, Invitation, Membership, Person, Plan, PlanImport, PlanPart, SupervisorLink, Task
 from storage.reminder_models import (
@@ -67,9 +68,9 @@ class PersonRepo:
         return list(await self.session.execute(_ACTING[zalo], {"chat_id": chat_id}))
 
 
-def _acting(chat_column: str) -> Select:
-    """PersonRepo.acting's statement, built once (every update runs it; building it costs more than running it),
-    on the tables: Core, so the ORM's statement machinery stays out of every update."""
+def acting_rows(chat_column: str) -> Subquery:
+    """The rows of PersonRepo.acting, unordered, with the `kind` they are ordered by first (ACTING_ORDER): built
+    on the tables (Core, so the ORM's statement machinery stays out of every update), the chat as `chat_id`."""
     people, branch, member, link = (m.__table__ for m in (Person, Branch, Membership, SupervisorLink))
     person = select(people.c.id, people.c.full_name).where(people.c[chat_column] == bindparam("chat_id")).subquery()
     roles = (select(person.c.id.label("person_id"), person.c.full_name, branch.c.id.label("branch_id"),
@@ -82,10 +83,21 @@ def _acting(chat_column: str) -> Select:
                   .select_from(person)
                   .join(link, link.c.person_id == person.c.id)
                   .join(branch, branch.c.id == link.c.branch_id))
-    both = union_all(roles, supervised).subquery()
-    person_id, full_name, branch_id, branch_name, membership_id, role, kind = both.c
-    return (select(person_id, full_name, branch_id, branch_name, membership_id, role)
-            .order_by(kind, membership_id, branch_name, branch_id))
+    return union_all(roles, supervised).subquery()
+
+
+def acting_columns(rows: Subquery) -> tuple:
+    return rows.c.person_id, rows.c.full_name, rows.c.branch_id, rows.c.branch_name, rows.c.membership_id, rows.c.role
+
+
+def acting_order(rows: Subquery) -> tuple:
+    return rows.c.kind, rows.c.membership_id, rows.c.branch_name, rows.c.branch_id
+
+
+def _acting(chat_column: str) -> Select:
+    """PersonRepo.acting's statement, built once (every update runs it; building it costs more than running it)."""
+    rows = acting_rows(chat_column)
+    return select(*acting_columns(rows)).order_by(*acting_order(rows))
 
 
 _ACTING = {False: _acting("telegram_user_id"), True: _acting("zalo_chat_id")}

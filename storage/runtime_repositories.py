@@ -1,13 +1,15 @@
 """Queries on the bot's own state: handled updates and dialog states."""
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import Row, Select, bindparam, delete, exists, func, insert, literal, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import commit_with_next
+from storage.repositories import acting_columns, acting_order, acting_rows
 from storage.runtime_models import LEGACY_BOT_ID, DialogState, HandledUpdate
 
 # Every update runs these three: built once on the tables (Core, so the ORM's statement machinery stays out of
@@ -22,12 +24,45 @@ _MARK = insert(HandledUpdate.__table__)
 _DIALOG = select(_dialogs.state, _dialogs.data).where(_dialogs.key == bindparam("key"))
 
 
+def _opening(chat_column: str) -> Select:
+    """What every update reads first, in one statement: whether it was handled, the dialog state at `key`, and
+    the rows of PersonRepo.acting for the chat (at least one row: with no person, their columns are NULL)."""
+    handled = exists().where(_handled.bot_id.in_((bindparam("bot_id"), LEGACY_BOT_ID)),
+                             _handled.update_id == bindparam("update_id"))
+    rows = acting_rows(chat_column)
+    return (select(handled.label("handled"), _dialogs.state, _dialogs.data, *acting_columns(rows))
+            .select_from(select(literal(1).label("one")).subquery())
+            .outerjoin(rows, true())
+            .outerjoin(DialogState.__table__, _dialogs.key == bindparam("key"))
+            .order_by(*acting_order(rows)))
+
+
+_OPENING = {False: _opening("telegram_user_id"), True: _opening("zalo_chat_id")}
+
+
+@dataclass(frozen=True)
+class Opening:
+    handled: bool
+    acting: list[Row]  # PersonRepo.acting's rows
+    dialog: tuple[str | None, dict[str, Any]]  # as RuntimeRepo.dialog; (None, {}) when no key was asked
+
+
 class RuntimeRepo:
     def __init__(self, session: AsyncSession):
         self.session = session
 
     async def was_handled(self, bot_id: int, update_id: int) -> bool:
         return await self.session.scalar(_WAS_HANDLED, {"bot_id": bot_id, "update_id": update_id}) is not None
+
+    async def opening(self, bot_id: int, update_id: int, chat_id: int, *, zalo: bool,
+                      dialog_key: str | None) -> Opening:
+        """was_handled, PersonRepo.acting and dialog at once: one round trip for the three reads of every update."""
+        found = (await self.session.execute(_OPENING[zalo], {
+            "bot_id": bot_id, "update_id": update_id, "chat_id": chat_id, "key": dialog_key})).all()
+        first = found[0]
+        return Opening(handled=bool(first.handled),
+                       acting=[row for row in found if row.person_id is not None],
+                       dialog=(first.state, json.loads(first.data)) if first.data is not None else (None, {}))
 
     async def mark_handled(self, bot_id: int, update_id: int, at: datetime, *, commits: bool = False) -> None:
         """`commits`: the mark is the transaction's last write, committed with it where the driver can

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Row, and_, bindparam, case, delete, func, literal, select
+from sqlalchemy import Row, and_, bindparam, case, delete, func, literal, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -133,19 +133,18 @@ class SupervisionRepo:
 
     # -- who reads what ----------------------------------------------------------------------------------
 
-    async def supervised_ids(self, person_id: int) -> set[int]:
-        return set(await self.session.scalars(
-            select(SupervisorLink.branch_id).where(SupervisorLink.person_id == person_id)))
+    async def stands_over(self, person_id: int) -> set[int]:
+        """The branches the person supervises and those of every superior unit they administer, in one query."""
+        supervised = select(SupervisorLink.branch_id).where(SupervisorLink.person_id == person_id)
+        administered = (select(UnitBranch.branch_id).join(UnitAdmin, UnitAdmin.unit_id == UnitBranch.unit_id)
+                        .where(UnitAdmin.person_id == person_id))
+        return set(await self.session.scalars(union(supervised, administered)))
 
     async def admin_units(self, person_id: int) -> list[SuperiorUnit]:
         rows = await self.session.scalars(
             select(SuperiorUnit).join(UnitAdmin, UnitAdmin.unit_id == SuperiorUnit.id)
             .where(UnitAdmin.person_id == person_id).order_by(SuperiorUnit.name))
         return list(rows)
-
-    async def unit_branch_ids(self, unit_ids: Iterable[int]) -> set[int]:
-        return set(await self.session.scalars(
-            select(UnitBranch.branch_id).where(UnitBranch.unit_id.in_(list(unit_ids)))))
 
     async def readers(self) -> list[int]:
         """Everyone who gets a weekly summary: supervisors and unit administrators."""

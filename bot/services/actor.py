@@ -1,6 +1,8 @@
 """Who is acting: the person behind a Telegram user, their branch roles and supervised branches."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.channels.ids import is_zalo
 from bot.domain.roster import Role
@@ -59,7 +61,11 @@ class Actor:
 
 async def load_actor(uow: UnitOfWork, telegram_user_id: int) -> Actor:
     """The person at this chat number: a Telegram user id or a Zalo user's chat number (bot.services.identity)."""
-    rows = await uow.people.acting(telegram_user_id, zalo=is_zalo(telegram_user_id))  # every update: one query
+    return actor_of(telegram_user_id, await uow.people.acting(telegram_user_id, zalo=is_zalo(telegram_user_id)))
+
+
+def actor_of(telegram_user_id: int, rows: Sequence[Any]) -> Actor:
+    """The actor from the rows of PersonRepo.acting for that chat (an update reads them with its opening reads)."""
     if not rows:
         return Actor(telegram_user_id=telegram_user_id)
     return Actor(
@@ -76,9 +82,7 @@ async def load_actor(uow: UnitOfWork, telegram_user_id: int) -> Actor:
 async def superior_scope(uow: UnitOfWork, person_id: int) -> set[int]:
     """The branches a person stands over: those they supervise (đảng ủy viên phụ trách) and every branch of a
     superior unit they administer. They read these branches (/tinhhinh) and decide their review levels."""
-    supervision = uow.supervision
-    units = await supervision.admin_units(person_id)
-    return await supervision.supervised_ids(person_id) | await supervision.unit_branch_ids(u.id for u in units)
+    return await uow.supervision.stands_over(person_id)
 
 
 async def require_superior(uow: UnitOfWork, actor: Actor, branch_id: int) -> None:
