@@ -12,9 +12,9 @@ from storage.db import commit_with_next
 from storage.repositories import acting_columns, acting_order, acting_rows
 from storage.runtime_models import LEGACY_BOT_ID, DialogState, HandledUpdate
 
-# Every update runs these three: built once on the tables (Core, so the ORM's statement machinery stays out of
-# it), their values bound at each run (building a statement and its cache key cost more than running it:
-# bench_load --profile).
+# Every update runs the opening read (or the first two of these) and the mark: built once on the tables (Core,
+# so the ORM's statement machinery stays out of it), their values bound at each run (building a statement and
+# its cache key cost more than running it: bench_load --profile).
 _handled, _dialogs = HandledUpdate.__table__.c, DialogState.__table__.c
 _WAS_HANDLED = (select(_handled.update_id)
                 .where(_handled.bot_id.in_((bindparam("bot_id"), LEGACY_BOT_ID)),
