@@ -419,6 +419,12 @@ async def stored_rows(database_url: str) -> dict[str, Counter]:
         row = next(r for r in raw[table_name] if r[column_name] == value)
         return canonical(tables[table_name], row)
 
+    def subject(value: str) -> object:
+        """A vote's subject: "member:<membership id>" as the member it names."""
+        if value.startswith("member:"):
+            return ("member", label("membership", "id", int(value.removeprefix("member:"))))
+        return value
+
     def canonical(table, row: dict) -> tuple:
         out = []
         for column in table.columns:
@@ -428,11 +434,12 @@ async def stored_rows(database_url: str) -> dict[str, Counter]:
             target = next(iter(column.foreign_keys), None)
             if target is not None and value is not None:
                 value = label(target.column.table.name, target.column.name, value)
-            elif table.name == "review_vote" and column.name == "subject" and value.startswith("member:"):
-                value = ("member", label("membership", "id", int(value.removeprefix("member:"))))
+            elif table.name == "review_vote" and column.name == "subject":
+                value = subject(value)
             elif table.name == "audit_log" and column.name == "details":
-                value = json.dumps({k: v for k, v in json.loads(value).items() if not k.endswith("id")},
-                                   sort_keys=True, ensure_ascii=False)
+                # Ids differ where a killed transaction took sequence numbers (PostgreSQL does not give them back).
+                value = json.dumps({k: subject(v) if k == "subject" else v for k, v in json.loads(value).items()
+                                    if not k.endswith("id")}, sort_keys=True, ensure_ascii=False, default=str)
             out.append((column.name, value))
         return tuple(out)
 
