@@ -69,7 +69,7 @@ class PersonRepo:
 
 
 def acting_rows(chat_column: str) -> Subquery:
-    """The rows of PersonRepo.acting, unordered, with the `kind` they are ordered by first (ACTING_ORDER): built
+    """The rows of PersonRepo.acting, unordered, with the `kind` they are ordered by first (`acting_order`): built
     on the tables (Core, so the ORM's statement machinery stays out of every update), the chat as `chat_id`."""
     people, branch, member, link = (m.__table__ for m in (Person, Branch, Membership, SupervisorLink))
     person = select(people.c.id, people.c.full_name).where(people.c[chat_column] == bindparam("chat_id")).subquery()
