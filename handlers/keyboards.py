@@ -1,7 +1,6 @@
 """Inline keyboards, labels from templates/messages/buttons.j2."""
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import InlineKeyboardMarkup, Message
 
 from bot.domain.roster import Role, Status
 from bot.services.views import MemberView, RosterView
@@ -18,16 +17,8 @@ from handlers.callbacks import (
     PrivacyCb,
     RosterPage,
 )
+from handlers.inline_keyboard import Keyboard
 from handlers.paging import Page, nav, page_of
-
-
-class Keyboard(InlineKeyboardBuilder):
-    """aiogram's builder, minus its deep copy of every button at each addition: quadratic in the buttons, it
-    was a fifth of the bot's CPU under load (bench_load; /thangnay has up to 30 task buttons)."""
-
-    def export(self) -> list[list[InlineKeyboardButton]]:
-        return [list(row) for row in self._markup]
-
 
 ROSTER_PAGE_SIZE = 20
 ASSIGNABLE_ROLES = (Role.DEPUTY, Role.COMMITTEE, Role.MEMBER)

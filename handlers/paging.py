@@ -11,12 +11,12 @@ from typing import TypeVar
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.channels.render import split
 from bot.services.errors import ServiceError
 from bot.texts import label
 from handlers.common import MAX_TEXT, telegram_length
+from handlers.inline_keyboard import Keyboard
 
 T = TypeVar("T")
 
@@ -43,7 +43,7 @@ def page_of(total: int, size: int, number: int = 0) -> Page:
     return Page(number, count, size)
 
 
-def nav(kb: InlineKeyboardBuilder, page: Page, data: Callable[[int], CallbackData]) -> int:
+def nav(kb: Keyboard, page: Page, data: Callable[[int], CallbackData]) -> int:
     """◀️ Trước / Sau ▶️ onto the keyboard, each carrying its page; returns how many (a row's size)."""
     moves = [(label("page_prev"), page.number - 1)] if page.number > 0 else []
     moves += [(label("page_next"), page.number + 1)] if page.number + 1 < page.count else []
