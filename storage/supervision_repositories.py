@@ -124,6 +124,13 @@ _OVERDUE = (select(_task.branch_id, func.count(_task.id))
             .group_by(_task.branch_id))
 
 
+_PERSON = bindparam("person_id")
+_STANDS_OVER = union(  # every update of a supervisor runs it (bot.services.actor.superior_scope): built once
+    select(SupervisorLink.branch_id).where(SupervisorLink.person_id == _PERSON),
+    select(UnitBranch.branch_id).join(UnitAdmin, UnitAdmin.unit_id == UnitBranch.unit_id)
+    .where(UnitAdmin.person_id == _PERSON))
+
+
 class SupervisionRepo:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -135,10 +142,7 @@ class SupervisionRepo:
 
     async def stands_over(self, person_id: int) -> set[int]:
         """The branches the person supervises and those of every superior unit they administer, in one query."""
-        supervised = select(SupervisorLink.branch_id).where(SupervisorLink.person_id == person_id)
-        administered = (select(UnitBranch.branch_id).join(UnitAdmin, UnitAdmin.unit_id == UnitBranch.unit_id)
-                        .where(UnitAdmin.person_id == person_id))
-        return set(await self.session.scalars(union(supervised, administered)))
+        return set(await self.session.scalars(_STANDS_OVER, {"person_id": person_id}))
 
     async def admin_units(self, person_id: int) -> list[SuperiorUnit]:
         rows = await self.session.scalars(
