@@ -1,6 +1,7 @@
 """An inline keyboard built button by button and laid out in rows: aiogram's InlineKeyboardBuilder's calls and
-layout, without its copy of the whole markup at every button (quadratic in the buttons; with the copy, a
-/thangnay of 30 task buttons spent 0.5 ms in the builder, 0.2 ms without: benchmarks/bench_load.py)."""
+layout, without its copies of the whole markup at every button (quadratic in the buttons). A keyboard of 30
+buttons, /thangnay's most: aiogram's builder ~9 ms of CPU (a deep copy per button), one copying the rows
+~0.45 ms, this one ~0.32 ms, nearly all of it the buttons' own models."""
 
 from collections.abc import Iterator
 from itertools import chain, repeat
