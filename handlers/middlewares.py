@@ -23,7 +23,7 @@ from aiogram.types import TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.ids import is_zalo
-from bot.services.actor import Actor, actor_of, load_actor
+from bot.services.actor import Actor, actor_of
 from bot.services.errors import ServiceError
 from storage.dialogs import DialogStorage
 from storage.uow import UnitOfWork, current_uow
@@ -67,24 +67,22 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     async def __call__(
         self,
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
+        event: Update,  # an outer middleware of dp.update (bot.app.create_dispatcher)
         data: dict[str, Any],
     ) -> Any:
         user: User | None = data.get("event_from_user")
         context = self.fsm.resolve_event_context(data["bot"], data)
         async with (self.isolation.lock(context.key) if context else contextlib.nullcontext(), self.turns.take(),
                     UnitOfWork(self.sessionmaker) as uow):
-            actor = None
-            if isinstance(event, Update):
-                bot_id = data["bot"].id
-                handled, actor = await self._opening(uow, bot_id, event.update_id, user, context)
-                if handled:
-                    log.info("update %s was handled already: skipped", event.update_id)
-                    return None
-                uow.handling(bot_id, event.update_id, data["clock"]())
+            bot_id = data["bot"].id
+            handled, actor = await self._opening(uow, bot_id, event.update_id, user, context)
+            if handled:
+                log.info("update %s was handled already: skipped", event.update_id)
+                return None
+            uow.handling(bot_id, event.update_id, data["clock"]())
             data["uow"] = uow
-            if user is not None:
-                data["actor"] = actor if actor is not None else await load_actor(uow, user.id)
+            if actor is not None:
+                data["actor"] = actor
             token = current_uow.set(uow)
             try:
                 result = await handler(event, data)
