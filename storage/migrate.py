@@ -29,6 +29,12 @@ async def _run(engine: AsyncEngine, action, *args: str) -> None:
         action(config, *args)
 
     async with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            # sqlite3 opens a transaction only before a row is written, so each CREATE TABLE was kept at once: a
+            # start killed midway left tables without their revision, and every later start failed on "table …
+            # already exists". SQLite's DDL is transactional once a transaction is open: all or nothing, as on
+            # PostgreSQL.
+            await connection.exec_driver_sql("BEGIN")
         await connection.run_sync(run_sync)
 
 
