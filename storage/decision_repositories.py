@@ -2,11 +2,19 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.decision_models import ReviewDecision, UnitOption
 from storage.supervision_models import UnitBranch
+
+# Read by every /buoc and /tinhhinh: built once, the values bound at each read (building a statement and its
+# cache key cost about as much as running it on a review's few rows).
+_DECIDED = (select(ReviewDecision.review_id, ReviewDecision.subject, ReviewDecision.proposed, ReviewDecision.decided,
+                   ReviewDecision.reason)
+            .where(ReviewDecision.review_id.in_(bindparam("ids", expanding=True))))
+_BRANCH_OPTIONS = (select(UnitOption.key, UnitOption.value).join(UnitBranch, UnitBranch.unit_id == UnitOption.unit_id)
+                   .where(UnitBranch.branch_id == bindparam("branch_id"), UnitOption.rule_set == bindparam("rule_set")))
 
 
 class DecisionRepo:
@@ -23,10 +31,7 @@ class DecisionRepo:
 
     async def decided(self, review_ids: Iterable[int]) -> list[Row]:
         """(review_id, subject, proposed, decided, reason) of every decision of these reviews, loaded at once."""
-        return list(await self.session.execute(
-            select(ReviewDecision.review_id, ReviewDecision.subject, ReviewDecision.proposed, ReviewDecision.decided,
-                   ReviewDecision.reason)
-            .where(ReviewDecision.review_id.in_(list(review_ids)))))
+        return list(await self.session.execute(_DECIDED, {"ids": list(review_ids)}))
 
     async def options(self, unit_id: int, rule_set: str) -> dict[str, UnitOption]:
         rows = await self.session.scalars(
@@ -35,7 +40,5 @@ class DecisionRepo:
 
     async def branch_options(self, branch_id: int, rule_set: str) -> dict[str, str]:
         """The options the branch's superior unit set for this rule set; none for a branch outside any unit."""
-        rows = await self.session.execute(
-            select(UnitOption.key, UnitOption.value).join(UnitBranch, UnitBranch.unit_id == UnitOption.unit_id)
-            .where(UnitBranch.branch_id == branch_id, UnitOption.rule_set == rule_set))
+        rows = await self.session.execute(_BRANCH_OPTIONS, {"branch_id": branch_id, "rule_set": rule_set})
         return dict(rows.all())

@@ -117,6 +117,8 @@ _SUPERVISOR_NAMES = (select(Person.__table__.c.full_name)
                      .join_from(SupervisorLink.__table__, Person.__table__)
                      .where(SupervisorLink.__table__.c.branch_id == bindparam("branch_id"))
                      .order_by(Person.__table__.c.full_name))
+_BRANCH = Branch.__table__.c
+_HEADING = select(_BRANCH.id, _BRANCH.name, _BRANCH.superior_unit).where(_BRANCH.id == bindparam("branch_id"))
 
 
 class BranchRepo:
@@ -128,6 +130,11 @@ class BranchRepo:
 
     async def get(self, branch_id: int) -> Branch | None:
         return await self.session.get(Branch, branch_id)
+
+    async def heading(self, branch_id: int) -> Row | None:
+        """(id, name, superior_unit) as a plain row, for what only shows the branch: /start, its roster, /buoc
+        read it at every ask, and loading the ORM object costs ~0.4 ms of CPU more than the row."""
+        return (await self.session.execute(_HEADING, {"branch_id": branch_id})).first()
 
     async def roster_rows(self, branch_id: int) -> list[Row]:
         """The roster to show, as plain rows: the membership's columns (id, role, status, admitted_on, exempt,

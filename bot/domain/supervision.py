@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
 
 from bot.domain.text import fold
 
@@ -67,9 +68,14 @@ class BranchStatus:
         return STEP_OF[self.phase]
 
 
+# Branch names folded for the sort, kept: every /tinhhinh sorts the same names (folding 30: 4% of its CPU).
+_folded_name = lru_cache(maxsize=16_384)(fold)
+
+
 def severity(status: BranchStatus) -> tuple:
     """The sort key of "worst first" (see the module's docstring)."""
-    return (-status.late, PHASES.index(status.phase), status.completion, fold(status.name), status.branch_id)
+    return (-status.late, PHASES.index(status.phase), status.completion, _folded_name(status.name),
+            status.branch_id)
 
 
 def worst_first(statuses: Iterable[BranchStatus]) -> list[BranchStatus]:

@@ -189,7 +189,7 @@ async def progress(uow: UnitOfWork, actor: Actor, *, manage: bool = False) -> Pr
 async def progress_of(uow: UnitOfWork, review: Review) -> Progress:
     """One review's walkthrough, whoever reads it (access is the caller's)."""
     loaded = await load(uow, review)
-    branch = await uow.branches.get(review.branch_id)
+    branch = await uow.branches.heading(review.branch_id)
     return assemble(ReviewFacts(
         review=review, branch_name=branch.name, members=loaded.members,
         ticks={key: Tick(task_id, done) for _, key, task_id, done in await uow.reviews.ticks([review.id])},

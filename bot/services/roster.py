@@ -29,7 +29,7 @@ async def roster(uow: UnitOfWork, actor: Actor, branch_id: int | None = None) ->
         branch_id = actor.home.branch_id
     if not actor.can_read(branch_id):
         raise AccessDenied("not_secretary")
-    branch = await uow.branches.get(branch_id)
+    branch = await uow.branches.heading(branch_id)
     if branch is None:
         raise NotFound("branch_not_found")
     members = [MemberView.of(row, row) for row in await uow.branches.roster_rows(branch_id)]
