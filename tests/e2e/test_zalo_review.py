@@ -53,7 +53,7 @@ async def test_a_plan_pasted_on_zalo_is_saved_by_its_number_and_the_month_is_ask
                             "1. Bí thư chi bộ nộp báo cáo sơ kết cho Đảng ủy trước ngày 28/11/2026. (21-KH/ĐU) — "
                             "hạn 28/11/2026\n2. Chi bộ họp thường kỳ")
     assert "tổng kết công tác năm" not in month  # December's
-    assert month.endswith("(bấm lại để bỏ đánh dấu).\n\n1. ✅ 1\n2. ✅ 2\n👉 Nhắn số 1 hoặc 2 để chọn.")
+    assert month.endswith("(chọn lại để bỏ đánh dấu).\n\n1. ✅ 1\n2. ✅ 2\n👉 Nhắn số 1 hoặc 2 để chọn.")
     assert await zl.answer_to(ZALO_SECRETARY, "thang nay can lam gi") == month  # typed without diacritics
     await as_zalo_shows(zl)
 

@@ -13,7 +13,7 @@ async def test_an_album_of_page_photos_is_one_plan_read_in_order_with_progress(t
     assert len(photos) == 2
     await tg.album(SECRETARY, photos)
     status = (await tg.messages(SECRETARY))[-1]
-    assert status["text"].startswith("📥 Đã nhận 2 phần, gửi tiếp hoặc bấm Xong")
+    assert status["text"].startswith("📥 Đã nhận 2 phần, gửi tiếp hoặc chọn Xong")
     await tg.click_button(SECRETARY, "✅ Xong")
     preview = (await tg.messages(SECRETARY))[-1]
     assert preview["message_id"] == status["message_id"] and preview["edited"]  # one message, edited in place
@@ -29,7 +29,7 @@ async def test_a_paste_split_by_the_messenger_is_joined_before_reading(tg):
     pieces = [text[at : at + MESSAGE_LIMIT] for at in range(0, len(text), MESSAGE_LIMIT)]
     for count, piece in enumerate(pieces, start=1):
         await tg.send(SECRETARY, piece)
-        assert (await tg.last_text(SECRETARY)).startswith(f"📥 Đã nhận {count} phần, gửi tiếp hoặc bấm Xong")
+        assert (await tg.last_text(SECRETARY)).startswith(f"📥 Đã nhận {count} phần, gửi tiếp hoặc chọn Xong")
     assert len([m for m in await tg.messages(SECRETARY) if "Đã nhận" in m["text"]]) == 1  # edited in place
     await tg.click_button(SECRETARY, "✅ Xong")
     preview = await tg.last_text(SECRETARY)

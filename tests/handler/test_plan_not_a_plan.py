@@ -28,7 +28,7 @@ def picture() -> bytes:
 
 async def send_and_finish(tg, photo: bytes) -> str:
     await tg.album(SECRETARY, [photo])
-    assert (await tg.last_text(SECRETARY)).startswith("📥 Đã nhận 1 phần, gửi tiếp hoặc bấm Xong")
+    assert (await tg.last_text(SECRETARY)).startswith("📥 Đã nhận 1 phần, gửi tiếp hoặc chọn Xong")
     await tg.click_button(SECRETARY, "✅ Xong")
     return await tg.last_text(SECRETARY)
 
