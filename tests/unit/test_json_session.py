@@ -14,7 +14,7 @@ TOKEN = "123456:" + "a" * 35
 
 def _sent(session: JsonBodySession, bot: Bot) -> SendMessage:
     method = SendMessage(chat_id=42, text="Việc tháng 12 — <b>Chi bộ</b>", reply_markup=KEYBOARD)
-    body = json.loads(session.build_form_data(bot, method)._value)
+    body = json.loads(session.build_form_data(bot, method).decode())
     assert body == {"chat_id": 42, "text": "Việc tháng 12 — <b>Chi bộ</b>",
                     "reply_markup": {"inline_keyboard": [[{"text": "✅ 1", "callback_data": "td:7:1"}]]}}
     return method
