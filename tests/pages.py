@@ -11,6 +11,7 @@ import functools
 import io
 import random
 import shutil
+import statistics
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -28,6 +29,9 @@ FONT_PX = 25  # 12 pt at 150 dpi
 LEADING = 34
 TILT_DEGREES = (-1.2, 1.2)
 JPEG_QUALITY = 70
+# Gaussian grey noise around 128 (σ 28) as a table from uniform bytes: Pillow's effect_noise draws from C's rand(),
+# which no seed reaches, so a page depended on what else the test process had drawn before it.
+_GAUSSIAN = [min(255, max(0, round(statistics.NormalDist(128, 28).inv_cdf((level + 0.5) / 256)))) for level in range(256)]
 
 
 def _wrapped(line: str, font: ImageFont.FreeTypeFont, width: int) -> Iterator[str]:
@@ -66,7 +70,7 @@ def photograph(rows: Sequence[str], seed: int) -> bytes:
     for number, row in enumerate(rows):
         draw.text((MARGIN, MARGIN + number * LEADING), row, font=font, fill=20)
     page = page.rotate(rng.uniform(*TILT_DEGREES), resample=Image.Resampling.BICUBIC, fillcolor=235)
-    noise = Image.effect_noise(PAGE, 28)  # Gaussian grey noise around 128
+    noise = Image.frombytes("L", PAGE, rng.randbytes(PAGE[0] * PAGE[1])).point(_GAUSSIAN)
     page = Image.blend(page, noise, 0.12).filter(ImageFilter.GaussianBlur(0.6))
     out = io.BytesIO()
     page.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, dpi=(DPI, DPI))
